@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# The performance benchmark of Signons (PRODUCT.md "Performance targets"), one command after
+# `cargo build --release`:
+#
+#   bench/run.sh                      # SQLite; adds a PostgreSQL row when TEST_DATABASE_URL is set
+#   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres bench/run.sh
+#
+# It starts the release binary on a fresh SQLite database with the demo data (`signons demo`), drives
+# it with wrk (Debian) and prints a table, all measured in the same run on the same machine:
+#   - the petition page at 32 connections (req/s, p50, p99) next to nginx (Debian) serving the very
+#     same HTML bytes as a static file: the ceiling of this machine;
+#   - signatures per second: every connection opens the page like a new visitor (CSRF cookie and
+#     token), then signs with a fresh address; a signature is answered 303 only once committed
+#     (SQLite WAL, synchronous=FULL); the script checks afterwards that every 303 is in the database;
+#   - confirmations per second (the links of the signatures just made, each pressed once);
+#   - the server's resident memory at idle and at its peak (VmHWM);
+#   - the same signing load on PostgreSQL when a server URL is given (a throwaway database).
+#
+# Settings (environment): DURATION (seconds per run, 10), CONNECTIONS (32), THREADS (wrk, 2),
+# ROUNDS (page runs, each right after an nginx run; medians are printed, 3),
+# SIGNONS_BIN (default $CARGO_TARGET_DIR/release/signons), BENCH_PG_URL (else TEST_DATABASE_URL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BENCH_DIR="$(pwd)/bench"
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+ROUNDS="${ROUNDS:-3}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+BIN="$(realpath "${SIGNONS_BIN:-$TARGET/release/signons}")"
+PG_URL="${BENCH_PG_URL:-${TEST_DATABASE_URL:-}}"
+[ -x "$BIN" ] || { echo "build first: cargo build --release (looked for $BIN)"; exit 2; }
+
+export PATH="$PATH:/usr/sbin"
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+  echo "installing wrk and nginx-light from Debian"
+  apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null
+fi
+for tool in wrk nginx python3 curl; do
+  command -v "$tool" >/dev/null || { echo "$tool is needed"; exit 2; }
+done
+
+WORK="$(mktemp -d /tmp/signons-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${PG_DB:-}" ] && psql_admin "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+  [ "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rss_kb() { awk -v k="$2" '$1==k":" {print $2}' "/proc/$1/status"; }
+mb() { awk -v kb="$1" 'BEGIN {printf "%.1f MB", kb/1024}'; }
+
+# Starts Signons on a fresh database: start_server <name> [database url]. Sets PORT, BASE, PAGE_PATH,
+# SERVER_PID and DATA.
+start_server() {
+  local name="$1" url="${2:-}"
+  DATA="$WORK/$name"
+  mkdir -p "$DATA"
+  PORT="$(free_port)"
+  BASE="http://127.0.0.1:$PORT"
+  export ROCKET_DATA_DIR="$DATA/data" ROCKET_PORT="$PORT" ROCKET_PUBLIC_URL="$BASE" ROCKET_LOG_LEVEL=critical
+  if [ -n "$url" ]; then export ROCKET_DATABASE_URL="$url"; else unset ROCKET_DATABASE_URL; fi
+  local petition_url
+  petition_url="$(cd "$DATA" && "$BIN" demo 2>>"$DATA/server.log" | tail -n1)"
+  PAGE_PATH="${petition_url#"$BASE"}"
+  (cd "$DATA" && exec "$BIN" serve >>"$DATA/server.log" 2>&1) &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  for _ in $(seq 200); do curl -fs "$BASE/health" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  echo "the server did not start; log:"; cat "$DATA/server.log"; exit 1
+}
+
+stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+
+# wrk_plain <url> <out>: prints "req/s p50_ms p99_ms" of a plain GET load.
+wrk_plain() {
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" >"$2" 2>&1
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    $1 == "Requests/sec:" { rps = $2 }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad }' "$2"
+}
+
+sqlite_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DATA/data/signons.db" "$1"; }
+psql_admin() { psql -X -q -At "$PG_URL" -c "$1"; }
+psql_bench() { psql -X -q -At "$PG_BENCH_URL" -c "$1"; }
+
+# The signing load: prints "signatures/s accepted stored other pages".
+sign_load() {
+  local count_sql="select count(*) from signatures" counter="$1" out="$2"
+  local before after line
+  before="$($counter "$count_sql")"
+  local sign_path
+  sign_path="/petitions/$(curl -fs "$BASE$PAGE_PATH" | sed -n 's/.*action="\/petitions\/\([0-9]*\)\/sign".*/\1/p' | head -n1)/sign"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH_DIR/wrk/sign.lua" "$BASE" \
+    -- "$PAGE_PATH" "$sign_path" "$RANDOM$RANDOM" >"$out" 2>&1
+  line="$(grep '^BENCH' "$out")"
+  after="$($counter "$count_sql")"
+  python3 - "$line" "$before" "$after" <<'PY'
+import sys
+f = dict(kv.split("=") for kv in sys.argv[1].split()[1:])
+signed, seconds = int(f["signed"]), float(f["seconds"])
+stored = int(sys.argv[3]) - int(sys.argv[2])
+print(f"{signed / seconds:.0f} {signed} {stored} {f['other']} {f['pages']}")
+PY
+}
+
+echo "Signons benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per run, binary $BIN"
+
+# --- SQLite -------------------------------------------------------------------------------------
+start_server sqlite
+sleep 1
+IDLE_RSS="$(rss_kb "$SERVER_PID" VmRSS)"
+
+# nginx serving the same bytes.
+mkdir -p "$WORK/www" "$WORK/nginx"
+curl -fs "$BASE$PAGE_PATH" -o "$WORK/www/page.html"
+PAGE_BYTES="$(stat -c %s "$WORK/www/page.html")"
+NGINX_PORT="$(free_port)"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type text/html;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+EOF
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+PIDS+=($!)
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$NGINX_PORT/page.html" >/dev/null 2>&1 && break; sleep 0.05; done
+
+curl -fs "$BASE$PAGE_PATH" >/dev/null # warm up
+# ROUNDS rounds of nginx then Signons, back to back; each figure is the median over the rounds and
+# the ratio the median of the rounds' own ratios (other load on the machine moves both alike).
+: >"$WORK/page-rounds.txt"
+for round in $(seq "$ROUNDS"); do
+  read -r n_rps n_p50 n_p99 _ < <(wrk_plain "http://127.0.0.1:$NGINX_PORT/page.html" "$WORK/wrk-nginx-$round.txt")
+  read -r s_rps s_p50 s_p99 s_bad < <(wrk_plain "$BASE$PAGE_PATH" "$WORK/wrk-page-$round.txt")
+  echo "$n_rps $n_p50 $n_p99 $s_rps $s_p50 $s_p99 $s_bad" >>"$WORK/page-rounds.txt"
+done
+read -r NG_RPS NG_P50 NG_P99 PG_RPS PG_P50 PG_P99 PG_BAD RATIO < <(python3 - "$WORK/page-rounds.txt" <<'PY'
+import statistics, sys
+rows = [list(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
+med = lambda i: statistics.median(r[i] for r in rows)
+ratio = statistics.median(r[3] / r[0] for r in rows)
+print(f"{med(0):.0f} {med(1):.2f} {med(2):.2f} {med(3):.0f} {med(4):.2f} {med(5):.2f} {sum(r[6] for r in rows):.0f} {ratio:.2f}")
+PY
+)
+read -r SIG_RATE SIG_OK SIG_STORED SIG_OTHER SIG_PAGES < <(sign_load sqlite_count "$WORK/wrk-sign.txt")
+
+# Confirmations: the links of the signatures just made, read from the mail queue.
+python3 - "$DATA/data/signons.db" "$WORK/tokens.txt" <<'PY'
+import re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+tokens = set()
+for (text,) in db.execute("select body_text from mail_queue"):
+    tokens.update(re.findall(r"/confirm/([A-Za-z0-9_-]{43})", text))
+open(sys.argv[2], "w").write("\n".join(sorted(tokens)) + "\n")
+PY
+TOKENS="$(wc -l <"$WORK/tokens.txt")"
+CONFIRMED_BEFORE="$(sqlite_count "select count(*) from signatures where confirmed_at is not null")"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH_DIR/wrk/confirm.lua" "$BASE" \
+  -- "$WORK/tokens.txt" "$THREADS" "$PAGE_PATH" >"$WORK/wrk-confirm.txt" 2>&1
+CONFIRMED_AFTER="$(sqlite_count "select count(*) from signatures where confirmed_at is not null")"
+CONF_SECONDS="$(sed -n 's/^BENCH.*seconds=\([0-9.]*\).*/\1/p' "$WORK/wrk-confirm.txt")"
+CONF_RATE="$(awk -v n=$((CONFIRMED_AFTER - CONFIRMED_BEFORE)) -v s="$CONF_SECONDS" 'BEGIN {printf "%.0f", n/s}')"
+sleep 2 # the public count may be up to a second behind
+PUBLIC_COUNT="$(curl -fs "$BASE/api/petitions/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["signature_count"])')"
+PEAK_RSS="$(rss_kb "$SERVER_PID" VmHWM)"
+stop_server
+
+# --- PostgreSQL (optional) ----------------------------------------------------------------------
+PG_ROW=""
+if [ -n "$PG_URL" ] && command -v psql >/dev/null; then
+  PG_DB="signons_bench_$RANDOM$RANDOM"
+  psql_admin "CREATE DATABASE $PG_DB"
+  PG_BENCH_URL="$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$PG_URL" "$PG_DB")"
+  start_server postgres "$PG_BENCH_URL"
+  read -r PGS_RATE PGS_OK PGS_STORED PGS_OTHER _ < <(sign_load psql_bench "$WORK/wrk-sign-pg.txt")
+  PGS_PEAK="$(rss_kb "$SERVER_PID" VmHWM)"
+  stop_server
+  PG_ROW="| signatures/s, PostgreSQL (page view + sign each) | **$PGS_RATE** ($PGS_OK answered 303, $PGS_STORED stored, $PGS_OTHER other answers; peak RSS $(mb "$PGS_PEAK")) | |"
+elif [ -n "$PG_URL" ]; then
+  PG_ROW="| signatures/s, PostgreSQL | skipped: psql not found | |"
+fi
+
+echo
+echo "| measure ($PAGE_BYTES-byte petition page, $CONNECTIONS connections) | Signons | nginx, same bytes as a static file |"
+echo "|---|---|---|"
+echo "| page views/s, median of $ROUNDS rounds | **$PG_RPS** (${RATIO}× nginx; non-2xx: ${PG_BAD:-0}) | $NG_RPS |"
+echo "| latency p50 / p99 | $PG_P50 ms / **$PG_P99 ms** | $NG_P50 ms / $NG_P99 ms |"
+echo "| signatures/s, SQLite (page view + sign each) | **$SIG_RATE** ($SIG_OK answered 303, $SIG_STORED stored, $SIG_OTHER other answers) | |"
+echo "| confirmations/s, SQLite | **$CONF_RATE** ($((CONFIRMED_AFTER - CONFIRMED_BEFORE)) of $TOKENS links in ${CONF_SECONDS}s; public count afterwards $PUBLIC_COUNT) | |"
+[ -n "$PG_ROW" ] && echo "$PG_ROW"
+echo "| server RSS idle / peak | $(mb "$IDLE_RSS") / **$(mb "$PEAK_RSS")** | |"
+if [ "$SIG_STORED" -lt "$SIG_OK" ]; then
+  echo "FAIL: $SIG_OK signatures were answered 303 but $SIG_STORED are stored"
+  exit 1
+fi

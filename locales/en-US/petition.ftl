@@ -1,0 +1,17 @@
+# Petition pages and the home page.
+home-title = Petitions
+home-empty = There is no published petition yet.
+petition-by = By { $owner }
+signature-count = { $count ->
+    [0] Nobody has signed yet
+    [one] One person has signed
+   *[other] { $count } people have signed
+}
+petition-goal = goal: { $goal }
+petition-progress = { $percent }% of the goal
+petition-deadline = Open until { $date }
+petition-closed-on = Closed on { $date }
+petition-closed = This petition is closed: it no longer accepts signatures.
+share-title = Share this petition
+share-email = Share by e-mail
+share-link = Link to share

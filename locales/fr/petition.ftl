@@ -1,0 +1,17 @@
+# Pages des pétitions et page d’accueil.
+home-title = Pétitions
+home-empty = Aucune pétition n’est encore publiée.
+petition-by = Par { $owner }
+signature-count = { $count ->
+    [0] Personne n’a encore signé
+    [one] Une personne a signé
+   *[other] { $count } personnes ont signé
+}
+petition-goal = objectif : { $goal }
+petition-progress = { $percent } % de l’objectif
+petition-deadline = Ouverte jusqu’au { $date }
+petition-closed-on = Close le { $date }
+petition-closed = Cette pétition est close : elle n’accepte plus de signatures.
+share-title = Partager cette pétition
+share-email = Partager par courriel
+share-link = Lien à partager

@@ -1,0 +1,26 @@
+//! Signons' database schema, one module per migration. A migration that has landed is never edited:
+//! changes come as a new module appended to `Migrator::migrations`.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_initial;
+mod m20261123_000002_mail_throttle;
+mod m20261123_000003_password_resets;
+mod m20261123_000004_invitations;
+mod m20261123_000005_mail_pause;
+mod m20261124_000001_count_shards;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_initial::Migration),
+            Box::new(m20261123_000002_mail_throttle::Migration),
+            Box::new(m20261123_000003_password_resets::Migration),
+            Box::new(m20261123_000004_invitations::Migration),
+            Box::new(m20261123_000005_mail_pause::Migration),
+            Box::new(m20261124_000001_count_shards::Migration),
+        ]
+    }
+}

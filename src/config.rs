@@ -1,0 +1,226 @@
+//! The typed settings. Every key lives in `Rocket.toml` (or nowhere: each has a default) and can be
+//! overridden by a `ROCKET_<KEY>` environment variable. See the README for the list.
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use rand::RngExt;
+use rocket::figment::{
+    Figment, Profile,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::StartupError;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Where the SQLite database, the generated secret key and the .eml folder live by default.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to `<data_dir>/signons.db`.
+    pub database_url: Option<String>,
+    /// Connections in the pool (SQLite file databases: at least 2 so readers never wait on writers).
+    pub database_pool_size: u32,
+    /// The absolute URL people reach this instance at, used in e-mails and JSON; defaults to
+    /// `http://<address>:<port>`.
+    pub public_url: Option<String>,
+    pub site_name: String,
+    /// `smtp://host:port`, `smtps://user:pass@host` or `smtp://host:587?tls=required`. When unset, mails
+    /// are written as .eml files to `mail_dir`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Folder for .eml files when no SMTP server is configured; defaults to `<data_dir>/mail`.
+    pub mail_dir: Option<PathBuf>,
+    /// Upper bound of one SMTP send, connection included.
+    pub mail_timeout_secs: u64,
+    /// First retry delay after a temporary failure; doubles at each attempt (with jitter).
+    pub mail_retry_base_secs: u64,
+    /// Longest delay between two attempts.
+    pub mail_retry_max_secs: u64,
+    /// After this long without success, a mail is marked failed.
+    pub mail_retry_horizon_hours: u64,
+    /// How often the worker looks for due mail when nothing wakes it.
+    pub mail_poll_millis: u64,
+    /// How many mails are sent at the same time.
+    pub mail_concurrency: usize,
+    /// At most this many mails per minute for all instances on this database together, spread
+    /// evenly; 0: no cap.
+    pub mail_rate_per_minute: u32,
+    /// When the SMTP server answers 421 or 451, every worker waits this long before the next mail.
+    pub mail_throttle_pause_secs: u64,
+    /// Sent mails are deleted after this many days.
+    pub mail_keep_sent_days: u64,
+    /// A folder whose `templates/` and `static/` files replace the built-in ones of the same name.
+    pub overrides_dir: Option<PathBuf>,
+    /// The language used when nothing in the request asks for a shipped one.
+    pub default_language: String,
+    /// Whether anyone may create an account on the site (`signons admin create` works either way).
+    pub registration_open: bool,
+    /// How long a public page or JSON document is reused before it is built again (0: never
+    /// reused). At most 1500: the count shown is never more than 2 s behind.
+    pub page_cache_millis: u64,
+    /// Whether only instance administrators may create organizations.
+    pub organization_creation_admins_only: bool,
+    /// Login attempts a minute for one account (five times as many for one client address), and
+    /// password-reset requests a minute for one client address.
+    pub login_attempts_per_minute: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            database_pool_size: 8,
+            public_url: None,
+            site_name: "Signons".into(),
+            smtp_url: None,
+            mail_from: "Signons <noreply@localhost>".into(),
+            mail_dir: None,
+            mail_timeout_secs: 30,
+            mail_retry_base_secs: 5,
+            mail_retry_max_secs: 600,
+            mail_retry_horizon_hours: 48,
+            mail_poll_millis: 1000,
+            mail_concurrency: 8,
+            mail_rate_per_minute: 0,
+            mail_throttle_pause_secs: 10,
+            mail_keep_sent_days: 7,
+            overrides_dir: None,
+            default_language: "en-US".into(),
+            registration_open: true,
+            page_cache_millis: 1000,
+            organization_creation_admins_only: false,
+            login_attempts_per_minute: 10,
+        }
+    }
+}
+
+impl Settings {
+    pub fn from_figment(figment: &Figment) -> Result<Settings, StartupError> {
+        let mut settings: Settings = figment
+            .extract()
+            .map_err(|e| StartupError::Config(e.to_string()))?;
+        if settings.public_url.is_none() {
+            let address: String = figment
+                .extract_inner("address")
+                .unwrap_or_else(|_| "127.0.0.1".into());
+            let port: u16 = figment.extract_inner("port").unwrap_or(8000);
+            settings.public_url = Some(format!("http://{address}:{port}"));
+        }
+        if let Some(url) = settings.public_url.as_mut() {
+            while url.ends_with('/') {
+                url.pop();
+            }
+        }
+        Ok(settings)
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("signons.db").display()
+            ),
+        }
+    }
+
+    pub fn public_url(&self) -> &str {
+        self.public_url
+            .as_deref()
+            .unwrap_or("http://127.0.0.1:8000")
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.mail_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("mail"))
+    }
+}
+
+/// The figment the binary starts from: Rocket's defaults, Signons' safer defaults (the client IP comes
+/// from the socket unless `ip_header` names a header a trusted proxy sets), then `Rocket.toml`, then
+/// `ROCKET_*` variables.
+pub fn figment() -> Figment {
+    let toml = Env::var_or("ROCKET_CONFIG", "Rocket.toml");
+    let profile = Profile::from_env_or("ROCKET_PROFILE", rocket::Config::DEFAULT_PROFILE);
+    defaults()
+        .merge(Toml::file(toml).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .select(profile)
+}
+
+/// Rocket's and Signons' defaults alone, without `Rocket.toml` or the environment (tests start here).
+pub fn defaults() -> Figment {
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::defaults(Settings::default()))
+        // Defaults, not global values: `Rocket.toml` and `ROCKET_*` must be able to override them.
+        .merge(Serialized::default("ip_header", false))
+        .merge(Serialized::default("ident", "Signons"))
+}
+
+/// Makes sure the figment carries a `secret_key`: the configured one, else the one kept in
+/// `<data_dir>/secret_key`, else a new one written there (so sessions survive restarts).
+pub fn with_secret_key(figment: Figment) -> Result<Figment, StartupError> {
+    // Rocket's own defaults carry an all-zero key: only a configured key counts.
+    let configured = rocket::Config::try_from(&figment)
+        .map_err(|e| StartupError::Config(e.to_string()))?
+        .secret_key;
+    if !configured.is_zero() {
+        return Ok(figment);
+    }
+    let settings = Settings::from_figment(&figment)?;
+    let key = load_or_create_secret_key(&settings.data_dir)?;
+    Ok(figment.merge(("secret_key", key)))
+}
+
+fn load_or_create_secret_key(data_dir: &Path) -> Result<String, StartupError> {
+    let path = data_dir.join("secret_key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_string();
+        if !existing.is_empty() {
+            return Ok(existing);
+        }
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| StartupError::io(data_dir, e))?;
+    let bytes: [u8; 64] = rand::rng().random();
+    let key = base64::engine::general_purpose::STANDARD.encode(bytes);
+    write_private(&path, &key).map_err(|e| StartupError::io(&path, e))?;
+    tracing::info!(path = %path.display(), "generated a new secret key");
+    Ok(key)
+}
+
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.sync_all()
+}
+
+/// Keys derived from the instance secret for purposes other than cookies.
+#[derive(Clone)]
+pub struct Keys {
+    /// Keys the hash of signers' IP addresses (F2.7, F9.2).
+    pub ip_hash: [u8; 32],
+}
+
+impl Keys {
+    pub fn derive(figment: &Figment) -> Keys {
+        use sha2::{Digest, Sha256};
+        let secret: String = figment.extract_inner("secret_key").unwrap_or_default();
+        let mut hasher = Sha256::new();
+        hasher.update(b"signons ip-hash v1\0");
+        hasher.update(secret.as_bytes());
+        Keys {
+            ip_hash: hasher.finalize().into(),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Connecting to the database and migrating it: SQLite (WAL, synchronous=FULL, busy timeout,
+//! an explicit pool) by default, PostgreSQL when the URL says so.
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+use crate::config::Settings;
+use crate::error::StartupError;
+
+/// Any number; the same on every instance so that they take turns migrating.
+const MIGRATION_LOCK_KEY: i64 = 0x5167_6e6f_6e73;
+
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") {
+        create_sqlite_parent(&url)?;
+    }
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let mut options = ConnectOptions::new(url);
+    options
+        // Each connection of an in-memory SQLite database would see its own empty database.
+        .max_connections(if in_memory {
+            1
+        } else {
+            settings.database_pool_size.max(2)
+        })
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit is on disk before the signer is answered, even across a power cut.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    Ok(Database::connect(options).await?)
+}
+
+fn create_sqlite_parent(url: &str) -> Result<(), StartupError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| StartupError::io(parent, e))?;
+    }
+    Ok(())
+}
+
+/// Brings the schema up to date. On PostgreSQL the instances that start at the same moment take
+/// turns through an advisory lock held for the migration's transaction.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared(&format!(
+                "SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
+            ))
+            .await?;
+            Migrator::up(&txn, None).await?;
+            txn.commit().await?;
+        }
+        _ => Migrator::up(db, None).await?,
+    }
+    Ok(())
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a deferred transaction that later writes cannot wait for the lock and fails with
+/// "database is locked".
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

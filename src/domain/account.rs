@@ -1,0 +1,315 @@
+//! User accounts (F3.1): registration, authentication, password change and reset by e-mail.
+//! Passwords are hashed with Argon2; reset links are single-use, expire, and are stored hashed.
+use std::collections::BTreeMap;
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+use sha2::{Digest, Sha256};
+use validator::ValidateEmail;
+
+use super::token;
+use crate::Site;
+use crate::entity::{password_reset, user};
+use crate::i18n::Lang;
+use crate::mail::queue::{self, Outgoing};
+
+/// Field name → Fluent key of the message shown next to it.
+pub type FieldErrors = BTreeMap<&'static str, &'static str>;
+
+pub const MIN_PASSWORD: usize = 10;
+const MAX_PASSWORD: usize = 1024;
+const RESET_VALID_FOR: time::Duration = time::Duration::hours(2);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("invalid account details")]
+    Invalid(FieldErrors),
+    #[error("password hashing: {0}")]
+    Hash(String),
+    #[error("mail template: {0}")]
+    Template(String),
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+}
+
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+pub fn verify_password(password: &str, stored_hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), stored_hash)
+        .is_ok()
+}
+
+/// Changes whenever the password does: a session cookie carrying it dies with the old password.
+pub fn session_fingerprint(user: &user::Model) -> String {
+    let digest = Sha256::digest(user.password_hash.as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+pub async fn find_by_username<C: ConnectionTrait>(
+    conn: &C,
+    username: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(conn)
+        .await
+}
+
+pub async fn find_by_email<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+        .one(conn)
+        .await
+}
+
+fn check_password(errors: &mut FieldErrors, field: &'static str, password: &str) {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD {
+        errors.insert(field, "password-too-short");
+    } else if length > MAX_PASSWORD {
+        errors.insert(field, "field-too-long");
+    }
+}
+
+fn check_new_account(username: &str, email: &str, password: &str) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    let valid_username = (3..=32).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if username.is_empty() {
+        errors.insert("username", "field-required");
+    } else if !valid_username {
+        errors.insert("username", "username-invalid");
+    }
+    if email.is_empty() {
+        errors.insert("email", "field-required");
+    } else if email.len() > 254 || !email.validate_email() {
+        errors.insert("email", "field-email-invalid");
+    }
+    check_password(&mut errors, "password", password);
+    errors
+}
+
+/// Creates an account. The first account of an instance becomes its administrator.
+pub async fn create<C: ConnectionTrait>(
+    conn: &C,
+    username: &str,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AccountError> {
+    let username = username.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
+    let errors = check_new_account(&username, &email, password);
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    let mut taken = FieldErrors::new();
+    if find_by_username(conn, &username).await?.is_some() {
+        taken.insert("username", "username-taken");
+    }
+    if find_by_email(conn, &email).await?.is_some() {
+        taken.insert("email", "email-taken");
+    }
+    if !taken.is_empty() {
+        return Err(AccountError::Invalid(taken));
+    }
+    let first = user::Entity::find().count(conn).await? == 0;
+    let created = user::ActiveModel {
+        username: Set(username.clone()),
+        email: Set(email),
+        display_name: Set(username),
+        password_hash: Set(hash_password(password)?),
+        is_admin: Set(first),
+        locale: Set(None),
+        created_at: Set(super::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(created)
+}
+
+/// Registers an account in one write transaction (so two registrations cannot both be "first").
+pub async fn register(
+    db: &DatabaseConnection,
+    username: &str,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AccountError> {
+    let txn = crate::db::begin_write(db).await?;
+    let created = create(&txn, username, email, password).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Creates an account with administrator rights (the command line's `admin create`).
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    username: &str,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AccountError> {
+    let txn = crate::db::begin_write(db).await?;
+    let created = create(&txn, username, email, password).await?;
+    let mut active = created.into_active_model();
+    active.is_admin = Set(true);
+    let admin = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(admin)
+}
+
+/// The account `login` (a username or an e-mail address) with this password, if any.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    login: &str,
+    password: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    let login = login.trim().to_lowercase();
+    let found = if login.contains('@') {
+        find_by_email(db, &login).await?
+    } else {
+        find_by_username(db, &login).await?
+    };
+    Ok(found.filter(|u| verify_password(password, &u.password_hash)))
+}
+
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    current: &str,
+    new: &str,
+) -> Result<user::Model, AccountError> {
+    let mut errors = FieldErrors::new();
+    if !verify_password(current, &user.password_hash) {
+        errors.insert("current_password", "password-wrong");
+    }
+    check_password(&mut errors, "new_password", new);
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    set_password(db, user.clone(), new).await
+}
+
+async fn set_password<C: ConnectionTrait>(
+    conn: &C,
+    user: user::Model,
+    password: &str,
+) -> Result<user::Model, AccountError> {
+    let mut active = user.into_active_model();
+    active.password_hash = Set(hash_password(password)?);
+    Ok(active.update(conn).await?)
+}
+
+/// Sends a reset link to the account with this address, if there is one. The caller answers the
+/// same way either way, so the form does not reveal who has an account.
+pub async fn request_password_reset(
+    db: &DatabaseConnection,
+    site: &Site,
+    email: &str,
+    lang: &Lang,
+) -> Result<(), AccountError> {
+    let Some(user) = find_by_email(db, email).await? else {
+        return Ok(());
+    };
+    let token = token::generate();
+    let now = super::now();
+    let txn = crate::db::begin_write(db).await?;
+    password_reset::ActiveModel {
+        user_id: Set(user.id),
+        token_hash: Set(token::hash(&token)),
+        expires_at: Set(now + RESET_VALID_FOR),
+        used_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let context = serde_json::json!({
+        "site_name": site.settings.site_name,
+        "username": user.username,
+        "reset_url": format!("{}/password/reset/{token}", site.settings.public_url()),
+        "hours": RESET_VALID_FOR.whole_hours(),
+    });
+    let subject = lang.t("mail-reset-subject");
+    let mail = Outgoing::compose(
+        &site.templates,
+        "password-reset",
+        lang,
+        subject,
+        &user.email,
+        &context,
+    )
+    .map_err(|e| AccountError::Template(crate::error::describe_chain(&e)))?;
+    queue::enqueue(&txn, mail, &site.mail_domain()).await?;
+    txn.commit().await?;
+    site.wake.notify();
+    Ok(())
+}
+
+async fn valid_reset<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<Option<password_reset::Model>, sea_orm::DbErr> {
+    password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(token::hash(token)))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .filter(password_reset::Column::ExpiresAt.gt(super::now()))
+        .one(conn)
+        .await
+}
+
+/// Whether a reset link can still be used (it shows the form; nothing changes).
+pub async fn reset_link_is_valid(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(valid_reset(db, token).await?.is_some())
+}
+
+/// Sets a new password through a reset link, which can then never be used again. `None` when
+/// the link is unknown, used or expired.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    token: &str,
+    new: &str,
+) -> Result<Option<user::Model>, AccountError> {
+    let mut errors = FieldErrors::new();
+    check_password(&mut errors, "new_password", new);
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let Some(reset) = valid_reset(&txn, token).await? else {
+        return Ok(None);
+    };
+    // Conditional on still being unused: two concurrent uses cannot both succeed.
+    let used = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(super::now()))
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let Some(user) = user::Entity::find_by_id(reset.user_id).one(&txn).await? else {
+        return Ok(None);
+    };
+    if used.rows_affected != 1 {
+        return Ok(None);
+    }
+    let user = set_password(&txn, user, new).await?;
+    txn.commit().await?;
+    Ok(Some(user))
+}

@@ -1,0 +1,72 @@
+//! `signons demo`: an organization, an account and a published petition to try the site with.
+//! Running it again finds what it made before instead of making it twice.
+use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel, Set};
+
+use super::petition::{self, Lookup, NewPetition, Owner, OwnerKind};
+use super::{account, organization};
+
+pub const USERNAME: &str = "demo";
+const ORGANIZATION: &str = "Signons Demo";
+const ORGANIZATION_SLUG: &str = "signons-demo";
+const PETITION_SLUG: &str = "protect-the-city-park";
+
+pub struct Demo {
+    pub username: String,
+    pub password: String,
+    pub petition_path: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Account(#[from] account::AccountError),
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+}
+
+/// Makes sure the demo data exists. The demo account gets a fresh password each run, so the login
+/// printed is always the one that works.
+pub async fn ensure(db: &DatabaseConnection) -> Result<Demo, DemoError> {
+    let password = super::token::generate()[..16].to_string();
+    let txn = crate::db::begin_write(db).await?;
+    let user = match account::find_by_username(&txn, USERNAME).await? {
+        Some(user) => {
+            let mut active = user.into_active_model();
+            active.password_hash = Set(account::hash_password(&password)?);
+            active.update(&txn).await?
+        }
+        None => account::create(&txn, USERNAME, "demo@example.org", &password).await?,
+    };
+    let org = match organization::find_by_slug(&txn, ORGANIZATION_SLUG).await? {
+        Some(org) => org,
+        None => organization::create(&txn, ORGANIZATION, &user).await?,
+    };
+    let located = match petition::lookup(&txn, OwnerKind::Organization, &org.slug, PETITION_SLUG).await? {
+        Some(Lookup::Canonical(l) | Lookup::Moved(l)) => l,
+        None => {
+            petition::create(
+                &txn,
+                &Owner::Organization(org),
+                NewPetition {
+                    title: "Protect the city park".into(),
+                    body_html: "<p>The city plans to sell the last green space of the old town to build a car park. \
+                                We ask the council to keep the park open to everyone.</p>\
+                                <ul><li>Keep the trees and the playground.</li>\
+                                <li>Hold a public consultation before any sale.</li></ul>"
+                        .into(),
+                    goal: Some(1000),
+                    deadline: None,
+                    published: true,
+                    data_notice: String::new(),
+                },
+            )
+            .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(Demo {
+        username: USERNAME.into(),
+        password,
+        petition_path: located.path(),
+    })
+}

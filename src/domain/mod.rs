@@ -1,0 +1,19 @@
+//! What a petition platform is: petitions and their permalinks, signatures, accounts and
+//! organizations. Plain functions over a database connection; nothing here knows about HTTP.
+pub mod account;
+pub mod counter;
+pub mod dashboard;
+pub mod demo;
+pub mod html;
+pub mod organization;
+pub mod permission;
+pub mod petition;
+pub mod signature;
+pub mod signing_queue;
+pub mod slug;
+pub mod token;
+
+/// Now, in UTC (the only zone stored).
+pub fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

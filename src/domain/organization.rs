@@ -1,0 +1,453 @@
+//! Organizations and their members (F3.2): creation, invitations by username or e-mail, accepting
+//! and declining, leaving and removing, per-member permissions. An organization's administrators
+//! are the members who may modify permissions; the last one can neither leave, nor be removed, nor
+//! lose that right while other members remain.
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+
+use super::account::FieldErrors;
+use super::permission::{self, Permission};
+use super::token;
+use crate::Site;
+use crate::entity::{invitation, membership, organization, user};
+use crate::i18n::Lang;
+use crate::mail::queue::{self, Outgoing};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    #[error("invalid organization details")]
+    Invalid(FieldErrors),
+    #[error("not allowed")]
+    Forbidden,
+    #[error("the last administrator must stay while other members remain")]
+    LastAdministrator,
+    #[error("not found")]
+    NotFound,
+    #[error("mail template: {0}")]
+    Template(String),
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+}
+
+pub async fn find_by_slug<C: ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+) -> Result<Option<organization::Model>, sea_orm::DbErr> {
+    organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(conn)
+        .await
+}
+
+/// Creates an organization whose creator holds every permission.
+pub async fn create<C: ConnectionTrait>(
+    conn: &C,
+    name: &str,
+    creator: &user::Model,
+) -> Result<organization::Model, sea_orm::DbErr> {
+    let base = super::slug::slugify(name, "organization");
+    let slug = super::slug::unique(&base, |candidate| async move {
+        Ok::<_, sea_orm::DbErr>(find_by_slug(conn, &candidate).await?.is_some())
+    })
+    .await?;
+    let org = organization::ActiveModel {
+        slug: Set(slug),
+        name: Set(name.trim().to_string()),
+        description: Set(String::new()),
+        created_at: Set(super::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    add_member(conn, &org, creator, &Permission::ALL).await?;
+    Ok(org)
+}
+
+/// Creates an organization for `creator` from the web: the name is checked, and the instance may
+/// reserve creation to its administrators.
+pub async fn create_checked(
+    db: &DatabaseConnection,
+    creator: &user::Model,
+    name: &str,
+    admins_only: bool,
+) -> Result<organization::Model, OrgError> {
+    if admins_only && !creator.is_admin {
+        return Err(OrgError::Forbidden);
+    }
+    let name = name.trim();
+    let mut errors = FieldErrors::new();
+    if name.is_empty() {
+        errors.insert("name", "field-required");
+    } else if name.chars().count() > 200 {
+        errors.insert("name", "field-too-long");
+    }
+    if !errors.is_empty() {
+        return Err(OrgError::Invalid(errors));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let org = create(&txn, name, creator).await?;
+    txn.commit().await?;
+    Ok(org)
+}
+
+pub async fn add_member<C: ConnectionTrait>(
+    conn: &C,
+    org: &organization::Model,
+    user: &user::Model,
+    permissions: &[Permission],
+) -> Result<membership::Model, sea_orm::DbErr> {
+    let mut member = membership::ActiveModel {
+        organization_id: Set(org.id),
+        user_id: Set(user.id),
+        created_at: Set(super::now()),
+        ..Default::default()
+    };
+    for permission in Permission::ALL {
+        permission.grant(&mut member, permissions.contains(&permission));
+    }
+    member.insert(conn).await
+}
+
+/// A member as the members page shows them.
+#[derive(Debug, Serialize)]
+pub struct Member {
+    pub user_id: i32,
+    pub username: String,
+    pub permissions: Vec<(&'static str, bool)>,
+}
+
+pub async fn members<C: ConnectionTrait>(
+    conn: &C,
+    org: &organization::Model,
+) -> Result<Vec<Member>, sea_orm::DbErr> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(org.id))
+        .find_also_related(user::Entity)
+        .order_by_asc(membership::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(m, u)| {
+            let u = u?;
+            Some(Member {
+                user_id: u.id,
+                username: u.username,
+                permissions: Permission::ALL
+                    .iter()
+                    .map(|p| (p.name(), p.granted_by(&m)))
+                    .collect(),
+            })
+        })
+        .collect())
+}
+
+async fn counts<C: ConnectionTrait>(conn: &C, org_id: i32) -> Result<(u64, u64), sea_orm::DbErr> {
+    let members = membership::Entity::find().filter(membership::Column::OrganizationId.eq(org_id));
+    let all = members.clone().count(conn).await?;
+    let admins = members
+        .filter(membership::Column::CanModifyPermissions.eq(true))
+        .count(conn)
+        .await?;
+    Ok((all, admins))
+}
+
+/// Refuses to take the administrator right from the last administrator while other members
+/// remain. `leaving`: the member goes (a sole member may leave); otherwise they stay without the
+/// right, which a last administrator may never give up.
+async fn keeps_an_administrator<C: ConnectionTrait>(
+    conn: &C,
+    member: &membership::Model,
+    leaving: bool,
+) -> Result<(), OrgError> {
+    if !member.can_modify_permissions {
+        return Ok(());
+    }
+    let (all, admins) = counts(conn, member.organization_id).await?;
+    if admins <= 1 && (all > 1 || !leaving) {
+        return Err(OrgError::LastAdministrator);
+    }
+    Ok(())
+}
+
+/// Invites `who` (a username or an e-mail address) to `org`, mailing them a link.
+pub async fn invite(
+    db: &DatabaseConnection,
+    site: &Site,
+    actor: &user::Model,
+    org: &organization::Model,
+    who: &str,
+    lang: &Lang,
+) -> Result<(), OrgError> {
+    if !permission::allows(db, actor.id, org.id, Permission::AddMembers).await? {
+        return Err(OrgError::Forbidden);
+    }
+    let who = who.trim();
+    let (account, address) = if who.contains('@') {
+        let address = who.to_lowercase();
+        if !validator::ValidateEmail::validate_email(&address) {
+            return Err(OrgError::Invalid(FieldErrors::from([(
+                "who",
+                "field-email-invalid",
+            )])));
+        }
+        (super::account::find_by_email(db, &address).await?, address)
+    } else {
+        match super::account::find_by_username(db, &who.to_lowercase()).await? {
+            Some(u) => {
+                let address = u.email.clone();
+                (Some(u), address)
+            }
+            None => {
+                return Err(OrgError::Invalid(FieldErrors::from([(
+                    "who",
+                    "invite-unknown-user",
+                )])));
+            }
+        }
+    };
+    if let Some(u) = &account
+        && permission::membership(db, u.id, org.id).await?.is_some()
+    {
+        return Err(OrgError::Invalid(FieldErrors::from([(
+            "who",
+            "invite-already-member",
+        )])));
+    }
+    let token = token::generate();
+    let txn = crate::db::begin_write(db).await?;
+    invitation::ActiveModel {
+        organization_id: Set(org.id),
+        user_id: Set(account.as_ref().map(|u| u.id)),
+        email: Set(if account.is_some() {
+            None
+        } else {
+            Some(address.clone())
+        }),
+        token_hash: Set(token::hash(&token)),
+        invited_by: Set(Some(actor.id)),
+        created_at: Set(super::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let context = serde_json::json!({
+        "site_name": site.settings.site_name,
+        "organization": org.name,
+        "inviter": actor.username,
+        "has_account": account.is_some(),
+        "invitation_url": format!("{}/invitations/{token}", site.settings.public_url()),
+    });
+    let subject = lang.t_args(
+        "mail-invitation-subject",
+        &[("organization", org.name.clone().into())],
+    );
+    let mail = Outgoing::compose(
+        &site.templates,
+        "invitation",
+        lang,
+        subject,
+        &address,
+        &context,
+    )
+    .map_err(|e| OrgError::Template(crate::error::describe_chain(&e)))?;
+    queue::enqueue(&txn, mail, &site.mail_domain()).await?;
+    txn.commit().await?;
+    site.wake.notify();
+    Ok(())
+}
+
+/// A pending invitation as the invitee sees it.
+#[derive(Debug, Serialize)]
+pub struct PendingInvitation {
+    pub id: i32,
+    pub organization: String,
+}
+
+/// Invitations addressed to this account, or to its e-mail address.
+pub async fn pending_for<C: ConnectionTrait>(
+    conn: &C,
+    user: &user::Model,
+) -> Result<Vec<PendingInvitation>, sea_orm::DbErr> {
+    let rows = invitation::Entity::find()
+        .filter(
+            Condition::any()
+                .add(invitation::Column::UserId.eq(user.id))
+                .add(invitation::Column::Email.eq(user.email.clone())),
+        )
+        .order_by_asc(invitation::Column::Id)
+        .all(conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(org) = organization::Entity::find_by_id(row.organization_id)
+            .one(conn)
+            .await?
+        {
+            out.push(PendingInvitation {
+                id: row.id,
+                organization: org.name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The invitation behind a mailed link.
+pub async fn invitation_by_token<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<Option<(invitation::Model, organization::Model)>, sea_orm::DbErr> {
+    let Some(found) = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(token::hash(token)))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let org = organization::Entity::find_by_id(found.organization_id)
+        .one(conn)
+        .await?;
+    Ok(org.map(|o| (found, o)))
+}
+
+/// Whether `user` may answer `invitation`: it is addressed to them, or they hold its mailed token.
+fn addressed_to(invitation: &invitation::Model, user: &user::Model, token: Option<&str>) -> bool {
+    invitation.user_id == Some(user.id)
+        || invitation.email.as_deref() == Some(user.email.as_str())
+        || token.is_some_and(|t| token::hash(t) == invitation.token_hash)
+}
+
+/// Accepts (`join`) or declines an invitation. Joining gives the new member's default permissions.
+pub async fn answer(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    invitation_id: i32,
+    token: Option<&str>,
+    join: bool,
+) -> Result<organization::Model, OrgError> {
+    let txn = crate::db::begin_write(db).await?;
+    let Some(found) = invitation::Entity::find_by_id(invitation_id)
+        .one(&txn)
+        .await?
+    else {
+        return Err(OrgError::NotFound);
+    };
+    if !addressed_to(&found, user, token) {
+        return Err(OrgError::NotFound);
+    }
+    let org = organization::Entity::find_by_id(found.organization_id)
+        .one(&txn)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    if join
+        && permission::membership(&txn, user.id, org.id)
+            .await?
+            .is_none()
+    {
+        add_member(&txn, &org, user, &Permission::NEW_MEMBER).await?;
+    }
+    invitation::Entity::delete_by_id(found.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(org)
+}
+
+/// `user` leaves `org`.
+pub async fn leave(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    org: &organization::Model,
+) -> Result<(), OrgError> {
+    let txn = crate::db::begin_write(db).await?;
+    let member = permission::membership(&txn, user.id, org.id)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    keeps_an_administrator(&txn, &member, true).await?;
+    membership::Entity::delete_by_id(member.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `actor` removes the member `user_id` from `org`.
+pub async fn remove(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    org: &organization::Model,
+    user_id: i32,
+) -> Result<(), OrgError> {
+    let txn = crate::db::begin_write(db).await?;
+    if !permission::allows(&txn, actor.id, org.id, Permission::RemoveMembers).await? {
+        return Err(OrgError::Forbidden);
+    }
+    let member = permission::membership(&txn, user_id, org.id)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    keeps_an_administrator(&txn, &member, true).await?;
+    membership::Entity::delete_by_id(member.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `actor` sets the permissions of the member `user_id` to exactly `granted`.
+pub async fn set_permissions(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    org: &organization::Model,
+    user_id: i32,
+    granted: &[Permission],
+) -> Result<(), OrgError> {
+    let txn = crate::db::begin_write(db).await?;
+    if !permission::allows(&txn, actor.id, org.id, Permission::ModifyPermissions).await? {
+        return Err(OrgError::Forbidden);
+    }
+    let member = permission::membership(&txn, user_id, org.id)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    if !granted.contains(&Permission::ModifyPermissions) {
+        keeps_an_administrator(&txn, &member, false).await?;
+    }
+    let mut active = member.into_active_model();
+    for permission in Permission::ALL {
+        permission.grant(&mut active, granted.contains(&permission));
+    }
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The organization's published petitions, newest first (its public profile, F1.4).
+pub async fn public_petitions<C: ConnectionTrait>(
+    conn: &C,
+    org: &organization::Model,
+) -> Result<Vec<super::petition::Located>, sea_orm::DbErr> {
+    use crate::entity::{permalink, petition};
+    let rows = petition::Entity::find()
+        .filter(petition::Column::OrganizationId.eq(org.id))
+        .filter(petition::Column::Published.eq(true))
+        .filter(petition::Column::Moderated.eq(false))
+        .find_also_related(permalink::Entity)
+        .filter(permalink::Column::IsCanonical.eq(true))
+        .order_by_desc(petition::Column::CreatedAt)
+        .order_by_desc(petition::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(petition, link)| {
+            Some(super::petition::Located {
+                petition,
+                owner: super::petition::Owner::Organization(org.clone()),
+                canonical_slug: link?.slug,
+            })
+        })
+        .collect())
+}

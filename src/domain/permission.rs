@@ -1,0 +1,128 @@
+//! The per-member permissions of an organization (F3.3). Every permission question is answered here.
+use serde::Serialize;
+
+use crate::entity::membership;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    AddMembers,
+    RemoveMembers,
+    CreatePetitions,
+    ModifyPetitions,
+    DeletePetitions,
+    CreateTemplates,
+    ModifyTemplates,
+    DeleteTemplates,
+    ViewSignatures,
+    ModifySignatures,
+    DeleteSignatures,
+    ModifyPermissions,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 12] = [
+        Permission::AddMembers,
+        Permission::RemoveMembers,
+        Permission::CreatePetitions,
+        Permission::ModifyPetitions,
+        Permission::DeletePetitions,
+        Permission::CreateTemplates,
+        Permission::ModifyTemplates,
+        Permission::DeleteTemplates,
+        Permission::ViewSignatures,
+        Permission::ModifySignatures,
+        Permission::DeleteSignatures,
+        Permission::ModifyPermissions,
+    ];
+
+    /// What a newly invited member may do.
+    pub const NEW_MEMBER: [Permission; 4] = [
+        Permission::CreatePetitions,
+        Permission::ModifyPetitions,
+        Permission::CreateTemplates,
+        Permission::ModifyTemplates,
+    ];
+
+    pub fn granted_by(self, m: &membership::Model) -> bool {
+        match self {
+            Permission::AddMembers => m.can_add_members,
+            Permission::RemoveMembers => m.can_remove_members,
+            Permission::CreatePetitions => m.can_create_petitions,
+            Permission::ModifyPetitions => m.can_modify_petitions,
+            Permission::DeletePetitions => m.can_delete_petitions,
+            Permission::CreateTemplates => m.can_create_templates,
+            Permission::ModifyTemplates => m.can_modify_templates,
+            Permission::DeleteTemplates => m.can_delete_templates,
+            Permission::ViewSignatures => m.can_view_signatures,
+            Permission::ModifySignatures => m.can_modify_signatures,
+            Permission::DeleteSignatures => m.can_delete_signatures,
+            Permission::ModifyPermissions => m.can_modify_permissions,
+        }
+    }
+
+    /// Sets this permission on a membership being written.
+    pub fn grant(self, m: &mut membership::ActiveModel, on: bool) {
+        use sea_orm::Set;
+        match self {
+            Permission::AddMembers => m.can_add_members = Set(on),
+            Permission::RemoveMembers => m.can_remove_members = Set(on),
+            Permission::CreatePetitions => m.can_create_petitions = Set(on),
+            Permission::ModifyPetitions => m.can_modify_petitions = Set(on),
+            Permission::DeletePetitions => m.can_delete_petitions = Set(on),
+            Permission::CreateTemplates => m.can_create_templates = Set(on),
+            Permission::ModifyTemplates => m.can_modify_templates = Set(on),
+            Permission::DeleteTemplates => m.can_delete_templates = Set(on),
+            Permission::ViewSignatures => m.can_view_signatures = Set(on),
+            Permission::ModifySignatures => m.can_modify_signatures = Set(on),
+            Permission::DeleteSignatures => m.can_delete_signatures = Set(on),
+            Permission::ModifyPermissions => m.can_modify_permissions = Set(on),
+        }
+    }
+}
+
+/// The membership of `user_id` in `organization_id`, if any.
+pub async fn membership<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    organization_id: i32,
+) -> Result<Option<membership::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .one(conn)
+        .await
+}
+
+/// Whether `user_id` may do `permission` in `organization_id`: the one question every route asks.
+pub async fn allows<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    organization_id: i32,
+    permission: Permission,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(membership(conn, user_id, organization_id)
+        .await?
+        .is_some_and(|m| permission.granted_by(&m)))
+}
+
+impl Permission {
+    /// The form field and Fluent key suffix of this permission, e.g. `add_members`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::AddMembers => "add_members",
+            Permission::RemoveMembers => "remove_members",
+            Permission::CreatePetitions => "create_petitions",
+            Permission::ModifyPetitions => "modify_petitions",
+            Permission::DeletePetitions => "delete_petitions",
+            Permission::CreateTemplates => "create_templates",
+            Permission::ModifyTemplates => "modify_templates",
+            Permission::DeleteTemplates => "delete_templates",
+            Permission::ViewSignatures => "view_signatures",
+            Permission::ModifySignatures => "modify_signatures",
+            Permission::DeleteSignatures => "delete_signatures",
+            Permission::ModifyPermissions => "modify_permissions",
+        }
+    }
+}

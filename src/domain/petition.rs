@@ -1,0 +1,414 @@
+//! Petitions, their owners and their permalinks (F1.1), and what a page or the JSON shows of them.
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::signature::SignatureFields;
+use crate::entity::{organization, permalink, petition, user};
+
+/// Who a petition belongs to; their slug scopes its permalinks.
+#[derive(Debug, Clone)]
+pub enum Owner {
+    Organization(organization::Model),
+    User(user::Model),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerKind {
+    Organization,
+    User,
+}
+
+impl Owner {
+    /// `/o/<organization>` or `/u/<username>`.
+    pub fn path(&self) -> String {
+        match self {
+            Owner::Organization(o) => format!("/o/{}", o.slug),
+            Owner::User(u) => format!("/u/{}", u.username),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Owner::Organization(o) => &o.name,
+            Owner::User(u) => &u.display_name,
+        }
+    }
+
+    /// The (organization_id, user_id) pair stored on petitions and permalinks.
+    fn ids(&self) -> (Option<i32>, Option<i32>) {
+        match self {
+            Owner::Organization(o) => (Some(o.id), None),
+            Owner::User(u) => (None, Some(u.id)),
+        }
+    }
+
+    pub async fn find<C: ConnectionTrait>(
+        conn: &C,
+        kind: OwnerKind,
+        slug: &str,
+    ) -> Result<Option<Owner>, sea_orm::DbErr> {
+        Ok(match kind {
+            OwnerKind::Organization => super::organization::find_by_slug(conn, slug)
+                .await?
+                .map(Owner::Organization),
+            OwnerKind::User => super::account::find_by_username(conn, slug)
+                .await?
+                .map(Owner::User),
+        })
+    }
+
+    async fn of<C: ConnectionTrait>(
+        conn: &C,
+        p: &petition::Model,
+    ) -> Result<Option<Owner>, sea_orm::DbErr> {
+        Ok(match (p.organization_id, p.user_id) {
+            (Some(id), _) => organization::Entity::find_by_id(id)
+                .one(conn)
+                .await?
+                .map(Owner::Organization),
+            (None, Some(id)) => user::Entity::find_by_id(id)
+                .one(conn)
+                .await?
+                .map(Owner::User),
+            (None, None) => None,
+        })
+    }
+}
+
+/// A petition with its owner and canonical slug: everything needed to show it or link to it.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub petition: petition::Model,
+    pub owner: Owner,
+    pub canonical_slug: String,
+}
+
+impl Located {
+    /// The canonical path, e.g. `/o/friends-of-the-park/save-the-park`.
+    pub fn path(&self) -> String {
+        format!("{}/{}", self.owner.path(), self.canonical_slug)
+    }
+
+    /// Visible to the public: published and not hidden by a moderator (F1.3).
+    pub fn is_public(&self) -> bool {
+        self.petition.published && !self.petition.moderated
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.petition.deadline.is_some_and(|d| d <= super::now())
+    }
+
+    /// Confirmed online signatures plus paper ones (F2.8). `find`, `lookup` and `list_public` load
+    /// `petition.confirmed_count` with the exact online count (the row's count plus its shards, see
+    /// `counter`): a page view never counts signature rows.
+    pub fn signature_count(&self) -> i64 {
+        self.petition.confirmed_count + i64::from(self.petition.paper_signatures.max(0))
+    }
+
+    pub fn view(&self, public_url: &str) -> PetitionView {
+        let p = &self.petition;
+        let count = self.signature_count();
+        let path = self.path();
+        PetitionView {
+            id: p.id,
+            title: p.title.clone(),
+            body_html: p.body_html.clone(),
+            url: format!("{public_url}{path}"),
+            json_url: format!("{public_url}/api/petitions/{}", p.id),
+            sign_path: format!("/petitions/{}/sign", p.id),
+            path,
+            signature_count: count,
+            goal: p.goal,
+            progress_percent: p
+                .goal
+                .filter(|g| *g > 0)
+                .map(|g| (count * 100 / i64::from(g)).min(100)),
+            deadline: p.deadline.and_then(|d| {
+                d.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
+            deadline_date: p.deadline.map(|d| d.date().to_string()),
+            published: p.published,
+            closed: self.is_closed(),
+            owner_name: self.owner.name().to_string(),
+            owner_path: self.owner.path(),
+            data_notice: p.data_notice.clone(),
+            fields: SignatureFields::of(p),
+            created_at: p
+                .created_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// What templates and the JSON document see of a petition.
+#[derive(Debug, Clone, Serialize)]
+pub struct PetitionView {
+    pub id: i32,
+    pub title: String,
+    pub body_html: String,
+    /// Absolute canonical URL.
+    pub url: String,
+    pub path: String,
+    pub json_url: String,
+    pub sign_path: String,
+    pub signature_count: i64,
+    pub goal: Option<i32>,
+    pub progress_percent: Option<i64>,
+    /// RFC 3339, UTC.
+    pub deadline: Option<String>,
+    pub deadline_date: Option<String>,
+    pub published: bool,
+    pub closed: bool,
+    pub owner_name: String,
+    pub owner_path: String,
+    pub data_notice: String,
+    pub fields: SignatureFields,
+    pub created_at: String,
+}
+
+/// What a permalink request resolved to.
+pub enum Lookup {
+    /// The canonical permalink was asked for.
+    Canonical(Located),
+    /// An older permalink: answer with a permanent redirect to the canonical one.
+    Moved(Located),
+}
+
+/// Resolves `/<kind>/<owner_slug>/<slug>`.
+pub async fn lookup<C: ConnectionTrait>(
+    conn: &C,
+    kind: OwnerKind,
+    owner_slug: &str,
+    slug: &str,
+) -> Result<Option<Lookup>, sea_orm::DbErr> {
+    let Some(owner) = Owner::find(conn, kind, owner_slug).await? else {
+        return Ok(None);
+    };
+    let (org_id, user_id) = owner.ids();
+    let mut query = permalink::Entity::find().filter(permalink::Column::Slug.eq(slug));
+    query = match (org_id, user_id) {
+        (Some(id), _) => query.filter(permalink::Column::OrganizationId.eq(id)),
+        (_, Some(id)) => query.filter(permalink::Column::UserId.eq(id)),
+        _ => return Ok(None),
+    };
+    let Some(link) = query.one(conn).await? else {
+        return Ok(None);
+    };
+    let Some(mut petition) = petition::Entity::find_by_id(link.petition_id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    petition.confirmed_count = super::counter::confirmed(conn, petition.id).await?;
+    if link.is_canonical {
+        return Ok(Some(Lookup::Canonical(Located {
+            petition,
+            owner,
+            canonical_slug: link.slug,
+        })));
+    }
+    let Some(canonical) = canonical_slug(conn, petition.id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Lookup::Moved(Located {
+        petition,
+        owner,
+        canonical_slug: canonical,
+    })))
+}
+
+async fn canonical_slug<C: ConnectionTrait>(
+    conn: &C,
+    petition_id: i32,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    Ok(permalink::Entity::find()
+        .filter(permalink::Column::PetitionId.eq(petition_id))
+        .filter(permalink::Column::IsCanonical.eq(true))
+        .one(conn)
+        .await?
+        .map(|l| l.slug))
+}
+
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    id: i32,
+) -> Result<Option<Located>, sea_orm::DbErr> {
+    let Some(mut petition) = petition::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    petition.confirmed_count = super::counter::confirmed(conn, id).await?;
+    let (Some(owner), Some(canonical_slug)) = (
+        Owner::of(conn, &petition).await?,
+        canonical_slug(conn, id).await?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Located {
+        petition,
+        owner,
+        canonical_slug,
+    }))
+}
+
+/// Published petitions, newest first.
+pub async fn list_public<C: ConnectionTrait>(
+    conn: &C,
+    limit: u64,
+) -> Result<Vec<Located>, sea_orm::DbErr> {
+    let rows = petition::Entity::find()
+        .filter(petition::Column::Published.eq(true))
+        .filter(petition::Column::Moderated.eq(false))
+        .find_also_related(permalink::Entity)
+        .filter(permalink::Column::IsCanonical.eq(true))
+        .order_by_desc(petition::Column::CreatedAt)
+        .order_by_desc(petition::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|(p, _)| p.id).collect();
+    let counts = super::counter::confirmed_many(conn, &ids).await?;
+    let org_ids: Vec<i32> = rows.iter().filter_map(|(p, _)| p.organization_id).collect();
+    let user_ids: Vec<i32> = rows.iter().filter_map(|(p, _)| p.user_id).collect();
+    let orgs: HashMap<i32, organization::Model> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(org_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let users: HashMap<i32, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(mut petition, link)| {
+            if let Some(count) = counts.get(&petition.id) {
+                petition.confirmed_count = *count;
+            }
+            let owner = match (petition.organization_id, petition.user_id) {
+                (Some(id), _) => Owner::Organization(orgs.get(&id)?.clone()),
+                (None, Some(id)) => Owner::User(users.get(&id)?.clone()),
+                (None, None) => return None,
+            };
+            Some(Located {
+                petition,
+                owner,
+                canonical_slug: link?.slug,
+            })
+        })
+        .collect())
+}
+
+/// What is needed to create a petition. The body is sanitized here, on write.
+#[derive(Debug, Clone, Default)]
+pub struct NewPetition {
+    pub title: String,
+    pub body_html: String,
+    pub goal: Option<i32>,
+    pub deadline: Option<OffsetDateTime>,
+    pub published: bool,
+    pub data_notice: String,
+}
+
+/// Creates a petition and its canonical permalink, a slug of its title unique for its owner.
+pub async fn create<C: ConnectionTrait>(
+    conn: &C,
+    owner: &Owner,
+    new: NewPetition,
+) -> Result<Located, sea_orm::DbErr> {
+    let (org_id, user_id) = owner.ids();
+    let now = super::now();
+    let petition = petition::ActiveModel {
+        organization_id: Set(org_id),
+        user_id: Set(user_id),
+        title: Set(new.title.trim().to_string()),
+        body_html: Set(super::html::sanitize(&new.body_html)),
+        goal: Set(new.goal),
+        deadline: Set(new.deadline),
+        published: Set(new.published),
+        moderated: Set(false),
+        paper_signatures: Set(0),
+        confirmed_count: Set(0),
+        signature_fields: Set("{}".into()),
+        data_notice: Set(new.data_notice),
+        reply_to: Set(None),
+        theme: Set("default".into()),
+        accent_color: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let base = super::slug::slugify(&petition.title, "petition");
+    let slug = super::slug::unique(&base, |candidate| async move {
+        let mut query = permalink::Entity::find().filter(permalink::Column::Slug.eq(candidate));
+        query = match (org_id, user_id) {
+            (Some(id), _) => query.filter(permalink::Column::OrganizationId.eq(id)),
+            (_, id) => query.filter(permalink::Column::UserId.eq(id)),
+        };
+        Ok::<_, sea_orm::DbErr>(query.one(conn).await?.is_some())
+    })
+    .await?;
+    permalink::ActiveModel {
+        petition_id: Set(petition.id),
+        organization_id: Set(org_id),
+        user_id: Set(user_id),
+        slug: Set(slug.clone()),
+        is_canonical: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(Located {
+        petition,
+        owner: owner.clone(),
+        canonical_slug: slug,
+    })
+}
+
+/// Adds another permalink to a petition; `canonical` makes it the one others redirect to.
+pub async fn add_permalink<C: ConnectionTrait>(
+    conn: &C,
+    located: &Located,
+    slug: &str,
+    canonical: bool,
+) -> Result<(), sea_orm::DbErr> {
+    let (org_id, user_id) = located.owner.ids();
+    if canonical {
+        permalink::Entity::update_many()
+            .col_expr(
+                permalink::Column::IsCanonical,
+                sea_orm::sea_query::Expr::value(false),
+            )
+            .filter(permalink::Column::PetitionId.eq(located.petition.id))
+            .exec(conn)
+            .await?;
+    }
+    permalink::ActiveModel {
+        petition_id: Set(located.petition.id),
+        organization_id: Set(org_id),
+        user_id: Set(user_id),
+        slug: Set(super::slug::slugify(slug, "petition")),
+        is_canonical: Set(canonical),
+        created_at: Set(super::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}

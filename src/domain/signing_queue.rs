@@ -1,0 +1,289 @@
+//! Group commit of signatures and confirmations. With `synchronous=FULL`, what limits signing is the
+//! commit (one fsync of the write-ahead log each) and the wait for SQLite's write lock, not the work
+//! of a signature. So the signatures (and confirmations) arriving together are written by one task
+//! in one `BEGIN IMMEDIATE` transaction and committed at once, each signature with its confirmation
+//! mail row (the transactional outbox holds per signature as before), and each signer is answered
+//! only after that commit.
+//!
+//! Batches form by themselves: while a commit is on its way to the disk, the signatures that arrive
+//! wait in the channel, and the next batch takes them all (up to `MAX_BATCH`). A signature alone is
+//! committed at once, so an idle site adds no delay.
+//!
+//! If a batch fails as a whole (on PostgreSQL, another instance inserting the same address at the
+//! same moment meets the unique index), it is rolled back and its jobs are written one by one, each
+//! in its own transaction, exactly as `signature::sign` and `signature::confirm` do.
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::sync::{mpsc, oneshot};
+
+use super::signature::{self, Prepared, SignError};
+use super::{counter, token};
+use crate::Site;
+use crate::mail::Wake;
+use crate::templates::Templates;
+
+/// Signatures written in one transaction at most: enough to reach the target many times over,
+/// few enough that the write lock is never held for long (about 30 µs of statements each).
+pub const MAX_BATCH: usize = 256;
+
+/// Signatures waiting for the writer at most; a signer beyond waits to be queued.
+const QUEUE_DEPTH: usize = 4 * MAX_BATCH;
+
+enum Job {
+    Sign {
+        prepared: Box<Prepared>,
+        reply: oneshot::Sender<Result<(), SignError>>,
+    },
+    Confirm {
+        token: String,
+        reply: oneshot::Sender<Result<Option<i32>, DbErr>>,
+    },
+}
+
+enum Outcome {
+    Signed(Result<(), SignError>),
+    /// The confirmed signature's petition, if the token was found.
+    Confirmed(Option<i32>),
+}
+
+impl Job {
+    fn answer(self, outcome: Outcome) {
+        match (self, outcome) {
+            (Job::Sign { reply, .. }, Outcome::Signed(result)) => {
+                let _ = reply.send(result);
+            }
+            (Job::Confirm { reply, .. }, Outcome::Confirmed(found)) => {
+                let _ = reply.send(Ok(found));
+            }
+            (job, _) => job.fail("mismatched outcome"),
+        }
+    }
+
+    fn fail(self, why: &str) {
+        match self {
+            Job::Sign { reply, .. } => {
+                let _ = reply.send(Err(SignError::Database(DbErr::Custom(why.into()))));
+            }
+            Job::Confirm { reply, .. } => {
+                let _ = reply.send(Err(DbErr::Custom(why.into())));
+            }
+        }
+    }
+}
+
+/// The queue in front of the writer, one per instance (Rocket state). The writer task is started
+/// with the first job, on the database connection of that request.
+#[derive(Default)]
+pub struct SigningQueue {
+    sender: OnceLock<mpsc::Sender<Job>>,
+    stats: Arc<Stats>,
+}
+
+/// What the writer has done so far, for tests and monitoring.
+#[derive(Default)]
+struct Stats {
+    signatures: AtomicU64,
+    commits: AtomicU64,
+}
+
+const STOPPED: &str = "the signature writer stopped";
+
+impl SigningQueue {
+    /// Signatures written so far, and the transactions they took.
+    pub fn written(&self) -> (u64, u64) {
+        (
+            self.stats.signatures.load(Ordering::Relaxed),
+            self.stats.commits.load(Ordering::Relaxed),
+        )
+    }
+
+    fn sender(&self, db: &DatabaseConnection, site: &Site) -> &mpsc::Sender<Job> {
+        self.sender.get_or_init(|| {
+            let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
+            let writer = Writer {
+                db: db.clone(),
+                mail_domain: site.mail_domain(),
+                wake: site.wake.clone(),
+                stats: self.stats.clone(),
+                // The writer's own copy, for the rare note to an address that already confirmed.
+                templates: Templates::load(site.settings.overrides_dir.as_deref())
+                    .map_err(|e| e.to_string()),
+            };
+            tokio::spawn(writer.run(receiver));
+            sender
+        })
+    }
+
+    /// Writes `prepared` in the next group commit; returns once it is committed (or refused).
+    pub async fn sign(
+        &self,
+        db: &DatabaseConnection,
+        site: &Site,
+        prepared: Prepared,
+    ) -> Result<(), SignError> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || SignError::Database(DbErr::Custom(STOPPED.into()));
+        self.sender(db, site)
+            .send(Job::Sign {
+                prepared: Box::new(prepared),
+                reply,
+            })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Confirms the signature of `token` in the next group commit, as `signature::confirm` does
+    /// (confirming again changes nothing, the count goes up by exactly one). Returns the signature's
+    /// petition once committed, or `None` for an unknown token.
+    pub async fn confirm(
+        &self,
+        db: &DatabaseConnection,
+        site: &Site,
+        token: &str,
+    ) -> Result<Option<i32>, DbErr> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || DbErr::Custom(STOPPED.into());
+        self.sender(db, site)
+            .send(Job::Confirm {
+                token: token.to_string(),
+                reply,
+            })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+struct Writer {
+    db: DatabaseConnection,
+    mail_domain: String,
+    wake: Wake,
+    stats: Arc<Stats>,
+    templates: Result<Templates, String>,
+}
+
+impl Writer {
+    async fn run(self, mut receiver: mpsc::Receiver<Job>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            self.commit(std::mem::take(&mut batch)).await;
+            self.wake.notify();
+        }
+    }
+
+    /// Writes `batch` and answers each of its jobs.
+    async fn commit(&self, batch: Vec<Job>) {
+        let templates = match &self.templates {
+            Ok(templates) => templates,
+            Err(e) => {
+                for job in batch {
+                    job.fail(e);
+                }
+                return;
+            }
+        };
+        let signatures = batch
+            .iter()
+            .filter(|job| matches!(job, Job::Sign { .. }))
+            .count() as u64;
+        if batch.len() > 1 {
+            match self.write_group(templates, &batch).await {
+                Ok(outcomes) => {
+                    self.stats.commits.fetch_add(1, Ordering::Relaxed);
+                    self.stats
+                        .signatures
+                        .fetch_add(signatures, Ordering::Relaxed);
+                    for (job, outcome) in batch.into_iter().zip(outcomes) {
+                        job.answer(outcome);
+                    }
+                    return;
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, jobs = batch.len(), "group commit rolled back; writing its jobs one by one");
+                }
+            }
+        }
+        for job in batch {
+            self.stats.commits.fetch_add(1, Ordering::Relaxed);
+            match job {
+                Job::Sign { prepared, reply } => {
+                    let outcome =
+                        signature::write_one(&self.db, &prepared, &self.mail_domain, templates)
+                            .await;
+                    self.stats.signatures.fetch_add(1, Ordering::Relaxed);
+                    let _ = reply.send(outcome);
+                }
+                Job::Confirm { token, reply } => {
+                    let outcome = signature::confirm(&self.db, &token)
+                        .await
+                        .map(|found| found.map(|p| p.petition.petition.id));
+                    let _ = reply.send(outcome);
+                }
+            }
+        }
+    }
+
+    /// One transaction for the whole batch, in arrival order: an address signing twice in one batch
+    /// ends as it would have one after the other. A refusal (the petition closed or hidden meanwhile)
+    /// is that signer's answer; a database error rolls everything back.
+    async fn write_group(
+        &self,
+        templates: &Templates,
+        batch: &[Job],
+    ) -> Result<Vec<Outcome>, DbErr> {
+        let txn = crate::db::begin_write(&self.db).await?;
+        // Per petition: None when it takes signatures, else whether it closed (true) or was hidden.
+        let mut refusals: HashMap<i32, Option<bool>> = HashMap::new();
+        // Confirmations of this batch per petition, added to the count once at the end.
+        let mut confirmed: HashMap<i32, i64> = HashMap::new();
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for job in batch {
+            let prepared = match job {
+                Job::Sign { prepared, .. } => prepared,
+                Job::Confirm { token, .. } => {
+                    let found = signature::flip_confirmed(&txn, &token::hash(token)).await?;
+                    if let Some((petition_id, true)) = found {
+                        *confirmed.entry(petition_id).or_default() += 1;
+                    }
+                    outcomes.push(Outcome::Confirmed(
+                        found.map(|(petition_id, _)| petition_id),
+                    ));
+                    continue;
+                }
+            };
+            let id = prepared.petition_id();
+            let refusal = match refusals.get(&id) {
+                Some(known) => *known,
+                None => {
+                    let refusal = match signature::still_open(&txn, id).await? {
+                        Ok(()) => None,
+                        Err(SignError::Closed) => Some(true),
+                        Err(_) => Some(false),
+                    };
+                    refusals.insert(id, refusal);
+                    refusal
+                }
+            };
+            outcomes.push(Outcome::Signed(match refusal {
+                Some(true) => Err(SignError::Closed),
+                Some(false) => Err(SignError::NotPublic),
+                None => {
+                    match signature::apply(&txn, prepared, &self.mail_domain, templates).await {
+                        Ok(()) => Ok(()),
+                        Err(SignError::Database(e)) => return Err(e),
+                        Err(other) => Err(other),
+                    }
+                }
+            }));
+        }
+        for (petition_id, n) in confirmed {
+            counter::add_confirmed(&txn, petition_id, n).await?;
+        }
+        txn.commit().await?;
+        Ok(outcomes)
+    }
+}

@@ -1,0 +1,66 @@
+use sea_orm::entity::prelude::*;
+use time::OffsetDateTime;
+
+/// A petition, owned by exactly one organization or one user.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "petitions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub organization_id: Option<i32>,
+    pub user_id: Option<i32>,
+    pub title: String,
+    /// Sanitized on write; printed as is.
+    pub body_html: String,
+    pub goal: Option<i32>,
+    pub deadline: Option<OffsetDateTime>,
+    pub published: bool,
+    pub moderated: bool,
+    pub paper_signatures: i32,
+    /// Confirmed online signatures, kept by `domain::signature::confirm` so a page view never counts rows.
+    pub confirmed_count: i64,
+    /// JSON: which optional signature fields are asked and which are required (F4.6).
+    pub signature_fields: String,
+    pub data_notice: String,
+    pub reply_to: Option<String>,
+    pub theme: String,
+    pub accent_color: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organization::Entity",
+        from = "Column::OrganizationId",
+        to = "super::organization::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Organization,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id",
+        on_delete = "Cascade"
+    )]
+    User,
+    #[sea_orm(has_many = "super::permalink::Entity")]
+    Permalink,
+    #[sea_orm(has_many = "super::signature::Entity")]
+    Signature,
+}
+
+impl Related<super::permalink::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Permalink.def()
+    }
+}
+
+impl Related<super::signature::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Signature.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,50 @@
+use sea_orm::entity::prelude::*;
+use time::OffsetDateTime;
+
+/// One signer of one petition. Counted only once `confirmed_at` is set.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "signatures")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub petition_id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    /// Normalized: trimmed and lower-cased.
+    pub email: String,
+    pub phone: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub organization: Option<String>,
+    pub comment: Option<String>,
+    pub newsletter: bool,
+    pub locale: Option<String>,
+    /// SHA-256 (hex) of the token sent in the confirmation link; the token itself is never stored.
+    #[sea_orm(unique)]
+    pub confirmation_token_hash: String,
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// Keyed hash of the signer's IP address; never the address itself.
+    pub ip_hash: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::petition::Entity",
+        from = "Column::PetitionId",
+        to = "super::petition::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Petition,
+}
+
+impl Related<super::petition::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Petition.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,149 @@
+//! Signons, a self-hosted petition platform. `build` assembles the web application from a figment
+//! of settings; `main.rs` is only the command line around it.
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entity;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+pub mod templates;
+pub mod web;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+use sea_orm::DatabaseConnection;
+
+use crate::config::{Keys, Settings};
+use crate::error::StartupError;
+use crate::mail::transport::Transport;
+use crate::templates::Templates;
+
+/// What every part of the application shares: settings, templates, derived keys, the mail transport
+/// and the bell that wakes the mail worker.
+pub struct Site {
+    pub settings: Settings,
+    pub templates: Templates,
+    pub keys: Keys,
+    pub transport: Arc<Transport>,
+    pub wake: mail::Wake,
+}
+
+impl Site {
+    pub fn new(figment: &Figment) -> Result<Site, StartupError> {
+        let settings = Settings::from_figment(figment)?;
+        let templates = Templates::load(settings.overrides_dir.as_deref())?;
+        let transport = Arc::new(Transport::from_settings(&settings)?);
+        Ok(Site {
+            keys: Keys::derive(figment),
+            templates,
+            transport,
+            wake: mail::Wake::default(),
+            settings,
+        })
+    }
+
+    /// The domain named in Message-IDs: the host of `mail_from`, else of `public_url`.
+    pub fn mail_domain(&self) -> String {
+        let from = &self.settings.mail_from;
+        let address = from
+            .rsplit_once('<')
+            .map(|(_, a)| a.trim_end_matches('>'))
+            .unwrap_or(from);
+        match address.rsplit_once('@') {
+            Some((_, domain)) if !domain.is_empty() => domain.trim().to_string(),
+            _ => url::Url::parse(self.settings.public_url())
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_else(|| "localhost".into()),
+        }
+    }
+}
+
+/// The running mail worker, awaited at shutdown so that mail in flight is finished.
+#[derive(Default)]
+struct MailWorkerTask(Mutex<Option<tokio::task::JoinHandle<()>>>);
+
+/// Assembles the application: connects and migrates the database when Rocket ignites, starts the
+/// mail worker at liftoff and lets it finish at shutdown.
+pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
+    let figment = config::with_secret_key(figment)?;
+    let site = Site::new(&figment)?;
+    tracing::info!(transport = %site.transport.describe(), "mail goes to");
+    let limits = web::ratelimit::Limits::new(site.settings.login_attempts_per_minute);
+    let rocket = rocket::custom(figment)
+        .manage(limits)
+        .manage(site)
+        .manage(MailWorkerTask::default())
+        .attach(AdHoc::try_on_ignite("Database", |rocket| async move {
+            let Some(site) = rocket.state::<Site>() else {
+                return Err(rocket);
+            };
+            match open_database(&site.settings).await {
+                Ok(db) => Ok(rocket.manage(db)),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot open the database");
+                    Err(rocket)
+                }
+            }
+        }))
+        .attach(AdHoc::on_liftoff("Mail worker", |rocket| {
+            Box::pin(async move {
+                let (Some(site), Some(db), Some(task)) = (
+                    rocket.state::<Site>(),
+                    rocket.state::<DatabaseConnection>(),
+                    rocket.state::<MailWorkerTask>(),
+                ) else {
+                    return;
+                };
+                let worker = mail::worker::Worker::new(
+                    db.clone(),
+                    site.transport.clone(),
+                    site.wake.clone(),
+                    &site.settings,
+                );
+                let handle = tokio::spawn(worker.run(rocket.shutdown()));
+                if let Ok(mut slot) = task.0.lock() {
+                    *slot = Some(handle);
+                }
+            })
+        }))
+        .attach(AdHoc::on_liftoff("Announce", |rocket| {
+            Box::pin(async move {
+                let config = rocket.config();
+                let public = rocket.state::<Site>().map(|s| s.settings.public_url().to_string()).unwrap_or_default();
+                tracing::info!(address = %config.address, port = config.port, public_url = %public, "Signons is serving");
+            })
+        }))
+        .attach(AdHoc::on_shutdown("Mail worker", |rocket| {
+            Box::pin(async move {
+                let handle = rocket
+                    .state::<MailWorkerTask>()
+                    .and_then(|t| t.0.lock().ok()?.take());
+                let bound = rocket
+                    .state::<Site>()
+                    .map_or(30, |s| s.settings.mail_timeout_secs)
+                    + 2;
+                if let Some(handle) = handle
+                    && tokio::time::timeout(Duration::from_secs(bound), handle)
+                        .await
+                        .is_err()
+                {
+                    tracing::warn!("mail worker did not stop in time");
+                }
+            })
+        }));
+    Ok(web::mount(rocket))
+}
+
+/// Connects and brings the schema up to date.
+pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
+    let db = db::connect(settings).await?;
+    db::migrate(&db).await?;
+    Ok(db)
+}

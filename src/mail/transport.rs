@@ -1,0 +1,136 @@
+//! Where mail goes: an SMTP server (`smtp_url`), or, when none is configured, a folder of .eml files
+//! so that the whole flow can be tried on a laptop (F5.6).
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart, SinglePart, header};
+use lettre::transport::smtp::PoolConfig;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::Settings;
+use crate::entity::mail_queue;
+use crate::error::StartupError;
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Folder(PathBuf),
+}
+
+/// How a send ended, as far as retrying is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// Worth another try later: 4xx, timeout, refused or dropped connection, TLS trouble.
+    Temporary(String),
+    /// The server asks us to slow down (421, 451): worth another try, and every worker pauses.
+    Throttled(String),
+    /// Will never succeed: 5xx, or a mail we cannot even build.
+    Permanent(String),
+}
+
+impl Transport {
+    pub fn from_settings(settings: &Settings) -> Result<Transport, StartupError> {
+        match settings
+            .smtp_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| StartupError::Mail(format!("smtp_url: {e}")))?
+                    .timeout(Some(Duration::from_secs(settings.mail_timeout_secs.max(1))))
+                    // No connection is ever reused: the worker bounds a send by dropping it at
+                    // `mail_timeout_secs` (lettre's own timeout covers only the TCP connect), and
+                    // lettre would put a connection dropped mid-transaction back in its pool, where
+                    // each later command reads the previous command's reply (a refused mail then
+                    // counts as sent).
+                    .pool_config(PoolConfig::new().max_size(0))
+                    .build();
+                Ok(Transport::Smtp(transport))
+            }
+            None => {
+                let dir = settings.mail_dir();
+                std::fs::create_dir_all(&dir).map_err(|e| StartupError::io(&dir, e))?;
+                Ok(Transport::Folder(dir))
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Transport::Smtp(_) => "SMTP".into(),
+            Transport::Folder(dir) => format!(".eml files in {}", absolute(dir).display()),
+        }
+    }
+
+    /// Sends one queued mail. The caller bounds the time it may take.
+    pub async fn send(&self, mail: &mail_queue::Model, from: &str) -> Result<(), SendError> {
+        let message = build(mail, from)?;
+        match self {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(classify),
+            Transport::Folder(dir) => {
+                let safe_id: String = mail
+                    .message_id
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+                    .collect();
+                let path = dir.join(format!("{safe_id}.eml"));
+                tokio::fs::write(&path, message.formatted())
+                    .await
+                    .map_err(|e| SendError::Temporary(format!("{}: {e}", path.display())))
+            }
+        }
+    }
+}
+
+fn absolute(dir: &std::path::Path) -> PathBuf {
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+fn build(mail: &mail_queue::Model, from: &str) -> Result<Message, SendError> {
+    let bad = |what: &str, e: &dyn std::fmt::Display| SendError::Permanent(format!("{what}: {e}"));
+    let from: Mailbox = from.parse().map_err(|e| bad("mail_from", &e))?;
+    let to: Mailbox = mail.recipient.parse().map_err(|e| bad("recipient", &e))?;
+    let mut builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(mail.subject.clone())
+        .message_id(Some(mail.message_id.clone()));
+    if let Some(reply_to) = &mail.reply_to {
+        builder = builder.reply_to(reply_to.parse().map_err(|e| bad("reply_to", &e))?);
+    }
+    let text = SinglePart::builder()
+        .header(header::ContentType::TEXT_PLAIN)
+        .body(mail.body_text.clone());
+    let message = match &mail.body_html {
+        Some(html) => builder.multipart(
+            MultiPart::alternative().singlepart(text).singlepart(
+                SinglePart::builder()
+                    .header(header::ContentType::TEXT_HTML)
+                    .body(html.clone()),
+            ),
+        ),
+        None => builder.singlepart(text),
+    };
+    message.map_err(|e| bad("message", &e))
+}
+
+/// Permanent only when the answer is about this mail (its recipient, its sender, its content) or we
+/// could not build it. Other 5xx answers (a refused login, a server refusing every connection) are
+/// about the configuration: retrying lets the queue drain once it is fixed, instead of failing every
+/// mail at once.
+fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    let text = crate::error::describe_chain(&e);
+    let about_this_mail = e
+        .status()
+        .is_some_and(|code| matches!(u16::from(code), 501 | 550..=554));
+    if e.is_client() || (e.is_permanent() && about_this_mail) {
+        SendError::Permanent(text)
+    } else if e
+        .status()
+        .is_some_and(|code| matches!(u16::from(code), 421 | 451))
+    {
+        SendError::Throttled(text)
+    } else {
+        SendError::Temporary(text)
+    }
+}

@@ -1,0 +1,394 @@
+//! The mail worker: claims due mail with a lease (a conditional UPDATE, so several instances on one
+//! database never send the same mail twice, on SQLite and PostgreSQL alike), sends each within a
+//! timeout, and records the outcome: sent, retried later with backoff and jitter, or failed.
+//!
+//! Pace: with `mail_rate_per_minute`, each batch first reserves evenly spaced sending slots in the
+//! shared `mail_throttle` row, so the cap holds for the whole instance group and mail is spread
+//! instead of burst; a 421/451 answer pushes that row forward, pausing every worker.
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use rand::RngExt;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use tokio::sync::watch;
+
+use super::transport::{SendError, Transport};
+use super::{Wake, now_millis};
+use crate::config::Settings;
+use crate::entity::mail_queue::{
+    self, Column, Entity as Mail, STATUS_FAILED, STATUS_PENDING, STATUS_SENT,
+};
+use crate::entity::mail_throttle;
+
+/// Time left for recording the outcome after a send, on top of the send's own bound.
+const LEASE_MARGIN_MS: i64 = 15_000;
+
+#[derive(Clone)]
+pub struct Worker {
+    db: DatabaseConnection,
+    transport: Arc<Transport>,
+    wake: Wake,
+    from: String,
+    send_timeout: Duration,
+    retry_base: Duration,
+    retry_max: Duration,
+    horizon: Duration,
+    poll: Duration,
+    concurrency: usize,
+    /// Milliseconds between two mails of the group; 0 without a cap.
+    spacing_ms: i64,
+    throttle_pause_ms: i64,
+    keep_sent_ms: i64,
+}
+
+impl Worker {
+    pub fn new(
+        db: DatabaseConnection,
+        transport: Arc<Transport>,
+        wake: Wake,
+        settings: &Settings,
+    ) -> Worker {
+        Worker {
+            db,
+            transport,
+            wake,
+            from: settings.mail_from.clone(),
+            send_timeout: Duration::from_secs(settings.mail_timeout_secs.max(1)),
+            retry_base: Duration::from_secs(settings.mail_retry_base_secs.max(1)),
+            retry_max: Duration::from_secs(settings.mail_retry_max_secs.max(1)),
+            horizon: Duration::from_secs(settings.mail_retry_horizon_hours * 3600),
+            poll: Duration::from_millis(settings.mail_poll_millis.max(50)),
+            concurrency: settings.mail_concurrency.max(1),
+            spacing_ms: match settings.mail_rate_per_minute {
+                0 => 0,
+                // One millisecond more than the exact spacing: a mail sent a little late after its
+                // slot must not let a 60-second window hold one mail over the cap.
+                cap => 60_000 / i64::from(cap) + 1,
+            },
+            throttle_pause_ms: (settings.mail_throttle_pause_secs * 1000) as i64,
+            keep_sent_ms: (settings.mail_keep_sent_days * 86_400_000) as i64,
+        }
+    }
+
+    /// Runs until `stop` resolves. Mail already being sent when it does is finished (each send is
+    /// bounded by the timeout); mail only waiting for its slot is handed back to the queue.
+    pub async fn run(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+        let (stop_tx, stopped) = watch::channel(false);
+        tokio::spawn(async move {
+            stop.await;
+            let _ = stop_tx.send(true);
+        });
+        let mut next_purge = 0;
+        loop {
+            if *stopped.borrow() {
+                break;
+            }
+            if now_millis() >= next_purge {
+                next_purge = now_millis() + self.purge_interval_ms();
+                if let Err(e) = self.purge_sent().await {
+                    tracing::warn!(error = %e, "mail queue: cannot purge sent mail");
+                }
+            }
+            let sent = match self.run_batch(&stopped).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "mail queue: cannot claim mail");
+                    0
+                }
+            };
+            if sent == 0 {
+                let mut stopped = stopped.clone();
+                tokio::select! {
+                    _ = wait_stopped(&mut stopped) => break,
+                    _ = self.wake.notified() => {}
+                    _ = tokio::time::sleep(self.poll) => {}
+                }
+            }
+        }
+        tracing::info!("mail worker stopped");
+    }
+
+    /// One round: find due mail, reserve its sending slots, claim it, send it. Returns how many
+    /// mails were handled.
+    async fn run_batch(&self, stopped: &watch::Receiver<bool>) -> Result<usize, sea_orm::DbErr> {
+        let due = self.due(self.concurrency).await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let first_slot = self.reserve_slots(due.len()).await?;
+        let mut batch = Vec::with_capacity(due.len());
+        for (i, mail) in due.into_iter().enumerate() {
+            let slot = first_slot + i as i64 * self.spacing_ms;
+            if let Some(claimed) = self.claim(mail, slot).await? {
+                batch.push((claimed, slot));
+            }
+        }
+        let handled = batch.len();
+        futures_util::stream::iter(batch)
+            .for_each_concurrent(self.concurrency, |(mail, slot)| {
+                self.deliver_at(mail, slot, stopped.clone())
+            })
+            .await;
+        Ok(handled)
+    }
+
+    /// Due mail not leased by anyone, highest priority first.
+    async fn due(&self, limit: usize) -> Result<Vec<mail_queue::Model>, sea_orm::DbErr> {
+        let now = now_millis();
+        Mail::find()
+            .filter(Column::Status.eq(STATUS_PENDING))
+            .filter(Column::NextAttemptAt.lte(now))
+            .filter(lease_free(now))
+            .order_by_desc(Column::Priority)
+            .order_by_asc(Column::NextAttemptAt)
+            .order_by_asc(Column::Id)
+            .limit(limit as u64)
+            .all(&self.db)
+            .await
+    }
+
+    /// The time (Unix ms) the first of `n` mails may leave. Under a cap, reserves `n` slots
+    /// `spacing_ms` apart in the shared row; without one, only honours a pause.
+    async fn reserve_slots(&self, n: usize) -> Result<i64, sea_orm::DbErr> {
+        let now = now_millis();
+        if self.spacing_ms == 0 {
+            let row = mail_throttle::Entity::find_by_id(1).one(&self.db).await?;
+            return Ok(row.map_or(now, |r| r.paused_until.max(now)));
+        }
+        let txn = crate::db::begin_write(&self.db).await?;
+        let Some(row) = mail_throttle::Entity::find_by_id(1)
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+        else {
+            return Ok(now);
+        };
+        let first = row.next_slot_at.max(row.paused_until).max(now);
+        let mut row = row.into_active_model();
+        row.next_slot_at = Set(first + n as i64 * self.spacing_ms);
+        row.update(&txn).await?;
+        txn.commit().await?;
+        Ok(first)
+    }
+
+    /// Takes `mail` if nobody else did since it was found due. The lease lasts until its slot plus
+    /// the send's bound plus a margin, so a live worker always records the outcome before it ends.
+    async fn claim(
+        &self,
+        mut mail: mail_queue::Model,
+        slot: i64,
+    ) -> Result<Option<mail_queue::Model>, sea_orm::DbErr> {
+        let now = now_millis();
+        let lease_until = slot.max(now) + self.send_timeout.as_millis() as i64 + LEASE_MARGIN_MS;
+        let result = Mail::update_many()
+            .col_expr(Column::LeaseUntil, Expr::value(lease_until))
+            .col_expr(
+                Column::Attempts,
+                sea_orm::sea_query::ExprTrait::add(Expr::col(Column::Attempts), 1),
+            )
+            .filter(Column::Id.eq(mail.id))
+            .filter(Column::Status.eq(STATUS_PENDING))
+            // Still due: another worker may have tried and rescheduled it since our SELECT.
+            .filter(Column::NextAttemptAt.lte(now))
+            .filter(lease_free(now))
+            .exec(&self.db)
+            .await?;
+        if result.rows_affected != 1 {
+            return Ok(None);
+        }
+        mail.attempts += 1;
+        mail.lease_until = Some(lease_until);
+        Ok(Some(mail))
+    }
+
+    async fn deliver_at(
+        &self,
+        mail: mail_queue::Model,
+        slot: i64,
+        mut stopped: watch::Receiver<bool>,
+    ) {
+        if !self.wait_until(slot, &mut stopped).await {
+            self.release(&mail).await;
+            return;
+        }
+        // A 421/451 seen since this slot was reserved holds this mail back too; if the pause
+        // outlasts the lease, the mail goes back to the queue instead.
+        let paused_until = match mail_throttle::Entity::find_by_id(1).one(&self.db).await {
+            Ok(row) => row.map_or(0, |r| r.paused_until),
+            Err(_) => 0,
+        };
+        if paused_until > now_millis() {
+            let must_send_by =
+                mail.lease_until.unwrap_or(0) - self.send_timeout.as_millis() as i64 - 1_000;
+            if paused_until > must_send_by || !self.wait_until(paused_until, &mut stopped).await {
+                self.release(&mail).await;
+                return;
+            }
+        }
+        let outcome =
+            match tokio::time::timeout(self.send_timeout, self.transport.send(&mail, &self.from))
+                .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(SendError::Temporary(format!(
+                    "no answer within {} s",
+                    self.send_timeout.as_secs()
+                ))),
+            };
+        if let Err(e) = self.record(&mail, outcome).await {
+            // The lease runs out and the mail is tried again: at worst sent twice, never lost.
+            tracing::error!(mail = mail.id, error = %e, "mail queue: cannot record the outcome of a send");
+        }
+    }
+
+    /// Sleeps until `at` (Unix ms); false when told to stop first.
+    async fn wait_until(&self, at: i64, stopped: &mut watch::Receiver<bool>) -> bool {
+        let wait = Duration::from_millis(at.saturating_sub(now_millis()).max(0) as u64);
+        if wait.is_zero() {
+            return true;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => true,
+            _ = wait_stopped(stopped) => false,
+        }
+    }
+
+    /// Hands a claimed but unsent mail back to the queue (at shutdown), as if never claimed.
+    async fn release(&self, mail: &mail_queue::Model) {
+        let result = Mail::update_many()
+            .col_expr(Column::LeaseUntil, Expr::value(Option::<i64>::None))
+            .col_expr(Column::Attempts, Expr::value(mail.attempts - 1))
+            .filter(Column::Id.eq(mail.id))
+            .filter(Column::Status.eq(STATUS_PENDING))
+            .exec(&self.db)
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(mail = mail.id, error = %e, "mail queue: cannot release a mail; its lease will expire");
+        }
+    }
+
+    async fn record(
+        &self,
+        mail: &mail_queue::Model,
+        outcome: Result<(), SendError>,
+    ) -> Result<(), sea_orm::DbErr> {
+        let now = now_millis();
+        let update = Mail::update_many()
+            .filter(Column::Id.eq(mail.id))
+            .col_expr(Column::LeaseUntil, Expr::value(Option::<i64>::None));
+        let update = match outcome {
+            Ok(()) => {
+                tracing::debug!(mail = mail.id, "mail sent");
+                update
+                    .col_expr(Column::Status, Expr::value(STATUS_SENT))
+                    .col_expr(Column::SentAt, Expr::value(now))
+                    .col_expr(Column::LastError, Expr::value(Option::<String>::None))
+            }
+            Err(SendError::Permanent(reason)) => {
+                tracing::warn!(mail = mail.id, %reason, "mail refused for good");
+                update
+                    .col_expr(Column::Status, Expr::value(STATUS_FAILED))
+                    .col_expr(Column::LastError, Expr::value(reason))
+            }
+            Err(SendError::Throttled(reason)) => {
+                self.pause(now).await?;
+                self.retry_later(update, mail, reason, now)
+            }
+            Err(SendError::Temporary(reason)) => self.retry_later(update, mail, reason, now),
+        };
+        update.exec(&self.db).await.map(|_| ())
+    }
+
+    /// A temporary failure: try again after the backoff, unless the mail has been failing for longer
+    /// than the horizon.
+    fn retry_later(
+        &self,
+        update: sea_orm::UpdateMany<Mail>,
+        mail: &mail_queue::Model,
+        reason: String,
+        now: i64,
+    ) -> sea_orm::UpdateMany<Mail> {
+        if now.saturating_sub(mail.created_at) > self.horizon.as_millis() as i64 {
+            tracing::warn!(mail = mail.id, %reason, "mail given up after the retry horizon");
+            return update
+                .col_expr(Column::Status, Expr::value(STATUS_FAILED))
+                .col_expr(Column::LastError, Expr::value(reason));
+        }
+        let delay = self.backoff(mail.attempts);
+        tracing::info!(mail = mail.id, attempt = mail.attempts, retry_in_ms = delay.as_millis() as u64, %reason, "mail will be retried");
+        update
+            .col_expr(
+                Column::NextAttemptAt,
+                Expr::value(now + delay.as_millis() as i64),
+            )
+            .col_expr(Column::LastError, Expr::value(reason))
+    }
+
+    /// The server asked us to slow down: no worker of the group sends before `now + pause`.
+    async fn pause(&self, now: i64) -> Result<(), sea_orm::DbErr> {
+        if self.throttle_pause_ms == 0 {
+            return Ok(());
+        }
+        let until = now + self.throttle_pause_ms;
+        tracing::info!(
+            pause_ms = self.throttle_pause_ms,
+            "SMTP server asks to slow down: pausing mail"
+        );
+        mail_throttle::Entity::update_many()
+            .col_expr(mail_throttle::Column::PausedUntil, Expr::value(until))
+            .filter(mail_throttle::Column::Id.eq(1))
+            .filter(mail_throttle::Column::PausedUntil.lt(until))
+            .exec(&self.db)
+            .await
+            .map(|_| ())
+    }
+
+    /// Exponential backoff from `retry_base`, capped at `retry_max`, with jitter so that mails that
+    /// failed together do not all come back together.
+    fn backoff(&self, attempts: i32) -> Duration {
+        let exponent = attempts.saturating_sub(1).clamp(0, 20) as u32;
+        let full = self
+            .retry_base
+            .saturating_mul(1u32 << exponent)
+            .min(self.retry_max);
+        full.mul_f64(rand::rng().random_range(0.5..=1.0))
+    }
+
+    /// Purges at least a hundred times per retention period, at most every ten minutes.
+    fn purge_interval_ms(&self) -> i64 {
+        (self.keep_sent_ms / 100).clamp(1_000, 600_000)
+    }
+
+    async fn purge_sent(&self) -> Result<(), sea_orm::DbErr> {
+        let before = now_millis() - self.keep_sent_ms;
+        let purged = Mail::delete_many()
+            .filter(Column::Status.eq(STATUS_SENT))
+            .filter(Column::SentAt.lte(before))
+            .exec(&self.db)
+            .await?;
+        if purged.rows_affected > 0 {
+            tracing::info!(
+                purged = purged.rows_affected,
+                "mail queue: purged sent mail"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Resolves once the worker is told to stop (the guard `wait_for` returns is not kept).
+async fn wait_stopped(stopped: &mut watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
+}
+
+/// Not leased, or leased by a worker whose time is up (it died, or lost its database).
+fn lease_free(now: i64) -> Condition {
+    Condition::any()
+        .add(Column::LeaseUntil.is_null())
+        .add(Column::LeaseUntil.lt(now))
+}

@@ -1,0 +1,112 @@
+//! The `signons` command line: parse, then call into the library.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "signons", version, about = "A self-hosted petition platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default).
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Create (once) a demo organization, account and published petition; print the petition's URL.
+    Demo,
+    /// Instance administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// The outgoing mail queue.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+    /// Translations.
+    Locales {
+        #[command(subcommand)]
+        command: LocalesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator account (prints a generated password when none is given).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// Also read from SIGNONS_ADMIN_PASSWORD, which keeps it out of the shell history.
+        #[arg(long, env = "SIGNONS_ADMIN_PASSWORD")]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Count pending, retrying, failed and sent mails; list the failed ones with their last error.
+    Status,
+    /// Put every failed mail back in the queue.
+    RetryFailed,
+    /// Delete every failed mail.
+    DiscardFailed,
+}
+
+#[derive(Subcommand)]
+enum LocalesCommand {
+    /// Report missing and obsolete keys, and placeables that differ from English, per language.
+    /// Exits non-zero when a language is incomplete.
+    Check {
+        /// Check the .ftl files of this folder (one sub-folder per language) instead of the shipped ones.
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    // Logs go to stderr: stdout carries what commands print (`demo`'s URL, `mail status`).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SIGNONS_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,rocket=warn,_=warn,sqlx=warn")
+            }),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => signons::cli::serve(),
+        Command::Migrate => signons::cli::migrate(),
+        Command::Demo => signons::cli::demo(),
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    email,
+                    password,
+                },
+        } => signons::cli::admin_create(&username, &email, password.as_deref()),
+        Command::Mail { command } => signons::cli::mail(match command {
+            MailCommand::Status => signons::cli::MailAction::Status,
+            MailCommand::RetryFailed => signons::cli::MailAction::RetryFailed,
+            MailCommand::DiscardFailed => signons::cli::MailAction::DiscardFailed,
+        }),
+        Command::Locales {
+            command: LocalesCommand::Check { dir },
+        } => signons::cli::locales_check(dir.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("signons: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

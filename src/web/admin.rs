@@ -1,0 +1,64 @@
+//! Instance administration: the mail queue (F5.5) — what is pending, retrying and failed, with the
+//! last error; failed mail can be retried or discarded.
+use rocket::form::{Form, FromForm};
+use rocket::http::{CookieJar, Status};
+use rocket::response::Redirect;
+use rocket::{Either, Route, State, get, post, routes};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+
+use super::guards::verify_csrf;
+use super::page::Page;
+use super::session::CurrentUser;
+use crate::error::{Error, Result};
+use crate::mail::queue;
+
+pub fn routes() -> Vec<Route> {
+    routes![mail_queue, mail_action]
+}
+
+/// Administrators only; anyone else gets a 404, as if the page did not exist.
+fn admin(user: Option<CurrentUser>) -> Result<CurrentUser> {
+    user.filter(|u| u.0.is_admin).ok_or(Error::NotFound)
+}
+
+#[get("/admin/mail")]
+async fn mail_queue(user: Option<CurrentUser>, db: &State<DatabaseConnection>) -> Result<Page> {
+    admin(user)?;
+    let status = queue::status(db.inner()).await?;
+    Ok(Page::new("admin/mail", json!({ "queue": status })))
+}
+
+#[derive(Debug, FromForm)]
+struct ActionForm {
+    csrf: Option<String>,
+}
+
+#[post("/admin/mail/<action>", data = "<form>")]
+async fn mail_action(
+    action: &str,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+    site: &State<crate::Site>,
+) -> Result<Either<Redirect, Page>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    admin(user)?;
+    match action {
+        "retry-failed" => {
+            queue::retry_failed(db.inner()).await?;
+            site.wake.notify();
+        }
+        "discard-failed" => {
+            queue::discard_failed(db.inner()).await?;
+        }
+        _ => {
+            return Ok(Either::Right(Page::error(
+                Status::NotFound,
+                "error-not-found",
+            )));
+        }
+    }
+    Ok(Either::Left(Redirect::to("/admin/mail")))
+}

@@ -1,0 +1,33 @@
+//! The HTTP side: one module per area, each with `routes()`; the guards, the page responder and the
+//! security headers they share. Handlers parse, call one domain function, and render.
+pub mod account;
+pub mod admin;
+pub mod assets;
+pub mod cache;
+pub mod errors;
+pub mod guards;
+pub mod headers;
+pub mod language;
+pub mod organization;
+pub mod page;
+pub mod petition;
+pub mod ratelimit;
+pub mod session;
+pub mod sign;
+
+use rocket::{Build, Rocket};
+
+/// The route table of Signons.
+pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
+    rocket
+        .attach(headers::SecurityHeaders)
+        .attach(cache::Caching)
+        .mount("/", petition::routes())
+        .mount("/", sign::routes())
+        .mount("/", account::routes())
+        .mount("/", admin::routes())
+        .mount("/", organization::routes())
+        .mount("/", language::routes())
+        .mount("/", assets::routes())
+        .register("/", errors::catchers())
+}

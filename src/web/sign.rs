@@ -1,0 +1,193 @@
+//! Signing and confirming (F2): the sign form's POST, the "check your mailbox" page, and the
+//! confirmation link, which only shows a button (GET) until that button is pressed (POST).
+use std::net::IpAddr;
+
+use rocket::form::{Form, FromForm};
+use rocket::http::{CookieJar, Status};
+use rocket::response::Redirect;
+use rocket::{Either, Route, State, get, post, routes, uri};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+
+use super::cache::{self, Cached, PageCache, PageKey};
+use super::guards::verify_csrf;
+use super::page::Page;
+use super::petition::petition_page;
+use crate::Site;
+use crate::domain::petition;
+use crate::domain::signature::{self, SignError, SignatureInput};
+use crate::domain::signing_queue::SigningQueue;
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+
+pub fn routes() -> Vec<Route> {
+    routes![sign, signed, confirm_page, confirm]
+}
+
+/// The sign form. Every field is optional here so that a missing one is answered with the form and
+/// a message, not with a bare error page.
+#[derive(Debug, FromForm)]
+struct SignForm {
+    csrf: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+    organization: Option<String>,
+    comment: Option<String>,
+    newsletter: bool,
+    /// Hidden from people; only robots fill it in.
+    website: Option<String>,
+}
+
+impl SignForm {
+    fn input(&self) -> SignatureInput {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        SignatureInput {
+            first_name: text(&self.first_name),
+            last_name: text(&self.last_name),
+            email: text(&self.email),
+            phone: text(&self.phone),
+            postal_code: text(&self.postal_code),
+            city: text(&self.city),
+            country: text(&self.country),
+            organization: text(&self.organization),
+            comment: text(&self.comment),
+            newsletter: self.newsletter,
+        }
+    }
+}
+
+#[post("/petitions/<id>/sign", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
+async fn sign(
+    id: i32,
+    form: Form<SignForm>,
+    jar: &CookieJar<'_>,
+    ip: Option<IpAddr>,
+    lang: Lang,
+    cache: &State<PageCache>,
+    queue: &State<SigningQueue>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Either<Redirect, Page>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let located = cache
+        .petition(db.inner(), id)
+        .await?
+        .filter(|l| l.is_public())
+        .ok_or(Error::NotFound)?;
+    let done = Either::Left(Redirect::to(uri!(signed(id))));
+    if form.website.as_deref().is_some_and(|w| !w.is_empty()) {
+        return Ok(done);
+    }
+    let input = form.input();
+    // Checked and composed here, in parallel with other signers; written by the group commit.
+    let written = match signature::prepare(site, &located, &input, ip, &lang) {
+        Ok(prepared) => queue.sign(db.inner(), site, prepared).await,
+        Err(refused) => Err(refused),
+    };
+    match written {
+        Ok(()) => Ok(done),
+        Err(SignError::Invalid(errors)) => Ok(Either::Right(petition_page(
+            site, &located, &input, &errors,
+        ))),
+        Err(SignError::Closed) => {
+            let errors = signature::FieldErrors::from([("form", "petition-closed")]);
+            Ok(Either::Right(
+                petition_page(site, &located, &input, &errors).status(Status::Conflict),
+            ))
+        }
+        Err(SignError::NotPublic) => Err(Error::NotFound),
+        Err(SignError::Database(e)) => Err(Error::Database(e)),
+        Err(SignError::Template(e)) => Err(Error::Template(e)),
+    }
+}
+
+/// "Check your mailbox": the same page whether or not the address had signed before (and the same
+/// for every signer of the petition, so it comes from the page cache).
+#[get("/petitions/<id>/signed")]
+async fn signed(
+    id: i32,
+    key: PageKey,
+    cache: &State<PageCache>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Cached> {
+    let ticket = match cache.lookup(key.0) {
+        cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
+        cache::Lookup::Miss(ticket) => ticket,
+    };
+    let located = petition::find(db.inner(), id)
+        .await?
+        .filter(|l| l.is_public())
+        .ok_or(Error::NotFound)?;
+    let page = Page::new(
+        "sign/check-mailbox",
+        json!({ "petition": located.view(site.settings.public_url()) }),
+    );
+    Ok(Cached::page(ticket, Some(id), None, page))
+}
+
+/// Opening the link shows a button and changes nothing, so a mail scanner that follows links
+/// cannot sign in someone's name.
+#[get("/confirm/<token>")]
+async fn confirm_page(
+    token: &str,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Page> {
+    let Some(pending) = signature::find_by_token(db.inner(), token).await? else {
+        return Ok(Page::error(Status::NotFound, "confirm-link-invalid"));
+    };
+    let template = if pending.signature.confirmed_at.is_some() {
+        "sign/confirmed"
+    } else {
+        "sign/confirm"
+    };
+    Ok(Page::new(
+        template,
+        json!({
+            "petition": pending.petition.view(site.settings.public_url()),
+            "first_name": pending.signature.first_name,
+            "token": token,
+        }),
+    ))
+}
+
+#[derive(Debug, FromForm)]
+struct ConfirmForm {
+    csrf: Option<String>,
+}
+
+#[post("/confirm/<token>", data = "<form>")]
+async fn confirm(
+    token: &str,
+    form: Form<ConfirmForm>,
+    jar: &CookieJar<'_>,
+    cache: &State<PageCache>,
+    queue: &State<SigningQueue>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Page> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    // Committed with the other confirmations and signatures of the moment (`signing_queue`).
+    let Some(petition_id) = queue.confirm(db.inner(), site, token).await? else {
+        return Ok(Page::error(Status::NotFound, "confirm-link-invalid"));
+    };
+    // Whoever confirms sees their signature counted on their next page view on this instance.
+    cache.invalidate_petition(petition_id);
+    let Some(pending) = signature::find_by_token(db.inner(), token).await? else {
+        return Ok(Page::error(Status::NotFound, "confirm-link-invalid"));
+    };
+    Ok(Page::new(
+        "sign/confirmed",
+        json!({
+            "petition": pending.petition.view(site.settings.public_url()),
+            "first_name": pending.signature.first_name,
+        }),
+    ))
+}

@@ -1,0 +1,415 @@
+//! A member of an association creates an account, logs in and out, changes a forgotten password
+//! through a link mailed to a real SMTP server, and lands on a dashboard of their campaigns.
+mod common;
+
+use std::time::Duration;
+
+use common::app::{TestApp, backends, local};
+use common::smtp::SmtpServer;
+use rocket::http::Status;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use signons::entity::user;
+
+async fn register(app: &TestApp, username: &str, email: &str, password: &str) -> Status {
+    let csrf = app.csrf("/register").await;
+    app.post_form(
+        "/register",
+        &[
+            ("csrf", &csrf),
+            ("username", username),
+            ("email", email),
+            ("password", password),
+        ],
+    )
+    .await
+    .status()
+}
+
+async fn log_in(app: &TestApp, login: &str, password: &str) -> (Status, Option<String>) {
+    let csrf = app.csrf("/login").await;
+    let response = app
+        .post_form(
+            "/login",
+            &[("csrf", &csrf), ("login", login), ("password", password)],
+        )
+        .await;
+    (
+        response.status(),
+        response.headers().get_one("Location").map(str::to_string),
+    )
+}
+
+async fn log_out(app: &TestApp) {
+    let csrf = app.csrf("/").await;
+    let response = app.post_form("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+}
+
+#[rocket::async_test]
+async fn the_first_account_becomes_the_administrator_and_lands_on_the_dashboard() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        assert_eq!(
+            register(&app, "ana", "Ana@Example.org", "a long enough password").await,
+            Status::SeeOther,
+            "{backend:?}"
+        );
+        let (status, page) = app.get("/dashboard").await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Dashboard") && page.contains("ana"), "{page}");
+        log_out(&app).await;
+        assert_eq!(
+            register(&app, "ben", "ben@example.org", "another long password").await,
+            Status::SeeOther
+        );
+        let users = user::Entity::find().all(&app.db).await.expect("users");
+        assert_eq!(users.len(), 2);
+        assert!(
+            users
+                .iter()
+                .any(|u| u.username == "ana" && u.is_admin && u.email == "ana@example.org")
+        );
+        assert!(
+            users.iter().any(|u| u.username == "ben" && !u.is_admin),
+            "only the first account is admin"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn registration_refuses_bad_or_taken_details_with_translated_messages_and_keeps_what_was_typed()
+ {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        assert_eq!(
+            register(&app, "ana", "ana@example.org", "a long enough password").await,
+            Status::SeeOther
+        );
+        log_out(&app).await;
+        let csrf = app.csrf("/register").await;
+        let response = app
+            .post_form_lang(
+                "/register",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "ana"),
+                    ("email", "ANA@example.org"),
+                    ("password", "short"),
+                ],
+                "fr",
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            Status::UnprocessableEntity,
+            "{backend:?}"
+        );
+        let page = response.into_string().await.unwrap_or_default();
+        assert!(page.contains("Ce mot de passe est trop court."), "{page}");
+        let response = app
+            .post_form(
+                "/register",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "ana"),
+                    ("email", "ANA@example.org"),
+                    ("password", "a long enough password"),
+                ],
+            )
+            .await;
+        let page = response.into_string().await.unwrap_or_default();
+        assert!(page.contains("This username is already taken."), "{page}");
+        assert!(page.contains("An account already uses this e-mail address."));
+        assert!(
+            page.contains("value=\"ANA@example.org\""),
+            "what was typed is kept"
+        );
+        let response = app
+            .post_form(
+                "/register",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "Bad Name!"),
+                    ("email", "x@example.org"),
+                    ("password", "a long enough password"),
+                ],
+            )
+            .await;
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("Use 3 to 32 lower-case letters")
+        );
+        assert_eq!(user::Entity::find().count(&app.db).await.expect("count"), 1);
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn closed_registration_refuses_new_accounts() {
+    let app = TestApp::builder(backends()[0])
+        .set("registration_open", false)
+        .build()
+        .await;
+    let (status, page) = app.get("/register").await;
+    assert_eq!(status, Status::Forbidden);
+    assert!(page.contains("does not accept new accounts"));
+    let csrf = app.csrf("/login").await;
+    let response = app
+        .post_form(
+            "/register",
+            &[
+                ("csrf", &csrf),
+                ("username", "eve"),
+                ("email", "eve@example.org"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::Forbidden);
+    drop(response);
+    assert_eq!(user::Entity::find().count(&app.db).await.expect("count"), 0);
+    app.finish().await;
+}
+
+#[rocket::async_test]
+async fn logging_in_with_a_username_or_an_address_and_logging_out() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana", "ana@example.org", "a long enough password").await;
+        log_out(&app).await;
+        let response = app.client.get("/dashboard").dispatch().await;
+        assert_eq!(
+            response.status(),
+            Status::SeeOther,
+            "{backend:?}: the dashboard needs a login"
+        );
+        assert_eq!(
+            response.headers().get_one("Location"),
+            Some("/login?next=%2Fdashboard")
+        );
+        drop(response);
+
+        let (status, _) = log_in(&app, "ana", "wrong password!").await;
+        assert_eq!(status, Status::Unauthorized);
+        let (status, location) = log_in(&app, "ANA@example.org", "a long enough password").await;
+        assert_eq!(
+            (status, location.as_deref()),
+            (Status::SeeOther, Some("/dashboard"))
+        );
+        log_out(&app).await;
+        let (status, _) = log_in(&app, "ana", "a long enough password").await;
+        assert_eq!(status, Status::SeeOther);
+        let (status, _) = app.get("/dashboard").await;
+        assert_eq!(status, Status::Ok);
+
+        // Logging out without a CSRF token changes nothing.
+        let response = app.post_form("/logout", &[]).await;
+        assert_eq!(response.status(), Status::Forbidden);
+        drop(response);
+        let (status, _) = app.get("/dashboard").await;
+        assert_eq!(status, Status::Ok, "still logged in");
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn login_attempts_are_rate_limited() {
+    let app = TestApp::start(backends()[0]).await;
+    register(&app, "ana", "ana@example.org", "a long enough password").await;
+    log_out(&app).await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(log_in(&app, "ana", "guess guess guess").await.0);
+    }
+    assert!(
+        statuses[..10].iter().all(|s| *s == Status::Unauthorized),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[11], Status::TooManyRequests, "{statuses:?}");
+    // Even the right password waits out the limit.
+    assert_eq!(
+        log_in(&app, "ana", "a long enough password").await.0,
+        Status::TooManyRequests
+    );
+    app.finish().await;
+}
+
+#[rocket::async_test]
+async fn a_forgotten_password_is_reset_through_a_single_use_mailed_link() {
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
+        register(&app, "ana", "ana@example.org", "a long enough password").await;
+        log_out(&app).await;
+
+        // The answer is the same for an unknown address, and nothing is sent.
+        for email in ["nobody@example.org", "ana@example.org"] {
+            let csrf = app.csrf("/password/forgot").await;
+            let response = app
+                .post_form("/password/forgot", &[("csrf", &csrf), ("email", email)])
+                .await;
+            assert_eq!(response.status(), Status::SeeOther);
+            assert_eq!(
+                response.headers().get_one("Location"),
+                Some("/password/forgot/sent")
+            );
+        }
+        let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(mails.len(), 1, "{backend:?}");
+        assert!(mails[0].is_to("ana@example.org"));
+        let link = mails[0]
+            .link_containing("/password/reset/")
+            .expect("a reset link");
+        let (status, page) = app.get(&local(&link)).await;
+        assert_eq!(status, Status::Ok);
+        let csrf = common::app::extract_csrf(&page).expect("csrf");
+        let response = app
+            .post_form(
+                &local(&link),
+                &[("csrf", &csrf), ("new_password", "a brand new password")],
+            )
+            .await;
+        assert_eq!(response.status(), Status::SeeOther);
+        drop(response);
+        log_out(&app).await;
+        assert_eq!(
+            log_in(&app, "ana", "a long enough password").await.0,
+            Status::Unauthorized
+        );
+        assert_eq!(
+            log_in(&app, "ana", "a brand new password").await.0,
+            Status::SeeOther
+        );
+
+        // Single use.
+        let (status, _) = app.get(&local(&link)).await;
+        assert_eq!(status, Status::NotFound);
+        let response = app
+            .post_form(
+                &local(&link),
+                &[("csrf", &csrf), ("new_password", "yet another password")],
+            )
+            .await;
+        assert_eq!(response.status(), Status::NotFound);
+        drop(response);
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn changing_the_password_needs_the_current_one_keeps_this_browser_logged_in_and_ends_older_sessions()
+ {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana", "ana@example.org", "a long enough password").await;
+        let before = user::Entity::find()
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("account");
+        let csrf = app.csrf("/account").await;
+        let response = app
+            .post_form(
+                "/account/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current_password", "wrong one here"),
+                    ("new_password", "a brand new password"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            Status::UnprocessableEntity,
+            "{backend:?}"
+        );
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("This is not your current password.")
+        );
+        let response = app
+            .post_form(
+                "/account/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current_password", "a long enough password"),
+                    ("new_password", "a brand new password"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), Status::Ok);
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("Your password has been changed.")
+        );
+        let (status, _) = app.get("/dashboard").await;
+        assert_eq!(status, Status::Ok, "this browser stays logged in");
+        // Sessions carry a fingerprint of the password: every session opened before no longer matches.
+        let after = user::Entity::find()
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("account");
+        assert_ne!(
+            signons::domain::account::session_fingerprint(&before),
+            signons::domain::account::session_fingerprint(&after)
+        );
+        log_out(&app).await;
+        assert_eq!(
+            log_in(&app, "ana", "a brand new password").await.0,
+            Status::SeeOther
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_dashboard_shows_exact_confirmed_and_unconfirmed_counts_of_the_members_petitions() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        // `app.petition` creates the account "alice" and her organization.
+        let located = app.petition("Save the park").await;
+        app.sign(&located, "A", "One", "one@example.org").await;
+        app.sign(&located, "B", "Two", "two@example.org").await;
+        let token = signons::domain::token::generate();
+        {
+            use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, Set};
+            let row = signons::entity::signature::Entity::find()
+                .filter(signons::entity::signature::Column::Email.eq("one@example.org"))
+                .one(&app.db)
+                .await
+                .expect("query")
+                .expect("row");
+            let mut row = row.into_active_model();
+            row.confirmation_token_hash = Set(signons::domain::token::hash(&token));
+            row.update(&app.db).await.expect("update");
+        }
+        signons::domain::signature::confirm(&app.db, &token)
+            .await
+            .expect("confirm");
+        assert_eq!(
+            log_in(&app, "alice", "correct horse battery").await.0,
+            Status::SeeOther,
+            "{backend:?}"
+        );
+        let (status, page) = app.get("/dashboard").await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Save the park"), "{page}");
+        assert!(page.contains("Friends of the Park"));
+        assert!(
+            page.contains("<td class=\"number\">1</td>\n    <td class=\"number\">1</td>"),
+            "1 confirmed, 1 unconfirmed: {page}"
+        );
+        app.finish().await;
+    }
+}

@@ -1,0 +1,6 @@
+//! What every journey test shares: the app on each database backend, a real SMTP server, a real
+//! headless browser.
+#![allow(dead_code)]
+pub mod app;
+pub mod browser;
+pub mod smtp;

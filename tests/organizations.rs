@@ -1,0 +1,513 @@
+//! Members of an association create their organization, invite each other (by username, or by
+//! e-mail through a real SMTP server), and each can do exactly what the organization allows them.
+mod common;
+
+use std::time::Duration;
+
+use common::app::{TestApp, backends, local};
+use common::smtp::SmtpServer;
+use rocket::http::Status;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use signons::domain::permission::Permission;
+use signons::entity::{invitation, membership};
+
+const PASSWORD: &str = "a long enough password";
+
+async fn register(app: &TestApp, username: &str) {
+    log_out(app).await;
+    let csrf = app.csrf("/register").await;
+    let email = format!("{username}@example.org");
+    let response = app
+        .post_form(
+            "/register",
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("email", &email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), Status::SeeOther, "register {username}");
+}
+
+async fn log_in(app: &TestApp, username: &str) {
+    log_out(app).await;
+    let csrf = app.csrf("/login").await;
+    let response = app
+        .post_form(
+            "/login",
+            &[("csrf", &csrf), ("login", username), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), Status::SeeOther, "log in {username}");
+}
+
+async fn log_out(app: &TestApp) {
+    let csrf = app.csrf("/").await;
+    app.post_form("/logout", &[("csrf", &csrf)]).await;
+}
+
+/// Posts a form with the visitor's own valid CSRF token.
+async fn post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Status {
+    let csrf = app.csrf("/").await;
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    app.post_form(path, &all).await.status()
+}
+
+async fn create_org(app: &TestApp, name: &str) -> String {
+    let csrf = app.csrf("/organizations/new").await;
+    let response = app
+        .post_form("/organizations", &[("csrf", &csrf), ("name", name)])
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let location = response
+        .headers()
+        .get_one("Location")
+        .unwrap_or_default()
+        .to_string();
+    location.trim_start_matches("/organizations/").to_string()
+}
+
+async fn user_id(app: &TestApp, username: &str) -> i32 {
+    signons::domain::account::find_by_username(&app.db, username)
+        .await
+        .expect("query")
+        .expect("account")
+        .id
+}
+
+async fn member(app: &TestApp, slug: &str, username: &str) -> Option<membership::Model> {
+    let org = signons::domain::organization::find_by_slug(&app.db, slug)
+        .await
+        .expect("query")
+        .expect("org");
+    signons::domain::permission::membership(&app.db, user_id(app, username).await, org.id)
+        .await
+        .expect("query")
+}
+
+async fn invitations(app: &TestApp) -> u64 {
+    invitation::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+/// Invites `username` and has them accept from their dashboard.
+async fn join(app: &TestApp, slug: &str, inviter: &str, username: &str) {
+    log_in(app, inviter).await;
+    assert_eq!(
+        post(
+            app,
+            &format!("/organizations/{slug}/invite"),
+            &[("who", username)]
+        )
+        .await,
+        Status::SeeOther
+    );
+    log_in(app, username).await;
+    let (_, dashboard) = app.get("/dashboard").await;
+    let at = dashboard
+        .find("/invitations/")
+        .expect("an invitation on the dashboard");
+    let id: String = dashboard[at + "/invitations/".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(
+        post(app, &format!("/invitations/{id}/accept"), &[]).await,
+        Status::SeeOther
+    );
+}
+
+#[rocket::async_test]
+async fn the_creator_holds_every_permission_and_the_profile_lists_published_petitions() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Les Amis du Parc").await;
+        assert_eq!(slug, "les-amis-du-parc");
+        let me = member(&app, &slug, "ana").await.expect("a member");
+        assert!(
+            Permission::ALL.iter().all(|p| p.granted_by(&me)),
+            "{backend:?}"
+        );
+        let (status, page) = app.get(&format!("/organizations/{slug}")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Les Amis du Parc"));
+        let (status, profile) = app.get(&format!("/o/{slug}")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(profile.contains("Les Amis du Parc"));
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn a_member_invited_by_username_joins_with_the_default_permissions_or_declines() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        register(&app, "ben").await;
+        register(&app, "cleo").await;
+        log_in(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        join(&app, &slug, "ana", "ben").await;
+        let ben = member(&app, &slug, "ben").await.expect("ben joined");
+        let granted: Vec<Permission> = Permission::ALL
+            .iter()
+            .copied()
+            .filter(|p| p.granted_by(&ben))
+            .collect();
+        assert_eq!(
+            granted,
+            Permission::NEW_MEMBER.to_vec(),
+            "{backend:?}: create/modify petitions and templates only"
+        );
+        assert_eq!(
+            invitations(&app).await,
+            0,
+            "the answered invitation is gone"
+        );
+
+        log_in(&app, "ana").await;
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/invite"),
+                &[("who", "cleo")]
+            )
+            .await,
+            Status::SeeOther
+        );
+        let pending = invitation::Entity::find()
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("invitation");
+        log_in(&app, "cleo").await;
+        assert_eq!(
+            post(&app, &format!("/invitations/{}/decline", pending.id), &[]).await,
+            Status::SeeOther
+        );
+        assert!(member(&app, &slug, "cleo").await.is_none());
+        assert_eq!(invitations(&app).await, 0);
+
+        // Inviting nobody, or a member again, is refused with a message.
+        log_in(&app, "ana").await;
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form(
+                &format!("/organizations/{slug}/invite"),
+                &[("csrf", &csrf), ("who", "nobody")],
+            )
+            .await;
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("There is no account with this username")
+        );
+        let response = app
+            .post_form(
+                &format!("/organizations/{slug}/invite"),
+                &[("csrf", &csrf), ("who", "ben")],
+            )
+            .await;
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("already a member")
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn an_invitation_by_email_reaches_the_mailbox_and_a_person_without_an_account_registers_and_joins()
+ {
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/invite"),
+                &[("who", "Dana@Example.org")]
+            )
+            .await,
+            Status::SeeOther
+        );
+        let mail = smtp
+            .wait_for_to("dana@example.org", Duration::from_secs(15))
+            .await
+            .expect("the invitation arrives");
+        assert!(
+            mail.subject().contains("Park Friends"),
+            "{}",
+            mail.subject()
+        );
+        let link = mail.link_containing("/invitations/").expect("a link");
+
+        log_out(&app).await;
+        let (status, page) = app.get(&local(&link)).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(page.contains("/register?next="), "{page}");
+        // Registering through the link comes back to the invitation.
+        let csrf = app.csrf("/register").await;
+        let response = app
+            .post_form(
+                "/register",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "dana"),
+                    ("email", "dana@example.org"),
+                    ("password", PASSWORD),
+                    ("next", &local(&link)),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.headers().get_one("Location"),
+            Some(local(&link).as_str())
+        );
+        drop(response);
+        let (_, page) = app.get(&local(&link)).await;
+        let token = local(&link).trim_start_matches("/invitations/").to_string();
+        let at = page.find("action=\"/invitations/").expect("an accept form");
+        let id: String = page[at + "action=\"/invitations/".len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        assert_eq!(
+            post(
+                &app,
+                &format!("/invitations/{id}/accept"),
+                &[("token", &token)]
+            )
+            .await,
+            Status::SeeOther
+        );
+        assert!(
+            member(&app, &slug, "dana").await.is_some(),
+            "{backend:?}: dana joined"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_last_administrator_can_neither_leave_nor_be_removed_nor_lose_the_right_while_others_remain()
+ {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        register(&app, "ben").await;
+        log_in(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        join(&app, &slug, "ana", "ben").await;
+        let ana = user_id(&app, "ana").await.to_string();
+        let ben = user_id(&app, "ben").await.to_string();
+
+        log_in(&app, "ana").await;
+        assert_eq!(
+            post(&app, &format!("/organizations/{slug}/leave"), &[]).await,
+            Status::Conflict,
+            "{backend:?}: leave"
+        );
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/members/{ana}/remove"),
+                &[]
+            )
+            .await,
+            Status::Conflict,
+            "remove self"
+        );
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/members/{ana}/permissions"),
+                &[("add_members", "true")]
+            )
+            .await,
+            Status::Conflict,
+            "drop own right"
+        );
+        assert!(
+            member(&app, &slug, "ana")
+                .await
+                .expect("still a member")
+                .can_modify_permissions
+        );
+
+        // Once ben is an administrator too, ana may go.
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/members/{ben}/permissions"),
+                &[("modify_permissions", "true")]
+            )
+            .await,
+            Status::SeeOther
+        );
+        assert_eq!(
+            post(&app, &format!("/organizations/{slug}/leave"), &[]).await,
+            Status::SeeOther
+        );
+        assert!(member(&app, &slug, "ana").await.is_none());
+        // ben is now alone: he may not drop his own right, but may leave.
+        log_in(&app, "ben").await;
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/members/{ben}/permissions"),
+                &[]
+            )
+            .await,
+            Status::Conflict,
+            "the last administrator never gives up the right"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn each_organization_route_answers_each_kind_of_visitor_and_refusals_change_nothing() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        for name in ["ana", "ben", "cleo", "olga", "target"] {
+            register(&app, name).await;
+        }
+        log_in(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        log_in(&app, "olga").await;
+        create_org(&app, "Other Org").await;
+        join(&app, &slug, "ana", "ben").await; // default permissions: none of the member-management ones
+        join(&app, &slug, "ana", "cleo").await;
+        join(&app, &slug, "ana", "target").await;
+        let cleo = user_id(&app, "cleo").await.to_string();
+        log_in(&app, "ana").await;
+        let all: Vec<(&str, &str)> = Permission::ALL.iter().map(|p| (p.name(), "true")).collect();
+        let mut cleo_rights = all.clone();
+        cleo_rights.retain(|(name, _)| *name != "modify_petitions"); // everything but one unrelated right
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/members/{cleo}/permissions"),
+                &cleo_rights
+            )
+            .await,
+            Status::SeeOther
+        );
+        let target = user_id(&app, "target").await.to_string();
+
+        // (visitor, logged in as)
+        let visitors: [(&str, Option<&str>); 4] = [
+            ("anonymous", None),
+            ("member of another organization", Some("olga")),
+            ("member without the permission", Some("ben")),
+            ("member with it", Some("cleo")),
+        ];
+        for (who, login) in visitors {
+            match login {
+                Some(name) => log_in(&app, name).await,
+                None => log_out(&app).await,
+            }
+            let allowed = who == "member with it";
+            let is_member = who.starts_with("member with");
+            let (status, _) = app.get(&format!("/organizations/{slug}")).await;
+            assert_eq!(
+                status == Status::Ok,
+                is_member,
+                "{backend:?} {who}: members page {status}"
+            );
+
+            // invite (add members)
+            let before = invitations(&app).await;
+            let status = post(
+                &app,
+                &format!("/organizations/{slug}/invite"),
+                &[("who", "someone@example.org")],
+            )
+            .await;
+            assert_eq!(
+                status,
+                if allowed {
+                    Status::SeeOther
+                } else {
+                    Status::NotFound
+                },
+                "{backend:?} {who}: invite"
+            );
+            assert_eq!(
+                invitations(&app).await,
+                before + u64::from(allowed),
+                "{who}: invitation rows"
+            );
+
+            // permissions (modify permissions)
+            let status = post(
+                &app,
+                &format!("/organizations/{slug}/members/{target}/permissions"),
+                &[("view_signatures", "true")],
+            )
+            .await;
+            assert_eq!(
+                status,
+                if allowed {
+                    Status::SeeOther
+                } else {
+                    Status::NotFound
+                },
+                "{backend:?} {who}: permissions"
+            );
+            let t = member(&app, &slug, "target")
+                .await
+                .expect("target still a member");
+            assert_eq!(
+                t.can_view_signatures, allowed,
+                "{who}: permissions unchanged when refused"
+            );
+            assert_eq!(t.can_create_petitions, !allowed, "{who}");
+
+            // remove (remove members) — last, since it removes the target
+            let status = post(
+                &app,
+                &format!("/organizations/{slug}/members/{target}/remove"),
+                &[],
+            )
+            .await;
+            assert_eq!(
+                status,
+                if allowed {
+                    Status::SeeOther
+                } else {
+                    Status::NotFound
+                },
+                "{backend:?} {who}: remove"
+            );
+            assert_eq!(
+                member(&app, &slug, "target").await.is_none(),
+                allowed,
+                "{who}: membership unchanged when refused"
+            );
+        }
+        // Refused without a CSRF token, whoever asks.
+        let response = app
+            .post_form(&format!("/organizations/{slug}/leave"), &[])
+            .await;
+        assert_eq!(response.status(), Status::Forbidden);
+        drop(response);
+        assert!(member(&app, &slug, "cleo").await.is_some());
+        app.finish().await;
+    }
+}

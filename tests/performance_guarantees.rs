@@ -1,0 +1,534 @@
+//! What the performance work (page cache, group commit, sharded count) must never cost: each
+//! visitor gets their own CSRF token and only their own name; the public count is never more than
+//! 2 s behind, even on another instance; a group commit writes each signature with its mail row;
+//! signers racing with one address still count once.
+mod common;
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use common::app::{Backend, TestApp, backends, extract_csrf, local, test_figment};
+use rocket::http::{ContentType, Cookie, Header, Status};
+use rocket::local::asynchronous::Client;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use signons::domain::petition::Located;
+use signons::domain::signing_queue::SigningQueue;
+use signons::domain::{counter, signature as signing, token};
+use signons::entity::{mail_queue, petition, signature};
+
+/// A second instance of the app on the test app's database, with a client that keeps no cookies
+/// (each request carries exactly the cookies given to it: one browser per `Visitor`).
+async fn instance(app: &TestApp) -> Client {
+    let figment = test_figment()
+        .merge(("data_dir", app.dir.path().display().to_string()))
+        .merge(("database_url", app.test_db.url.clone()));
+    Client::untracked(signons::build(figment).expect("build"))
+        .await
+        .expect("ignite a second instance")
+}
+
+/// One browser: its cookies, sent back with each request.
+#[derive(Default, Clone)]
+struct Visitor {
+    cookies: Vec<(String, String)>,
+}
+
+struct Answer {
+    status: Status,
+    body: Vec<u8>,
+    etag: Option<String>,
+    encoding: Option<String>,
+    cache_control: Option<String>,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Visitor {
+    async fn get(&mut self, client: &Client, path: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = client.get(path.to_string());
+        for (name, value) in &self.cookies {
+            request = request.cookie(Cookie::new(name.clone(), value.clone()));
+        }
+        for (name, value) in headers {
+            request = request.header(Header::new(name.to_string(), value.to_string()));
+        }
+        let response = request.dispatch().await;
+        for cookie in response.cookies().iter() {
+            self.cookies.retain(|(name, _)| name != cookie.name());
+            self.cookies
+                .push((cookie.name().to_string(), cookie.value().to_string()));
+        }
+        let header = |name: &str| response.headers().get_one(name).map(str::to_string);
+        let (status, etag, encoding, cache_control) = (
+            response.status(),
+            header("ETag"),
+            header("Content-Encoding"),
+            header("Cache-Control"),
+        );
+        Answer {
+            status,
+            etag,
+            encoding,
+            cache_control,
+            body: response.into_bytes().await.unwrap_or_default(),
+        }
+    }
+
+    async fn post(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> Status {
+        let mut request = client
+            .post(path.to_string())
+            .header(ContentType::Form)
+            .body(common::app::encode_form(fields));
+        for (name, value) in &self.cookies {
+            request = request.cookie(Cookie::new(name.clone(), value.clone()));
+        }
+        request.dispatch().await.status()
+    }
+
+    /// Logs in through the login form (the account `TestApp::petition` creates).
+    async fn log_in(&mut self, client: &Client) {
+        let page = self.get(client, "/login", &[]).await.text();
+        let csrf = extract_csrf(&page).expect("csrf");
+        let mut request =
+            client
+                .post("/login")
+                .header(ContentType::Form)
+                .body(common::app::encode_form(&[
+                    ("csrf", csrf.as_str()),
+                    ("login", "alice"),
+                    ("password", "correct horse battery"),
+                ]));
+        for (name, value) in &self.cookies {
+            request = request.cookie(Cookie::new(name.clone(), value.clone()));
+        }
+        let response = request.dispatch().await;
+        assert_eq!(response.status(), Status::SeeOther, "logged in");
+        for cookie in response.cookies().iter() {
+            self.cookies.retain(|(name, _)| name != cookie.name());
+            self.cookies
+                .push((cookie.name().to_string(), cookie.value().to_string()));
+        }
+    }
+}
+
+/// An unconfirmed signature written straight into the database; returns its confirmation token.
+async fn unconfirmed(app: &TestApp, located: &Located, email: &str) -> String {
+    let token = token::generate();
+    let now = signons::domain::now();
+    sea_orm::ActiveModelTrait::insert(
+        signature::ActiveModel {
+            petition_id: Set(located.petition.id),
+            first_name: Set("Pat".into()),
+            last_name: Set("Doe".into()),
+            email: Set(email.into()),
+            newsletter: Set(false),
+            confirmation_token_hash: Set(token::hash(&token)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        &app.db,
+    )
+    .await
+    .expect("insert a signature");
+    token
+}
+
+async fn json_count(client: &Client, id: i32) -> i64 {
+    let response = client.get(format!("/api/petitions/{id}")).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let doc: serde_json::Value =
+        serde_json::from_str(&response.into_string().await.unwrap_or_default()).expect("JSON");
+    doc["signature_count"].as_i64().expect("signature_count")
+}
+
+#[rocket::async_test]
+async fn a_cached_page_never_shows_one_visitors_token_or_name_to_another() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the meadow").await;
+        let client = instance(&app).await;
+        let path = located.path();
+
+        let mut ann = Visitor::default();
+        let mut bob = Visitor::default();
+        let first = ann.get(&client, &path, &[]).await;
+        assert_eq!(first.status, Status::Ok, "{backend:?}");
+        let ann_token = extract_csrf(&first.text()).expect("a token for Ann");
+        let bob_page = bob.get(&client, &path, &[]).await.text();
+        let bob_token = extract_csrf(&bob_page).expect("a token for Bob");
+        assert_ne!(
+            ann_token, bob_token,
+            "{backend:?}: each visitor has a token of their own"
+        );
+        assert!(
+            !bob_page.contains(&ann_token),
+            "{backend:?}: Ann's token is not in Bob's page"
+        );
+
+        // Ann again (her page now comes from the cache): her own token, everywhere on the page.
+        let again = ann.get(&client, &path, &[]).await.text();
+        assert_eq!(extract_csrf(&again), Some(ann_token.clone()));
+        assert!(!again.contains(&bob_token));
+        assert_eq!(
+            again.matches(&ann_token).count(),
+            first.text().matches(&ann_token).count(),
+            "every form of the page carries her token"
+        );
+        // Each token works for its own visitor's form only.
+        let sign = format!("/petitions/{}/sign", located.petition.id);
+        let ann_fields = [
+            ("csrf", ann_token.as_str()),
+            ("first_name", "Ann"),
+            ("last_name", "Lee"),
+            ("email", "ann@example.org"),
+        ];
+        let bob_with_ann_token = [
+            ("csrf", ann_token.as_str()),
+            ("first_name", "Bob"),
+            ("last_name", "Ray"),
+            ("email", "bob@example.org"),
+        ];
+        assert_eq!(
+            bob.post(&client, &sign, &bob_with_ann_token).await,
+            Status::Forbidden,
+            "{backend:?}: another visitor's token is refused"
+        );
+        assert_eq!(
+            ann.post(&client, &sign, &ann_fields).await,
+            Status::SeeOther
+        );
+
+        // Someone logged in gets a page made for them; nobody else ever sees it.
+        let mut alice = Visitor::default();
+        alice.log_in(&client).await;
+        let hers = alice.get(&client, &path, &[]).await.text();
+        assert!(hers.contains(">alice</a>"), "{backend:?}: {hers}");
+        let mut dan = Visitor::default();
+        let his = dan.get(&client, &path, &[]).await.text();
+        assert!(
+            !his.contains(">alice</a>"),
+            "{backend:?}: a logged-in visitor's name never reaches the shared cache"
+        );
+        assert!(!his.contains(&ann_token) && !his.contains(&bob_token));
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn compressed_and_revalidated_pages_carry_the_visitors_own_token() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let located = app.petition("Save the orchard").await;
+    let client = instance(&app).await;
+    let path = located.path();
+    let mut visitor = Visitor::default();
+    let plain = visitor.get(&client, &path, &[]).await;
+    assert_eq!(plain.encoding, None);
+    assert_eq!(plain.cache_control.as_deref(), Some("private, no-cache"));
+    let zipped = visitor
+        .get(
+            &client,
+            &path,
+            &[("Accept-Encoding", "br;q=1.0, gzip;q=0.8, *;q=0.1")],
+        )
+        .await;
+    assert_eq!(zipped.status, Status::Ok);
+    assert_eq!(zipped.encoding.as_deref(), Some("gzip"));
+    assert!(
+        zipped.body.len() * 2 < plain.body.len(),
+        "gzip makes it smaller"
+    );
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&zipped.body[..])
+        .read_to_string(&mut unzipped)
+        .expect("a valid gzip stream (CRC and length checked)");
+    assert_eq!(unzipped, plain.text(), "the same page, token included");
+
+    // Revalidation: the browser's copy is still good: 304, and only for this visitor's copy.
+    let etag = plain.etag.clone().expect("an ETag");
+    assert_eq!(zipped.etag.as_deref(), Some(etag.as_str()));
+    let revalidated = visitor
+        .get(&client, &path, &[("If-None-Match", &etag)])
+        .await;
+    assert_eq!(revalidated.status, Status::NotModified);
+    assert!(revalidated.body.is_empty());
+    let mut stranger = Visitor::default();
+    let theirs = stranger
+        .get(&client, &path, &[("If-None-Match", &etag)])
+        .await;
+    assert_eq!(
+        theirs.status,
+        Status::Ok,
+        "another visitor's ETag never gets a 304 (their copy holds another token)"
+    );
+    assert_ne!(theirs.etag, Some(etag));
+
+    // The JSON document is the same for everyone: a proxy may keep it for a second.
+    let json = visitor
+        .get(
+            &client,
+            &format!("/api/petitions/{}", located.petition.id),
+            &[],
+        )
+        .await;
+    assert_eq!(json.cache_control.as_deref(), Some("public, max-age=1"));
+    let json_etag = json.etag.expect("an ETag");
+    let again = visitor
+        .get(
+            &client,
+            &format!("/api/petitions/{}", located.petition.id),
+            &[("If-None-Match", &json_etag)],
+        )
+        .await;
+    assert_eq!(again.status, Status::NotModified);
+    app.finish().await;
+}
+
+#[rocket::async_test]
+async fn the_public_count_is_never_more_than_two_seconds_behind_on_any_instance() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the canal").await;
+        let id = located.petition.id;
+        let other = instance(&app).await;
+        let page = located.path();
+        // Both instances have the page and the document cached with a count of 0.
+        assert_eq!(app.signature_count(id).await, 0);
+        assert_eq!(json_count(&other, id).await, 0);
+        let (_, html) = app.get(&page).await;
+        assert!(html.contains("Nobody has signed yet"));
+
+        // Confirmed through the first instance's pages: that instance shows it at once.
+        let token = unconfirmed(&app, &located, "dee@example.org").await;
+        let confirm = format!("/confirm/{token}");
+        let csrf = app.csrf(&confirm).await;
+        let response = app.post_form(&confirm, &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), Status::Ok);
+        drop(response);
+        assert_eq!(
+            app.signature_count(id).await,
+            1,
+            "{backend:?}: at once, here"
+        );
+        let (_, html) = app.get(&page).await;
+        assert!(html.contains("One person has signed"), "{backend:?}");
+
+        // The other instance, and a confirmation made behind every instance's back, within 2 s.
+        let behind = unconfirmed(&app, &located, "eve@example.org").await;
+        signing::confirm(&app.db, &behind)
+            .await
+            .expect("confirm")
+            .expect("found");
+        let started = Instant::now();
+        loop {
+            let (here, there) = (app.signature_count(id).await, json_count(&other, id).await);
+            let other_page = other
+                .get(page.clone())
+                .dispatch()
+                .await
+                .into_string()
+                .await
+                .unwrap_or_default();
+            if here == 2 && there == 2 && other_page.contains("2 people have signed") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{backend:?}: still {here} here, {there} there after {:?}",
+                started.elapsed()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        // Folding the shards into the petition's row changes nothing that is shown, and leaves the
+        // row itself exact.
+        counter::fold(&app.db).await.expect("fold");
+        assert_eq!(counter::confirmed(&app.db, id).await.expect("count"), 2);
+        let row = petition::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("row");
+        assert_eq!(row.confirmed_count, 2, "{backend:?}");
+        assert_eq!(app.signature_count(id).await, 2);
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn a_group_commit_writes_every_signature_with_its_mail_row() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the bridge").await;
+        let client = instance(&app).await;
+        let mut visitor = Visitor::default();
+        let page = visitor.get(&client, &located.path(), &[]).await.text();
+        let csrf = extract_csrf(&page).expect("csrf");
+        let path = format!("/petitions/{}/sign", located.petition.id);
+        let emails: Vec<String> = (0..120).map(|i| format!("g{i}@example.org")).collect();
+        let forms: Vec<[(&str, &str); 4]> = emails
+            .iter()
+            .map(|email| {
+                [
+                    ("csrf", csrf.as_str()),
+                    ("first_name", "Gil"),
+                    ("last_name", "Group"),
+                    ("email", email.as_str()),
+                ]
+            })
+            .collect();
+        let answers = futures_util::future::join_all(
+            forms.iter().map(|form| visitor.post(&client, &path, form)),
+        )
+        .await;
+        assert!(
+            answers.iter().all(|s| *s == Status::SeeOther),
+            "{backend:?}: {answers:?}"
+        );
+        // They were committed together, not one transaction each.
+        let (written, commits) = client
+            .rocket()
+            .state::<SigningQueue>()
+            .expect("the signing queue")
+            .written();
+        assert_eq!(written, 120, "{backend:?}");
+        assert!(
+            commits < written,
+            "{backend:?}: {commits} commits for {written} signatures"
+        );
+        // Every answered signature is stored, each with its confirmation mail.
+        for email in &emails {
+            let stored = signature::Entity::find()
+                .filter(signature::Column::Email.eq(email.as_str()))
+                .count(&app.db)
+                .await
+                .expect("count");
+            let mails = mail_queue::Entity::find()
+                .filter(mail_queue::Column::Recipient.eq(email.as_str()))
+                .count(&app.db)
+                .await
+                .expect("count");
+            assert_eq!((stored, mails), (1, 1), "{backend:?}: {email}");
+        }
+
+        // Their links, each pressed twice at once: confirmations are grouped too, and count once.
+        let links: Vec<String> = mail_queue::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("mails")
+            .iter()
+            .filter_map(|m| {
+                let start = m.body_text.find("/confirm/")?;
+                Some(m.body_text[start..start + "/confirm/".len() + 43].to_string())
+            })
+            .collect();
+        assert_eq!(links.len(), 120);
+        let csrf_only = [("csrf", csrf.as_str())];
+        let presses = links.iter().chain(links.iter());
+        let answers = futures_util::future::join_all(
+            presses.map(|link| visitor.post(&client, link, &csrf_only)),
+        )
+        .await;
+        assert!(
+            answers.iter().all(|s| *s == Status::Ok),
+            "{backend:?}: {answers:?}"
+        );
+        assert_eq!(
+            json_count(&client, located.petition.id).await,
+            120,
+            "{backend:?}: exact, at once, on the confirming instance"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn signers_racing_with_one_address_count_once() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the lighthouse").await;
+        let csrf = app.csrf(&located.path()).await;
+        let path = format!("/petitions/{}/sign", located.petition.id);
+        let race = |n: usize| {
+            let requests = (0..n).map(|i| {
+                let email = if i % 2 == 0 {
+                    "Ivy@Example.org"
+                } else {
+                    " ivy@example.org "
+                };
+                let body = common::app::encode_form(&[
+                    ("csrf", csrf.as_str()),
+                    ("first_name", "Ivy"),
+                    ("last_name", &format!("Racer{i}")),
+                    ("email", email),
+                ]);
+                let request = app
+                    .client
+                    .post(path.clone())
+                    .header(ContentType::Form)
+                    .body(body);
+                async move { request.dispatch().await.status() }
+            });
+            futures_util::future::join_all(requests)
+        };
+        let answers = race(30).await;
+        assert!(
+            answers.iter().all(|s| *s == Status::SeeOther),
+            "{backend:?}: {answers:?}"
+        );
+        let rows = signature::Entity::find()
+            .filter(signature::Column::PetitionId.eq(located.petition.id))
+            .all(&app.db)
+            .await
+            .expect("rows");
+        assert_eq!(rows.len(), 1, "{backend:?}: one row for one address");
+        let mails = mail_queue::Entity::find()
+            .filter(mail_queue::Column::Recipient.eq("ivy@example.org"))
+            .all(&app.db)
+            .await
+            .expect("mails");
+        assert_eq!(mails.len(), 30, "{backend:?}: every signer got a mail");
+
+        // Only the link of the latest signature works, and it counts once.
+        let mut links: Vec<String> = mails
+            .iter()
+            .filter_map(|m| {
+                let start = m.body_text.find("/confirm/")?;
+                Some(m.body_text[start..start + "/confirm/".len() + 43].to_string())
+            })
+            .collect();
+        links.dedup();
+        let mut confirmed = 0;
+        for link in &links {
+            let (status, page) = app.get(&local(link)).await;
+            if status == Status::Ok {
+                let csrf = extract_csrf(&page).expect("csrf");
+                let response = app.post_form(link, &[("csrf", &csrf)]).await;
+                assert_eq!(response.status(), Status::Ok);
+                confirmed += 1;
+            }
+        }
+        assert_eq!(confirmed, 1, "{backend:?}: only the latest link works");
+        assert_eq!(app.signature_count(located.petition.id).await, 1);
+
+        // Racing again after confirming: the same answers, the count unchanged.
+        let answers = race(10).await;
+        assert!(answers.iter().all(|s| *s == Status::SeeOther));
+        assert_eq!(
+            app.signature_count(located.petition.id).await,
+            1,
+            "{backend:?}"
+        );
+        let stored = signature::Entity::find()
+            .filter(signature::Column::PetitionId.eq(located.petition.id))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(stored, 1);
+        app.finish().await;
+    }
+}

@@ -1,0 +1,142 @@
+//! A visitor opens a petition by its permalink (F1.1–F1.3, F1.5): the canonical page with its count,
+//! goal, progress bar and form; older permalinks redirect; the JSON document; the home page.
+mod common;
+
+use common::app::{TestApp, backends};
+use rocket::http::Status;
+use signons::domain::petition;
+
+#[rocket::async_test]
+async fn the_canonical_permalink_shows_the_petition_its_count_goal_progress_and_form() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Сохраним парк").await;
+        assert_eq!(
+            located.path(),
+            "/o/friends-of-the-park/sokhranim-park",
+            "slugs transliterate"
+        );
+        let (status, page) = app.get(&located.path()).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(page.contains("<h1>Сохраним парк</h1>"));
+        assert!(page.contains("<p>Keep the park green.</p>"));
+        assert!(page.contains("Nobody has signed yet"));
+        assert!(page.contains("goal: 100"));
+        assert!(page.contains("<progress max=\"100\" value=\"0\""));
+        for field in [
+            "name=\"first_name\"",
+            "name=\"last_name\"",
+            "name=\"email\"",
+            "name=\"csrf\"",
+        ] {
+            assert!(page.contains(field), "the form has {field}");
+        }
+        let json_link = format!(
+            "<link rel=\"alternate\" type=\"application/json\" href=\"http://signons.test/api/petitions/{}\">",
+            located.petition.id
+        );
+        assert!(page.contains(&json_link), "{page}");
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn an_older_permalink_redirects_permanently_to_the_canonical_one() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the old mill").await;
+        let old_path = located.path();
+        petition::add_permalink(&app.db, &located, "the-mill-lives", true)
+            .await
+            .expect("new canonical permalink");
+        let response = app.client.get(old_path.clone()).dispatch().await;
+        assert_eq!(response.status(), Status::MovedPermanently, "{backend:?}");
+        assert_eq!(
+            response.headers().get_one("Location"),
+            Some("/o/friends-of-the-park/the-mill-lives")
+        );
+        drop(response);
+        let (status, _) = app.get("/o/friends-of-the-park/the-mill-lives").await;
+        assert_eq!(status, Status::Ok);
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn unknown_slugs_and_unpublished_petitions_are_a_translated_404() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let draft = app.petition_with("A draft", |p| p.published = false).await;
+        for path in [
+            "/o/friends-of-the-park/no-such-petition".to_string(),
+            "/o/nobody/anything".to_string(),
+            "/u/nobody/anything".to_string(),
+            draft.path(),
+            format!("/api/petitions/{}", draft.petition.id),
+            "/api/petitions/999999".to_string(),
+        ] {
+            let (status, page) = app.get(&path).await;
+            assert_eq!(status, Status::NotFound, "{backend:?} {path}");
+            assert!(page.contains("This page does not exist"), "{path}: {page}");
+            let (status, page) = app.get_lang(&path, "fr").await;
+            assert_eq!(status, Status::NotFound);
+            assert!(page.contains("Cette page n’existe pas"), "{path}: {page}");
+        }
+        let (_, home) = app.get("/").await;
+        assert!(
+            !home.contains("A draft"),
+            "the home page lists published petitions only"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_json_document_carries_what_a_machine_needs() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the orchard").await;
+        let doc = app.json(located.petition.id).await;
+        assert_eq!(doc["id"], located.petition.id);
+        assert_eq!(doc["title"], "Save the orchard");
+        assert_eq!(
+            doc["url"],
+            "http://signons.test/o/friends-of-the-park/save-the-orchard"
+        );
+        assert_eq!(doc["signature_count"], 0);
+        assert_eq!(doc["goal"], 100);
+        assert_eq!(doc["published"], true);
+        assert!(doc.get("deadline").is_some());
+        let (status, list) = app.get("/api/petitions").await;
+        assert_eq!(status, Status::Ok);
+        assert!(list.contains("Save the orchard"));
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_home_page_lists_published_petitions_newest_first() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        app.petition("First petition").await;
+        app.petition("Second petition").await;
+        let (status, home) = app.get("/").await;
+        assert_eq!(status, Status::Ok);
+        let first = home.find("First petition").expect("listed");
+        let second = home.find("Second petition").expect("listed");
+        assert!(second < first, "newest first");
+        assert!(home.contains("href=\"/o/friends-of-the-park/first-petition\""));
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_health_endpoint_answers_when_the_database_does() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let (status, body) = app.get("/health").await;
+        assert_eq!(status, Status::Ok, "{body}");
+        assert!(body.contains("ok"));
+        app.finish().await;
+    }
+}
