@@ -107,6 +107,21 @@ pub async fn allows<C: sea_orm::ConnectionTrait>(
         .is_some_and(|m| permission.granted_by(&m)))
 }
 
+/// Whether `user_id` may do `permission` to `petition`: the owner of a personal petition may do
+/// everything to it; on an organization's petition, the member's permission decides.
+pub async fn allows_on_petition<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    petition: &crate::entity::petition::Model,
+    permission: Permission,
+) -> Result<bool, sea_orm::DbErr> {
+    match (petition.organization_id, petition.user_id) {
+        (Some(organization_id), _) => allows(conn, user_id, organization_id, permission).await,
+        (None, Some(owner)) => Ok(owner == user_id),
+        (None, None) => Ok(false),
+    }
+}
+
 impl Permission {
     /// The form field and Fluent key suffix of this permission, e.g. `add_members`.
     pub fn name(self) -> &'static str {
