@@ -3,4 +3,5 @@
 #![allow(dead_code)]
 pub mod app;
 pub mod browser;
+pub mod people;
 pub mod smtp;
