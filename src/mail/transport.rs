@@ -3,16 +3,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use lettre::Message;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::smtp::{Failure, SmtpServer};
 use crate::config::Settings;
 use crate::entity::mail_queue;
 use crate::error::StartupError;
 
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpServer),
     Folder(PathBuf),
 }
 
@@ -35,17 +35,11 @@ impl Transport {
             .filter(|u| !u.trim().is_empty())
         {
             Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| StartupError::Mail(format!("smtp_url: {e}")))?
-                    .timeout(Some(Duration::from_secs(settings.mail_timeout_secs.max(1))))
-                    // No connection is ever reused: the worker bounds a send by dropping it at
-                    // `mail_timeout_secs` (lettre's own timeout covers only the TCP connect), and
-                    // lettre would put a connection dropped mid-transaction back in its pool, where
-                    // each later command reads the previous command's reply (a refused mail then
-                    // counts as sent).
-                    .pool_config(PoolConfig::new().max_size(0))
-                    .build();
-                Ok(Transport::Smtp(transport))
+                // The connect bound; the worker bounds the whole send by `mail_timeout_secs`.
+                let timeout = Duration::from_secs(settings.mail_timeout_secs.max(1));
+                let server = SmtpServer::parse(url, timeout)
+                    .map_err(|e| StartupError::Mail(format!("smtp_url: {e}")))?;
+                Ok(Transport::Smtp(server))
             }
             None => {
                 let dir = settings.mail_dir();
@@ -57,7 +51,7 @@ impl Transport {
 
     pub fn describe(&self) -> String {
         match self {
-            Transport::Smtp(_) => "SMTP".into(),
+            Transport::Smtp(server) => format!("{server:?}"),
             Transport::Folder(dir) => format!(".eml files in {}", absolute(dir).display()),
         }
     }
@@ -66,7 +60,10 @@ impl Transport {
     pub async fn send(&self, mail: &mail_queue::Model, from: &str) -> Result<(), SendError> {
         let message = build(mail, from)?;
         match self {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(classify),
+            Transport::Smtp(server) => server.send(&message).await.map_err(|e| match e {
+                Failure::Smtp(e) => classify(e),
+                Failure::Connect(text) => SendError::Temporary(text),
+            }),
             Transport::Folder(dir) => {
                 let safe_id: String = mail
                     .message_id
