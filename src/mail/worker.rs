@@ -12,8 +12,8 @@ use futures_util::StreamExt;
 use rand::RngExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use tokio::sync::watch;
 
@@ -113,28 +113,47 @@ impl Worker {
         tracing::info!("mail worker stopped");
     }
 
-    /// One round: find due mail, reserve its sending slots, claim it, send it. Returns how many
-    /// mails were handled.
+    /// One round: find due mail, reserve its sending slots and claim it (one transaction), send it,
+    /// record every outcome (one transaction). Returns how many mails were handled.
     async fn run_batch(&self, stopped: &watch::Receiver<bool>) -> Result<usize, sea_orm::DbErr> {
         let due = self.due(self.concurrency).await?;
         if due.is_empty() {
             return Ok(0);
         }
-        let first_slot = self.reserve_slots(due.len()).await?;
+        let batch = self.claim_batch(due).await?;
+        let handled = batch.len();
+        let outcomes: Vec<(mail_queue::Model, Result<(), SendError>)> =
+            futures_util::stream::iter(batch)
+                .map(|(mail, slot)| self.deliver_at(mail, slot, stopped.clone()))
+                .buffer_unordered(self.concurrency)
+                .filter_map(std::future::ready)
+                .collect()
+                .await;
+        if let Err(e) = self.record_all(&outcomes).await {
+            // The leases run out and the mails are tried again: at worst sent twice, never lost.
+            let ids: Vec<i32> = outcomes.iter().map(|(mail, _)| mail.id).collect();
+            tracing::error!(mails = ?ids, error = %e, "mail queue: cannot record the outcome of sends");
+        }
+        Ok(handled)
+    }
+
+    /// Reserves the sending slots of `due` and leases each mail nobody else took since it was
+    /// found, in one write transaction: one commit per batch, not one per mail.
+    async fn claim_batch(
+        &self,
+        due: Vec<mail_queue::Model>,
+    ) -> Result<Vec<(mail_queue::Model, i64)>, sea_orm::DbErr> {
+        let txn = crate::db::begin_write(&self.db).await?;
+        let first_slot = self.reserve_slots(&txn, due.len()).await?;
         let mut batch = Vec::with_capacity(due.len());
         for (i, mail) in due.into_iter().enumerate() {
             let slot = first_slot + i as i64 * self.spacing_ms;
-            if let Some(claimed) = self.claim(mail, slot).await? {
+            if let Some(claimed) = self.claim(&txn, mail, slot).await? {
                 batch.push((claimed, slot));
             }
         }
-        let handled = batch.len();
-        futures_util::stream::iter(batch)
-            .for_each_concurrent(self.concurrency, |(mail, slot)| {
-                self.deliver_at(mail, slot, stopped.clone())
-            })
-            .await;
-        Ok(handled)
+        txn.commit().await?;
+        Ok(batch)
     }
 
     /// Due mail not leased by anyone, highest priority first.
@@ -153,17 +172,21 @@ impl Worker {
     }
 
     /// The time (Unix ms) the first of `n` mails may leave. Under a cap, reserves `n` slots
-    /// `spacing_ms` apart in the shared row; without one, only honours a pause.
-    async fn reserve_slots(&self, n: usize) -> Result<i64, sea_orm::DbErr> {
+    /// `spacing_ms` apart in the shared row (locked until the caller commits); without one, only
+    /// honours a pause.
+    async fn reserve_slots(
+        &self,
+        txn: &DatabaseTransaction,
+        n: usize,
+    ) -> Result<i64, sea_orm::DbErr> {
         let now = now_millis();
         if self.spacing_ms == 0 {
-            let row = mail_throttle::Entity::find_by_id(1).one(&self.db).await?;
+            let row = mail_throttle::Entity::find_by_id(1).one(txn).await?;
             return Ok(row.map_or(now, |r| r.paused_until.max(now)));
         }
-        let txn = crate::db::begin_write(&self.db).await?;
         let Some(row) = mail_throttle::Entity::find_by_id(1)
             .lock_exclusive()
-            .one(&txn)
+            .one(txn)
             .await?
         else {
             return Ok(now);
@@ -171,8 +194,7 @@ impl Worker {
         let first = row.next_slot_at.max(row.paused_until).max(now);
         let mut row = row.into_active_model();
         row.next_slot_at = Set(first + n as i64 * self.spacing_ms);
-        row.update(&txn).await?;
-        txn.commit().await?;
+        row.update(txn).await?;
         Ok(first)
     }
 
@@ -180,6 +202,7 @@ impl Worker {
     /// the send's bound plus a margin, so a live worker always records the outcome before it ends.
     async fn claim(
         &self,
+        txn: &DatabaseTransaction,
         mut mail: mail_queue::Model,
         slot: i64,
     ) -> Result<Option<mail_queue::Model>, sea_orm::DbErr> {
@@ -196,7 +219,7 @@ impl Worker {
             // Still due: another worker may have tried and rescheduled it since our SELECT.
             .filter(Column::NextAttemptAt.lte(now))
             .filter(lease_free(now))
-            .exec(&self.db)
+            .exec(txn)
             .await?;
         if result.rows_affected != 1 {
             return Ok(None);
@@ -206,15 +229,17 @@ impl Worker {
         Ok(Some(mail))
     }
 
+    /// Sends `mail` at its slot; the outcome to record, or nothing when the mail went back to the
+    /// queue unsent.
     async fn deliver_at(
         &self,
         mail: mail_queue::Model,
         slot: i64,
         mut stopped: watch::Receiver<bool>,
-    ) {
+    ) -> Option<(mail_queue::Model, Result<(), SendError>)> {
         if !self.wait_until(slot, &mut stopped).await {
             self.release(&mail).await;
-            return;
+            return None;
         }
         // A 421/451 seen since this slot was reserved holds this mail back too; if the pause
         // outlasts the lease, the mail goes back to the queue instead.
@@ -227,7 +252,7 @@ impl Worker {
                 mail.lease_until.unwrap_or(0) - self.send_timeout.as_millis() as i64 - 1_000;
             if paused_until > must_send_by || !self.wait_until(paused_until, &mut stopped).await {
                 self.release(&mail).await;
-                return;
+                return None;
             }
         }
         let outcome =
@@ -240,10 +265,13 @@ impl Worker {
                     self.send_timeout.as_secs()
                 ))),
             };
-        if let Err(e) = self.record(&mail, outcome).await {
-            // The lease runs out and the mail is tried again: at worst sent twice, never lost.
-            tracing::error!(mail = mail.id, error = %e, "mail queue: cannot record the outcome of a send");
+        if let Err(SendError::Throttled(_)) = &outcome {
+            // At once, not with the batch's outcomes: the other workers must hold back now.
+            if let Err(e) = self.pause(now_millis()).await {
+                tracing::warn!(error = %e, "mail queue: cannot record a pause");
+            }
         }
+        Some((mail, outcome))
     }
 
     /// Sleeps until `at` (Unix ms); false when told to stop first.
@@ -272,16 +300,32 @@ impl Worker {
         }
     }
 
-    async fn record(
+    /// Records the outcome of every send of a batch in one write transaction.
+    async fn record_all(
+        &self,
+        outcomes: &[(mail_queue::Model, Result<(), SendError>)],
+    ) -> Result<(), sea_orm::DbErr> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let now = now_millis();
+        let txn = crate::db::begin_write(&self.db).await?;
+        for (mail, outcome) in outcomes {
+            self.record(mail, outcome, now).exec(&txn).await?;
+        }
+        txn.commit().await
+    }
+
+    fn record(
         &self,
         mail: &mail_queue::Model,
-        outcome: Result<(), SendError>,
-    ) -> Result<(), sea_orm::DbErr> {
-        let now = now_millis();
+        outcome: &Result<(), SendError>,
+        now: i64,
+    ) -> sea_orm::UpdateMany<Mail> {
         let update = Mail::update_many()
             .filter(Column::Id.eq(mail.id))
             .col_expr(Column::LeaseUntil, Expr::value(Option::<i64>::None));
-        let update = match outcome {
+        match outcome {
             Ok(()) => {
                 tracing::debug!(mail = mail.id, "mail sent");
                 update
@@ -293,15 +337,12 @@ impl Worker {
                 tracing::warn!(mail = mail.id, %reason, "mail refused for good");
                 update
                     .col_expr(Column::Status, Expr::value(STATUS_FAILED))
-                    .col_expr(Column::LastError, Expr::value(reason))
+                    .col_expr(Column::LastError, Expr::value(reason.clone()))
             }
-            Err(SendError::Throttled(reason)) => {
-                self.pause(now).await?;
-                self.retry_later(update, mail, reason, now)
+            Err(SendError::Throttled(reason) | SendError::Temporary(reason)) => {
+                self.retry_later(update, mail, reason.clone(), now)
             }
-            Err(SendError::Temporary(reason)) => self.retry_later(update, mail, reason, now),
-        };
-        update.exec(&self.db).await.map(|_| ())
+        }
     }
 
     /// A temporary failure: try again after the backoff, unless the mail has been failing for longer
