@@ -61,6 +61,9 @@ pub struct Settings {
     pub page_cache_millis: u64,
     /// Whether only instance administrators may create organizations.
     pub organization_creation_admins_only: bool,
+    /// Whether a person may own petitions themselves (F3.4); when not, petitions belong to
+    /// organizations only.
+    pub personal_petitions: bool,
     /// Login attempts a minute for one account (five times as many for one client address), and
     /// password-reset requests a minute for one client address.
     pub login_attempts_per_minute: u32,
@@ -91,6 +94,7 @@ impl Default for Settings {
             registration_open: true,
             page_cache_millis: 1000,
             organization_creation_admins_only: false,
+            personal_petitions: true,
             login_attempts_per_minute: 10,
         }
     }

@@ -9,7 +9,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::entity::{membership, organization, petition, signature, user};
+use super::permission::Permission;
+use crate::entity::{membership, organization, permalink, petition, signature, user};
 
 #[derive(Debug, Serialize)]
 pub struct PetitionRow {
@@ -17,8 +18,33 @@ pub struct PetitionRow {
     pub title: String,
     pub published: bool,
     pub owner_name: String,
+    /// The public page, `/o/<org>/<slug>` or `/u/<user>/<slug>`.
+    pub path: Option<String>,
     pub confirmed: i64,
     pub unconfirmed: i64,
+    /// What this member may do to it, so the page offers only that (the routes ask again).
+    pub may: Rights,
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Rights {
+    pub modify: bool,
+    pub duplicate: bool,
+    pub delete: bool,
+    pub view_signatures: bool,
+}
+
+impl Rights {
+    fn of(m: Option<&membership::Model>) -> Rights {
+        // No membership: the member's own petition, where they may do everything.
+        let granted = |p: Permission| m.is_none_or(|m| p.granted_by(m));
+        Rights {
+            modify: granted(Permission::ModifyPetitions),
+            duplicate: granted(Permission::CreatePetitions),
+            delete: granted(Permission::DeletePetitions),
+            view_signatures: granted(Permission::ViewSignatures),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -51,6 +77,14 @@ pub async fn for_user<C: ConnectionTrait>(
         .all(conn)
         .await?;
     let org_names: HashMap<i32, String> = orgs.iter().map(|o| (o.id, o.name.clone())).collect();
+    let org_slugs: HashMap<i32, String> = orgs.iter().map(|o| (o.id, o.slug.clone())).collect();
+    let memberships: HashMap<i32, membership::Model> = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| (m.organization_id, m))
+        .collect();
     let petitions = petition::Entity::find()
         .filter(
             Condition::any()
@@ -65,6 +99,14 @@ pub async fn for_user<C: ConnectionTrait>(
         .all(conn)
         .await?;
     let ids: Vec<i32> = petitions.iter().map(|p| p.id).collect();
+    let canonical: HashMap<i32, String> = permalink::Entity::find()
+        .filter(permalink::Column::PetitionId.is_in(ids.clone()))
+        .filter(permalink::Column::IsCanonical.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| (l.petition_id, l.slug))
+        .collect();
     // One grouped query for every petition: exact counts, for the people running the campaign.
     let tallies: HashMap<i32, Tally> = signature::Entity::find()
         .select_only()
@@ -87,8 +129,16 @@ pub async fn for_user<C: ConnectionTrait>(
         .map(|p| {
             let tally = tallies.get(&p.id);
             let confirmed = tally.map_or(0, |t| t.confirmed);
+            let owner_path = match p.organization_id {
+                Some(org) => org_slugs.get(&org).map(|slug| format!("/o/{slug}")),
+                None => Some(format!("/u/{}", user.username)),
+            };
             PetitionRow {
                 id: p.id,
+                path: owner_path
+                    .zip(canonical.get(&p.id))
+                    .map(|(owner, slug)| format!("{owner}/{slug}")),
+                may: Rights::of(p.organization_id.and_then(|org| memberships.get(&org))),
                 owner_name: p
                     .organization_id
                     .and_then(|id| org_names.get(&id).cloned())

@@ -63,7 +63,7 @@ impl Owner {
         })
     }
 
-    async fn of<C: ConnectionTrait>(
+    pub async fn of<C: ConnectionTrait>(
         conn: &C,
         p: &petition::Model,
     ) -> Result<Option<Owner>, sea_orm::DbErr> {
@@ -353,6 +353,22 @@ pub async fn create<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
+    let slug = add_canonical_permalink(conn, owner, &petition).await?;
+    Ok(Located {
+        petition,
+        owner: owner.clone(),
+        canonical_slug: slug,
+    })
+}
+
+/// Gives `petition` a new canonical permalink under `owner`: a slug of its title that no other
+/// petition of that owner uses. Returns the slug.
+pub async fn add_canonical_permalink<C: ConnectionTrait>(
+    conn: &C,
+    owner: &Owner,
+    petition: &petition::Model,
+) -> Result<String, sea_orm::DbErr> {
+    let (org_id, user_id) = owner.ids();
     let base = super::slug::slugify(&petition.title, "petition");
     let slug = super::slug::unique(&base, |candidate| async move {
         let mut query = permalink::Entity::find().filter(permalink::Column::Slug.eq(candidate));
@@ -363,22 +379,26 @@ pub async fn create<C: ConnectionTrait>(
         Ok::<_, sea_orm::DbErr>(query.one(conn).await?.is_some())
     })
     .await?;
+    permalink::Entity::update_many()
+        .col_expr(
+            permalink::Column::IsCanonical,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(permalink::Column::PetitionId.eq(petition.id))
+        .exec(conn)
+        .await?;
     permalink::ActiveModel {
         petition_id: Set(petition.id),
         organization_id: Set(org_id),
         user_id: Set(user_id),
         slug: Set(slug.clone()),
         is_canonical: Set(true),
-        created_at: Set(now),
+        created_at: Set(super::now()),
         ..Default::default()
     }
     .insert(conn)
     .await?;
-    Ok(Located {
-        petition,
-        owner: owner.clone(),
-        canonical_slug: slug,
-    })
+    Ok(slug)
 }
 
 /// Adds another permalink to a petition; `canonical` makes it the one others redirect to.

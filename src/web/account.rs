@@ -1,5 +1,4 @@
-//! Accounts (F3.1): register, log in and out, change the password, reset a forgotten one by mail;
-//! and the dashboard a logged-in member lands on.
+//! Accounts (F3.1): register, log in and out, change the password, reset a forgotten one by mail.
 use std::net::IpAddr;
 
 use rocket::form::{Form, FromForm};
@@ -15,7 +14,6 @@ use super::ratelimit::Limits;
 use super::session::{self, CurrentUser};
 use crate::Site;
 use crate::domain::account::{self, AccountError, FieldErrors};
-use crate::domain::dashboard as board;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
@@ -32,9 +30,7 @@ pub fn routes() -> Vec<Route> {
         forgot,
         forgot_sent,
         reset_page,
-        reset,
-        dashboard,
-        dashboard_anonymous
+        reset
     ]
 }
 
@@ -47,7 +43,7 @@ fn account_error(e: AccountError) -> Error {
     }
 }
 
-fn login_redirect(next: &str) -> Redirect {
+pub(super) fn login_redirect(next: &str) -> Redirect {
     let next = url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
     Redirect::to(format!("/login?next={next}"))
 }
@@ -343,23 +339,4 @@ async fn reset(
         )),
         Err(e) => Err(account_error(e)),
     }
-}
-
-#[get("/dashboard")]
-async fn dashboard(user: CurrentUser, db: &State<DatabaseConnection>) -> Result<Page> {
-    let board = board::for_user(db.inner(), &user.0).await?;
-    let invitations = crate::domain::organization::pending_for(db.inner(), &user.0).await?;
-    Ok(Page::new(
-        "dashboard/index",
-        json!({
-            "dashboard": board,
-            "invitations": invitations,
-            "account": { "username": user.0.username, "is_admin": user.0.is_admin },
-        }),
-    ))
-}
-
-#[get("/dashboard", rank = 2)]
-fn dashboard_anonymous() -> Redirect {
-    login_redirect("/dashboard")
 }

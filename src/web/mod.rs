@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod cache;
+pub mod dashboard;
 pub mod errors;
 pub mod guards;
 pub mod headers;
@@ -26,6 +27,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", sign::routes())
         .mount("/", account::routes())
         .mount("/", admin::routes())
+        .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", language::routes())
         .mount("/", assets::routes())

@@ -1,0 +1,30 @@
+# The dashboard's actions on a petition.
+
+dashboard-col-actions = Actions
+dashboard-publish = Publish
+dashboard-unpublish = Unpublish
+dashboard-duplicate = Duplicate
+dashboard-transfer = Transfer
+dashboard-delete = Delete
+dashboard-done-published = The petition is published.
+dashboard-done-unpublished = The petition is no longer published.
+dashboard-done-duplicated = A copy was saved as a draft.
+dashboard-done-transferred = The petition was transferred. It is unpublished until its new owner publishes it.
+dashboard-done-deleted = The petition was deleted.
+petition-copy-title = Copy of { $title }
+back-to-dashboard = Back to the dashboard
+
+transfer-title = Transfer “{ $title }”
+transfer-explanation = The petition moves with its signatures. It is unpublished on the way and gets a new address under its new owner.
+transfer-nowhere = There is nowhere you may transfer this petition: you need the right to create petitions in another organization.
+transfer-to = Transfer to
+transfer-to-personal = My own petitions
+transfer-button = Transfer
+
+delete-title = Delete “{ $title }”?
+delete-warning = { $count ->
+    [0] The petition and all its data will be deleted. This cannot be undone.
+    [one] The petition and its confirmed signature will be deleted. This cannot be undone.
+   *[other] The petition and its { $count } confirmed signatures will be deleted. This cannot be undone.
+}
+delete-button = Delete for good

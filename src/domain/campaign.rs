@@ -1,0 +1,229 @@
+//! What the people running a petition do to it from the dashboard (F6.1, F4.5): publish or
+//! unpublish, duplicate, transfer to another owner, delete. Each asks `permission` first; a refusal
+//! and a petition that does not exist look the same, so outsiders learn nothing.
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+
+use super::permission::{self, Permission};
+use super::petition::Owner;
+use crate::entity::{membership, organization, permalink, petition, user};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+    /// No such petition, or not for this person.
+    #[error("not found")]
+    NotFound,
+}
+
+/// The petition `id` if `user` may do `needed` to it.
+pub async fn petition_for<C: ConnectionTrait>(
+    conn: &C,
+    user: &user::Model,
+    id: i32,
+    needed: Permission,
+) -> Result<petition::Model, CampaignError> {
+    let petition = petition::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(CampaignError::NotFound)?;
+    if permission::allows_on_petition(conn, user.id, &petition, needed).await? {
+        Ok(petition)
+    } else {
+        Err(CampaignError::NotFound)
+    }
+}
+
+pub async fn set_published(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+    published: bool,
+) -> Result<petition::Model, CampaignError> {
+    let txn = crate::db::begin_write(db).await?;
+    let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    let mut active = petition.into_active_model();
+    active.published = Set(published);
+    active.updated_at = Set(super::now());
+    let petition = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(petition)
+}
+
+/// A new draft with the same text and settings, under the same owner, no signatures; needs the right
+/// to create petitions there. `title` is the copy's title (the caller translates "Copy of …").
+pub async fn duplicate(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+    title: &str,
+) -> Result<petition::Model, CampaignError> {
+    let txn = crate::db::begin_write(db).await?;
+    let original = petition_for(&txn, user, id, Permission::CreatePetitions).await?;
+    let owner = Owner::of(&txn, &original)
+        .await?
+        .ok_or(CampaignError::NotFound)?;
+    let now = super::now();
+    let copy = petition::ActiveModel {
+        organization_id: Set(original.organization_id),
+        user_id: Set(original.user_id),
+        title: Set(title.trim().to_string()),
+        body_html: Set(original.body_html.clone()),
+        goal: Set(original.goal),
+        deadline: Set(original.deadline),
+        published: Set(false),
+        moderated: Set(false),
+        paper_signatures: Set(0),
+        confirmed_count: Set(0),
+        signature_fields: Set(original.signature_fields.clone()),
+        data_notice: Set(original.data_notice.clone()),
+        reply_to: Set(original.reply_to.clone()),
+        theme: Set(original.theme.clone()),
+        accent_color: Set(original.accent_color.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    super::petition::add_canonical_permalink(&txn, &owner, &copy).await?;
+    txn.commit().await?;
+    Ok(copy)
+}
+
+/// Where a petition can be transferred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Destination {
+    /// The person's own petitions.
+    Personal,
+    Organization { slug: String, name: String },
+}
+
+impl Destination {
+    /// The form value: `personal` or `org:<slug>`.
+    pub fn parse(value: &str) -> Option<Destination> {
+        match value {
+            "personal" => Some(Destination::Personal),
+            _ => value
+                .strip_prefix("org:")
+                .filter(|slug| !slug.is_empty())
+                .map(|slug| Destination::Organization {
+                    slug: slug.to_string(),
+                    name: String::new(),
+                }),
+        }
+    }
+}
+
+/// The destinations `user` may move `petition` to: their own petitions (unless the instance
+/// disables personal petitions) and every organization where they may create petitions, except
+/// where it already is.
+pub async fn destinations<C: ConnectionTrait>(
+    conn: &C,
+    user: &user::Model,
+    petition: &petition::Model,
+    personal_petitions: bool,
+) -> Result<Vec<Destination>, sea_orm::DbErr> {
+    let mut out = Vec::new();
+    if personal_petitions && petition.user_id != Some(user.id) {
+        out.push(Destination::Personal);
+    }
+    let orgs = organization::Entity::find()
+        .inner_join(membership::Entity)
+        .filter(membership::Column::UserId.eq(user.id))
+        .filter(membership::Column::CanCreatePetitions.eq(true))
+        .order_by_asc(organization::Column::Name)
+        .all(conn)
+        .await?;
+    out.extend(
+        orgs.into_iter()
+            .filter(|o| petition.organization_id != Some(o.id))
+            .map(|o| Destination::Organization {
+                slug: o.slug,
+                name: o.name,
+            }),
+    );
+    Ok(out)
+}
+
+/// Moves a petition to another owner (F4.5): it needs the right to delete it where it is and to
+/// create petitions where it goes. It arrives unpublished, under a fresh permalink in its new
+/// owner's namespace (the old owner's links stop answering: they named the old owner).
+pub async fn transfer(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+    to: &Destination,
+    personal_petitions: bool,
+) -> Result<petition::Model, CampaignError> {
+    let txn = crate::db::begin_write(db).await?;
+    let petition = petition_for(&txn, user, id, Permission::DeletePetitions).await?;
+    let wanted = match to {
+        Destination::Personal => Destination::Personal,
+        Destination::Organization { slug, .. } => {
+            let org = super::organization::find_by_slug(&txn, slug)
+                .await?
+                .ok_or(CampaignError::NotFound)?;
+            Destination::Organization {
+                slug: org.slug,
+                name: org.name,
+            }
+        }
+    };
+    if !destinations(&txn, user, &petition, personal_petitions)
+        .await?
+        .contains(&wanted)
+    {
+        return Err(CampaignError::NotFound);
+    }
+    let owner = match &wanted {
+        Destination::Personal => Owner::User(user.clone()),
+        Destination::Organization { slug, .. } => Owner::Organization(
+            super::organization::find_by_slug(&txn, slug)
+                .await?
+                .ok_or(CampaignError::NotFound)?,
+        ),
+    };
+    permalink::Entity::delete_many()
+        .filter(permalink::Column::PetitionId.eq(petition.id))
+        .exec(&txn)
+        .await?;
+    let mut active = petition.into_active_model();
+    match &owner {
+        Owner::User(u) => {
+            active.user_id = Set(Some(u.id));
+            active.organization_id = Set(None);
+        }
+        Owner::Organization(o) => {
+            active.user_id = Set(None);
+            active.organization_id = Set(Some(o.id));
+        }
+    }
+    active.published = Set(false);
+    active.updated_at = Set(super::now());
+    let petition = active.update(&txn).await?;
+    super::petition::add_canonical_permalink(&txn, &owner, &petition).await?;
+    txn.commit().await?;
+    Ok(petition)
+}
+
+/// Deletes a petition with its permalinks, signatures and counts.
+pub async fn delete(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+) -> Result<(), CampaignError> {
+    let txn = crate::db::begin_write(db).await?;
+    let petition = petition_for(&txn, user, id, Permission::DeletePetitions).await?;
+    // The foreign keys cascade to permalinks, signatures and count shards.
+    petition::Entity::delete_by_id(petition.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}

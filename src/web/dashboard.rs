@@ -1,0 +1,224 @@
+//! The dashboard (F6.1): every petition a member runs with its counts and what they may do to it —
+//! publish or unpublish, duplicate, transfer, delete after a confirmation step — and their pending
+//! invitations. Every action is a POST with a CSRF token that `domain::campaign` checks again.
+use rocket::form::{Form, FromForm};
+use rocket::http::CookieJar;
+use rocket::response::Redirect;
+use rocket::{Route, State, get, post, routes};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+
+use super::account::login_redirect;
+use super::guards::verify_csrf;
+use super::page::Page;
+use super::session::CurrentUser;
+use crate::Site;
+use crate::domain::campaign::{self, CampaignError, Destination};
+use crate::domain::dashboard as board;
+use crate::domain::permission::Permission;
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        dashboard,
+        dashboard_anonymous,
+        publish,
+        unpublish,
+        duplicate,
+        transfer_page,
+        transfer,
+        delete_page,
+        delete,
+    ]
+}
+
+/// What the dashboard says after an action; anything else in `?done=` is ignored.
+const NOTICES: [&str; 5] = ["published", "unpublished", "duplicated", "transferred", "deleted"];
+
+fn campaign_error(e: CampaignError) -> Error {
+    match e {
+        CampaignError::Database(e) => Error::Database(e),
+        CampaignError::NotFound => Error::NotFound,
+    }
+}
+
+fn require(user: Option<CurrentUser>) -> Result<CurrentUser> {
+    user.ok_or(Error::NotFound)
+}
+
+fn done(notice: &str) -> Redirect {
+    Redirect::to(format!("/dashboard?done={notice}"))
+}
+
+#[get("/dashboard?<done>")]
+async fn dashboard(
+    done: Option<&str>,
+    user: CurrentUser,
+    db: &State<DatabaseConnection>,
+) -> Result<Page> {
+    let board = board::for_user(db.inner(), &user.0).await?;
+    let invitations = crate::domain::organization::pending_for(db.inner(), &user.0).await?;
+    let notice = done
+        .filter(|d| NOTICES.contains(d))
+        .map(|d| format!("dashboard-done-{d}"));
+    Ok(Page::new(
+        "dashboard/index",
+        json!({
+            "dashboard": board,
+            "invitations": invitations,
+            "notice": notice,
+            "account": { "username": user.0.username, "is_admin": user.0.is_admin },
+        }),
+    ))
+}
+
+#[get("/dashboard", rank = 2)]
+fn dashboard_anonymous() -> Redirect {
+    login_redirect("/dashboard")
+}
+
+#[derive(Debug, FromForm)]
+struct ActionForm {
+    csrf: Option<String>,
+    destination: Option<String>,
+}
+
+#[post("/petitions/<id>/publish", data = "<form>")]
+async fn publish(
+    id: i32,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    campaign::set_published(db.inner(), &user, id, true)
+        .await
+        .map_err(campaign_error)?;
+    Ok(done("published"))
+}
+
+#[post("/petitions/<id>/unpublish", data = "<form>")]
+async fn unpublish(
+    id: i32,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    campaign::set_published(db.inner(), &user, id, false)
+        .await
+        .map_err(campaign_error)?;
+    Ok(done("unpublished"))
+}
+
+#[post("/petitions/<id>/duplicate", data = "<form>")]
+async fn duplicate(
+    id: i32,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+    lang: Lang,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    let original = campaign::petition_for(db.inner(), &user, id, Permission::CreatePetitions)
+        .await
+        .map_err(campaign_error)?;
+    let title = lang.t_args("petition-copy-title", &[("title", original.title.into())]);
+    campaign::duplicate(db.inner(), &user, id, &title)
+        .await
+        .map_err(campaign_error)?;
+    Ok(done("duplicated"))
+}
+
+#[get("/petitions/<id>/transfer")]
+async fn transfer_page(
+    id: i32,
+    user: Option<CurrentUser>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Page> {
+    let CurrentUser(user) = require(user)?;
+    let petition = campaign::petition_for(db.inner(), &user, id, Permission::DeletePetitions)
+        .await
+        .map_err(campaign_error)?;
+    let destinations = campaign::destinations(
+        db.inner(),
+        &user,
+        &petition,
+        site.settings.personal_petitions,
+    )
+    .await?;
+    Ok(Page::new(
+        "dashboard/transfer",
+        json!({ "petition": { "id": petition.id, "title": petition.title }, "destinations": destinations }),
+    ))
+}
+
+#[post("/petitions/<id>/transfer", data = "<form>")]
+async fn transfer(
+    id: i32,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    let destination = form
+        .destination
+        .as_deref()
+        .and_then(Destination::parse)
+        .ok_or(Error::NotFound)?;
+    campaign::transfer(
+        db.inner(),
+        &user,
+        id,
+        &destination,
+        site.settings.personal_petitions,
+    )
+    .await
+    .map_err(campaign_error)?;
+    Ok(done("transferred"))
+}
+
+/// The confirmation step before a deletion: what will be lost, and one button.
+#[get("/petitions/<id>/delete")]
+async fn delete_page(
+    id: i32,
+    user: Option<CurrentUser>,
+    db: &State<DatabaseConnection>,
+) -> Result<Page> {
+    let CurrentUser(user) = require(user)?;
+    let petition = campaign::petition_for(db.inner(), &user, id, Permission::DeletePetitions)
+        .await
+        .map_err(campaign_error)?;
+    let signatures = crate::domain::counter::confirmed(db.inner(), petition.id).await?;
+    Ok(Page::new(
+        "dashboard/delete",
+        json!({ "petition": { "id": petition.id, "title": petition.title }, "signatures": signatures }),
+    ))
+}
+
+#[post("/petitions/<id>/delete", data = "<form>")]
+async fn delete(
+    id: i32,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    campaign::delete(db.inner(), &user, id)
+        .await
+        .map_err(campaign_error)?;
+    Ok(done("deleted"))
+}
