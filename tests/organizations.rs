@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::app::{TestApp, backends, local};
-use common::people::{PASSWORD, create_org, log_in, log_out, post, register, user_id};
+use common::people::{PASSWORD, create_org, join, log_in, log_out, post, register, user_id};
 use common::smtp::SmtpServer;
 use rocket::http::Status;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -27,33 +27,6 @@ async fn invitations(app: &TestApp) -> u64 {
         .count(&app.db)
         .await
         .expect("count")
-}
-
-/// Invites `username` and has them accept from their dashboard.
-async fn join(app: &TestApp, slug: &str, inviter: &str, username: &str) {
-    log_in(app, inviter).await;
-    assert_eq!(
-        post(
-            app,
-            &format!("/organizations/{slug}/invite"),
-            &[("who", username)]
-        )
-        .await,
-        Status::SeeOther
-    );
-    log_in(app, username).await;
-    let (_, dashboard) = app.get("/dashboard").await;
-    let at = dashboard
-        .find("/invitations/")
-        .expect("an invitation on the dashboard");
-    let id: String = dashboard[at + "/invitations/".len()..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    assert_eq!(
-        post(app, &format!("/invitations/{id}/accept"), &[]).await,
-        Status::SeeOther
-    );
 }
 
 #[rocket::async_test]

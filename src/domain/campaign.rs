@@ -101,7 +101,10 @@ pub async fn duplicate(
 pub enum Destination {
     /// The person's own petitions.
     Personal,
-    Organization { slug: String, name: String },
+    Organization {
+        slug: String,
+        name: String,
+    },
 }
 
 impl Destination {

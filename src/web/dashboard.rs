@@ -34,7 +34,13 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// What the dashboard says after an action; anything else in `?done=` is ignored.
-const NOTICES: [&str; 5] = ["published", "unpublished", "duplicated", "transferred", "deleted"];
+const NOTICES: [&str; 5] = [
+    "published",
+    "unpublished",
+    "duplicated",
+    "transferred",
+    "deleted",
+];
 
 fn campaign_error(e: CampaignError) -> Error {
     match e {

@@ -70,3 +70,30 @@ pub async fn user_id(app: &TestApp, username: &str) -> i32 {
         .expect("account")
         .id
 }
+
+/// Invites `username` and has them accept from their dashboard.
+pub async fn join(app: &TestApp, slug: &str, inviter: &str, username: &str) {
+    log_in(app, inviter).await;
+    assert_eq!(
+        post(
+            app,
+            &format!("/organizations/{slug}/invite"),
+            &[("who", username)]
+        )
+        .await,
+        Status::SeeOther
+    );
+    log_in(app, username).await;
+    let (_, dashboard) = app.get("/dashboard").await;
+    let at = dashboard
+        .find("/invitations/")
+        .expect("an invitation on the dashboard");
+    let id: String = dashboard[at + "/invitations/".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(
+        post(app, &format!("/invitations/{id}/accept"), &[]).await,
+        Status::SeeOther
+    );
+}

@@ -1,0 +1,389 @@
+//! A member runs their petitions from the dashboard: publish, unpublish, duplicate, transfer between
+//! their own petitions and an organization's, delete after a confirmation step — each only when the
+//! organization allows it, and nothing changes when it does not.
+mod common;
+
+use common::app::{TestApp, backends};
+use common::people::{create_org, join, log_in, log_out, post, register, user_id};
+use rocket::http::Status;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use signons::domain::permission::Permission;
+use signons::domain::petition::{self, NewPetition, Owner};
+use signons::entity::{petition as petition_entity, signature};
+
+/// A petition owned by `username` themself, with `signers` confirmed signatures.
+async fn personal_petition(app: &TestApp, username: &str, title: &str, signers: usize) -> i32 {
+    let user = signons::domain::account::find_by_username(&app.db, username)
+        .await
+        .expect("query")
+        .expect("user");
+    organization_or_personal(app, Owner::User(user), title, signers).await
+}
+
+async fn org_petition(app: &TestApp, slug: &str, title: &str, signers: usize) -> i32 {
+    let org = signons::domain::organization::find_by_slug(&app.db, slug)
+        .await
+        .expect("query")
+        .expect("org");
+    organization_or_personal(app, Owner::Organization(org), title, signers).await
+}
+
+async fn organization_or_personal(app: &TestApp, owner: Owner, title: &str, signers: usize) -> i32 {
+    let located = petition::create(
+        &app.db,
+        &owner,
+        NewPetition {
+            title: title.into(),
+            body_html: "<p>Keep the park green.</p>".into(),
+            published: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("petition");
+    for i in 0..signers {
+        let response = app
+            .sign(
+                &located,
+                "Sam",
+                &format!("Signer{i}"),
+                &format!("signer{i}@example.org"),
+            )
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "signed");
+    }
+    // Then back to a draft, as a new petition is.
+    petition_entity::Entity::update_many()
+        .col_expr(
+            petition_entity::Column::Published,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(petition_entity::Column::Id.eq(located.petition.id))
+        .exec(&app.db)
+        .await
+        .expect("draft");
+    located.petition.id
+}
+
+async fn petition_row(app: &TestApp, id: i32) -> Option<petition_entity::Model> {
+    petition_entity::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("query")
+}
+
+async fn signatures_of(app: &TestApp, id: i32) -> u64 {
+    signature::Entity::find()
+        .filter(signature::Column::PetitionId.eq(id))
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+async fn petitions(app: &TestApp) -> u64 {
+    petition_entity::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+#[rocket::async_test]
+async fn a_member_publishes_duplicates_transfers_and_deletes_from_the_dashboard() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let id = personal_petition(&app, "ana", "Save the lake", 2).await;
+        log_in(&app, "ana").await;
+
+        let (status, page) = app.get("/dashboard").await;
+        assert_eq!(status, Status::Ok);
+        for action in ["publish", "duplicate", "transfer", "delete"] {
+            assert!(
+                page.contains(&format!("/petitions/{id}/{action}")),
+                "{backend:?}: the dashboard offers {action}"
+            );
+        }
+
+        // Publish: the public page and its JSON say so.
+        assert_eq!(
+            post(&app, &format!("/petitions/{id}/publish"), &[]).await,
+            Status::SeeOther
+        );
+        assert!(petition_row(&app, id).await.expect("row").published);
+        let (status, page) = app.get("/dashboard?done=published").await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("The petition is published."), "{backend:?}");
+        let (status, _) = app.get("/u/ana/save-the-lake").await;
+        assert_eq!(status, Status::Ok, "{backend:?}: published page");
+
+        // Unpublish: the public page is gone.
+        assert_eq!(
+            post(&app, &format!("/petitions/{id}/unpublish"), &[]).await,
+            Status::SeeOther
+        );
+        assert!(!petition_row(&app, id).await.expect("row").published);
+        let (status, _) = app.get("/u/ana/save-the-lake").await;
+        assert_eq!(status, Status::NotFound, "{backend:?}: unpublished page");
+
+        // Duplicate: a draft copy with the same text and no signatures.
+        let before = petitions(&app).await;
+        assert_eq!(
+            post(&app, &format!("/petitions/{id}/duplicate"), &[]).await,
+            Status::SeeOther
+        );
+        assert_eq!(petitions(&app).await, before + 1);
+        let copy = petition_entity::Entity::find()
+            .filter(petition_entity::Column::Title.eq("Copy of Save the lake"))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the copy");
+        assert!(!copy.published);
+        assert_eq!(copy.user_id, Some(user_id(&app, "ana").await));
+        assert_eq!(copy.body_html, "<p>Keep the park green.</p>");
+        assert_eq!(signatures_of(&app, copy.id).await, 0);
+
+        // Transfer to the organization: it keeps its signatures, arrives unpublished, under the
+        // organization's address.
+        assert_eq!(
+            post(&app, &format!("/petitions/{id}/publish"), &[]).await,
+            Status::SeeOther
+        );
+        let (status, page) = app.get(&format!("/petitions/{id}/transfer")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains(&format!("org:{slug}")), "{backend:?}: {page}");
+        assert_eq!(
+            post(
+                &app,
+                &format!("/petitions/{id}/transfer"),
+                &[("destination", &format!("org:{slug}"))]
+            )
+            .await,
+            Status::SeeOther
+        );
+        let moved = petition_row(&app, id).await.expect("row");
+        let org = signons::domain::organization::find_by_slug(&app.db, &slug)
+            .await
+            .expect("query")
+            .expect("org");
+        assert_eq!((moved.organization_id, moved.user_id), (Some(org.id), None));
+        assert!(!moved.published, "{backend:?}: unpublished on transfer");
+        assert_eq!(signatures_of(&app, id).await, 2);
+        assert_eq!(
+            post(&app, &format!("/petitions/{id}/publish"), &[]).await,
+            Status::SeeOther
+        );
+        let (status, _) = app.get(&format!("/o/{slug}/save-the-lake")).await;
+        assert_eq!(
+            status,
+            Status::Ok,
+            "{backend:?}: under the organization now"
+        );
+        let (status, _) = app.get("/u/ana/save-the-lake").await;
+        assert_eq!(status, Status::NotFound);
+
+        // Delete: a confirmation page first, which changes nothing; then the petition and its
+        // signatures are gone.
+        let (status, page) = app.get(&format!("/petitions/{id}/delete")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Delete for good"), "{backend:?}");
+        assert!(petition_row(&app, id).await.is_some());
+        assert_eq!(
+            post(&app, &format!("/petitions/{id}/delete"), &[]).await,
+            Status::SeeOther
+        );
+        assert!(petition_row(&app, id).await.is_none());
+        assert_eq!(signatures_of(&app, id).await, 0);
+        let (status, _) = app.get(&format!("/o/{slug}/save-the-lake")).await;
+        assert_eq!(status, Status::NotFound);
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn each_dashboard_route_answers_each_kind_of_visitor_and_refusals_change_nothing() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        for name in ["ana", "ben", "cleo", "olga"] {
+            register(&app, name).await;
+        }
+        log_in(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        log_in(&app, "olga").await;
+        let other = create_org(&app, "Other Org").await;
+        join(&app, &slug, "ana", "ben").await;
+        join(&app, &slug, "ana", "cleo").await;
+        log_in(&app, "ana").await;
+        // ben: no right at all on petitions; cleo: every right.
+        let none: Vec<(&str, &str)> = Vec::new();
+        let all: Vec<(&str, &str)> = Permission::ALL.iter().map(|p| (p.name(), "true")).collect();
+        for (name, rights) in [("ben", &none), ("cleo", &all)] {
+            let id = user_id(&app, name).await;
+            assert_eq!(
+                post(
+                    &app,
+                    &format!("/organizations/{slug}/members/{id}/permissions"),
+                    rights
+                )
+                .await,
+                Status::SeeOther
+            );
+        }
+
+        let visitors: [(&str, Option<&str>); 4] = [
+            ("anonymous", None),
+            ("member of another organization", Some("olga")),
+            ("member without the permission", Some("ben")),
+            ("member with it", Some("cleo")),
+        ];
+        for (who, login) in visitors {
+            // A fresh published petition with one signature for each visitor.
+            let id = org_petition(&app, &slug, &format!("Petition for {who}"), 1).await;
+            assert_eq!(post_as_owner(&app, id).await, Status::SeeOther);
+            match login {
+                Some(name) => log_in(&app, name).await,
+                None => log_out(&app).await,
+            }
+            let allowed = who == "member with it";
+            let expected = |ok: Status| if allowed { ok } else { Status::NotFound };
+
+            // The pages behind the actions.
+            for page in ["transfer", "delete"] {
+                let (status, _) = app.get(&format!("/petitions/{id}/{page}")).await;
+                assert_eq!(
+                    status,
+                    expected(Status::Ok),
+                    "{backend:?} {who}: {page} page"
+                );
+            }
+
+            // Unpublish, then publish again.
+            let status = post(&app, &format!("/petitions/{id}/unpublish"), &[]).await;
+            assert_eq!(
+                status,
+                expected(Status::SeeOther),
+                "{backend:?} {who}: unpublish"
+            );
+            assert_eq!(
+                petition_row(&app, id).await.expect("row").published,
+                !allowed,
+                "{backend:?} {who}: unpublish changes only when allowed"
+            );
+            let status = post(&app, &format!("/petitions/{id}/publish"), &[]).await;
+            assert_eq!(
+                status,
+                expected(Status::SeeOther),
+                "{backend:?} {who}: publish"
+            );
+            assert!(petition_row(&app, id).await.expect("row").published);
+
+            // Duplicate.
+            let before = petitions(&app).await;
+            let status = post(&app, &format!("/petitions/{id}/duplicate"), &[]).await;
+            assert_eq!(
+                status,
+                expected(Status::SeeOther),
+                "{backend:?} {who}: duplicate"
+            );
+            assert_eq!(petitions(&app).await, before + u64::from(allowed), "{who}");
+
+            // Transfer, to the other organization (nobody but olga may create there) and to the
+            // visitor's own petitions.
+            let status = post(
+                &app,
+                &format!("/petitions/{id}/transfer"),
+                &[("destination", &format!("org:{other}"))],
+            )
+            .await;
+            assert_eq!(
+                status,
+                Status::NotFound,
+                "{backend:?} {who}: transfer elsewhere"
+            );
+            let row = petition_row(&app, id).await.expect("row");
+            assert!(
+                row.organization_id.is_some() && row.published,
+                "{backend:?} {who}"
+            );
+            let status = post(
+                &app,
+                &format!("/petitions/{id}/transfer"),
+                &[("destination", "personal")],
+            )
+            .await;
+            assert_eq!(
+                status,
+                expected(Status::SeeOther),
+                "{backend:?} {who}: transfer"
+            );
+            let row = petition_row(&app, id).await.expect("row");
+            assert_eq!(
+                row.organization_id.is_none(),
+                allowed,
+                "{backend:?} {who}: the owner changes only when allowed"
+            );
+
+            // Delete — last.
+            let status = post(&app, &format!("/petitions/{id}/delete"), &[]).await;
+            assert_eq!(
+                status,
+                expected(Status::SeeOther),
+                "{backend:?} {who}: delete"
+            );
+            assert_eq!(petition_row(&app, id).await.is_none(), allowed, "{who}");
+            assert_eq!(
+                signatures_of(&app, id).await,
+                u64::from(!allowed),
+                "{backend:?} {who}: signatures go only with the petition"
+            );
+        }
+
+        // Forged or missing CSRF token: refused whoever asks, nothing changes.
+        let id = org_petition(&app, &slug, "Guarded", 0).await;
+        log_in(&app, "cleo").await;
+        for (path, fields) in [
+            (format!("/petitions/{id}/publish"), vec![("csrf", "forged")]),
+            (format!("/petitions/{id}/delete"), vec![]),
+        ] {
+            let response = app.post_form(&path, &fields).await;
+            assert_eq!(response.status(), Status::Forbidden, "{backend:?}: {path}");
+        }
+        let row = petition_row(&app, id).await.expect("still there");
+        assert!(!row.published);
+        app.finish().await;
+    }
+}
+
+/// Publishes `id` as its organization's creator.
+async fn post_as_owner(app: &TestApp, id: i32) -> Status {
+    log_in(app, "ana").await;
+    post(app, &format!("/petitions/{id}/publish"), &[]).await
+}
+
+#[rocket::async_test]
+async fn without_personal_petitions_nothing_can_be_transferred_to_a_person() {
+    for backend in backends() {
+        let app = TestApp::builder(backend)
+            .set("personal_petitions", false)
+            .build()
+            .await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let id = org_petition(&app, &slug, "Save the lake", 0).await;
+        log_in(&app, "ana").await;
+        let (status, page) = app.get(&format!("/petitions/{id}/transfer")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(!page.contains("value=\"personal\""), "{backend:?}: {page}");
+        let status = post(
+            &app,
+            &format!("/petitions/{id}/transfer"),
+            &[("destination", "personal")],
+        )
+        .await;
+        assert_eq!(status, Status::NotFound, "{backend:?}");
+        let row = petition_row(&app, id).await.expect("row");
+        assert!(row.organization_id.is_some());
+        app.finish().await;
+    }
+}
