@@ -5,6 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::app::{TestApp, backends, local};
+use common::people::PASSWORD;
 use common::smtp::SmtpServer;
 use rocket::http::Status;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -412,4 +413,203 @@ async fn the_dashboard_shows_exact_confirmed_and_unconfirmed_counts_of_the_membe
         );
         app.finish().await;
     }
+}
+
+#[rocket::async_test]
+async fn changing_the_email_needs_the_password_and_a_free_valid_address() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        assert_eq!(
+            register(&app, "ana", "ana@example.org", PASSWORD).await,
+            Status::SeeOther
+        );
+        assert_eq!(
+            register(&app, "ben", "ben@example.org", PASSWORD).await,
+            Status::SeeOther
+        );
+        log_in(&app, "ana", PASSWORD).await;
+        let change = |email: &'static str, password: &'static str| {
+            let app = &app;
+            async move {
+                let csrf = app.csrf("/account").await;
+                let response = app
+                    .post_form(
+                        "/account/email",
+                        &[
+                            ("csrf", &csrf),
+                            ("email", email),
+                            ("email_password", password),
+                        ],
+                    )
+                    .await;
+                let status = response.status();
+                (status, response.into_string().await.unwrap_or_default())
+            }
+        };
+        let (status, page) = change("new@example.org", "not the password").await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
+        assert!(
+            page.contains("new@example.org"),
+            "{backend:?}: what was typed stays"
+        );
+        let (status, _) = change("ben@example.org", PASSWORD).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: taken");
+        let (status, _) = change("not an address", PASSWORD).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: invalid");
+        let stored = |username: &'static str| {
+            let app = &app;
+            async move {
+                signons::domain::account::find_by_username(&app.db, username)
+                    .await
+                    .expect("query")
+                    .expect("user")
+                    .email
+            }
+        };
+        assert_eq!(stored("ana").await, "ana@example.org");
+
+        let (status, page) = change("Ana.New@Example.org", PASSWORD).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(page.contains("Your e-mail address has been changed."));
+        assert_eq!(stored("ana").await, "ana.new@example.org");
+        log_out(&app).await;
+        assert_eq!(
+            log_in(&app, "ana.new@example.org", PASSWORD).await.0,
+            Status::SeeOther,
+            "{backend:?}: logs in with the new address"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn deleting_an_account_takes_its_own_petitions_but_never_strands_an_organization() {
+    use signons::domain::permission::Permission;
+    use signons::domain::petition::{self, NewPetition, Owner};
+    use signons::entity::{organization, petition as petition_entity, signature};
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        assert_eq!(
+            register(&app, "ana", "ana@example.org", PASSWORD).await,
+            Status::SeeOther
+        );
+        assert_eq!(
+            register(&app, "ben", "ben@example.org", PASSWORD).await,
+            Status::SeeOther
+        );
+        log_in(&app, "ana", PASSWORD).await;
+        let park = common::people::create_org(&app, "Park Friends").await;
+        common::people::create_org(&app, "Solo").await;
+        common::people::join(&app, &park, "ana", "ben").await;
+        let ana = signons::domain::account::find_by_username(&app.db, "ana")
+            .await
+            .expect("query")
+            .expect("ana");
+        let own = petition::create(
+            &app.db,
+            &Owner::User(ana.clone()),
+            NewPetition {
+                title: "Ana's own".into(),
+                body_html: "<p>Mine.</p>".into(),
+                published: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("petition");
+        let signed = app.sign(&own, "Sam", "Signer", "sam@example.org").await;
+        assert_eq!(signed.status(), Status::SeeOther);
+        drop(signed);
+        log_in(&app, "ana", PASSWORD).await;
+
+        // The last administrator of an organization with other members must hand it over first.
+        let (status, page) = app.get("/account/delete").await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("last administrator"), "{backend:?}: {page}");
+        assert!(page.contains(&format!("/organizations/{park}")));
+        let delete = |password: &'static str| {
+            let app = &app;
+            async move {
+                let csrf = app.csrf("/account").await;
+                app.post_form(
+                    "/account/delete",
+                    &[("csrf", &csrf), ("delete_password", password)],
+                )
+                .await
+                .status()
+            }
+        };
+        assert_eq!(delete(PASSWORD).await, Status::Conflict, "{backend:?}");
+        let users = || async { user::Entity::find().count(&app.db).await.expect("count") };
+        assert_eq!(users().await, 2);
+
+        // Once ben may modify permissions, nothing is stranded.
+        let rights: Vec<(&str, &str)> =
+            Permission::ALL.iter().map(|p| (p.name(), "true")).collect();
+        assert_eq!(
+            common::people::post(
+                &app,
+                &format!(
+                    "/organizations/{park}/members/{}/permissions",
+                    ben_id(&app).await
+                ),
+                &rights
+            )
+            .await,
+            Status::SeeOther
+        );
+        let (_, page) = app.get("/account/delete").await;
+        assert!(!page.contains("last administrator"), "{backend:?}");
+        assert!(
+            page.contains("Solo"),
+            "{backend:?}: the organization that goes with the account"
+        );
+        assert!(page.contains("Your own petition and its signatures will be deleted."));
+
+        assert_eq!(
+            delete("not the password").await,
+            Status::UnprocessableEntity
+        );
+        assert_eq!(users().await, 2);
+        assert_eq!(delete(PASSWORD).await, Status::Ok, "{backend:?}");
+        assert_eq!(users().await, 1, "{backend:?}: ana is gone");
+        assert!(
+            petition_entity::Entity::find_by_id(own.petition.id)
+                .one(&app.db)
+                .await
+                .expect("query")
+                .is_none(),
+            "{backend:?}: her own petition went with her"
+        );
+        assert_eq!(
+            signature::Entity::find()
+                .count(&app.db)
+                .await
+                .expect("count"),
+            0
+        );
+        let orgs: Vec<String> = organization::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("query")
+            .into_iter()
+            .map(|o| o.slug)
+            .collect();
+        assert_eq!(
+            orgs,
+            vec![park.clone()],
+            "{backend:?}: Solo went, Park Friends stays"
+        );
+        let (status, _) = app.get("/dashboard").await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}: logged out");
+        app.finish().await;
+    }
+}
+
+async fn ben_id(app: &TestApp) -> i32 {
+    signons::domain::account::find_by_username(&app.db, "ben")
+        .await
+        .expect("query")
+        .expect("ben")
+        .id
 }

@@ -104,3 +104,22 @@ mail-invitation-subject = Invitation to join { $organization }
 mail-invitation-intro = { $inviter } invites you to join { $organization } to run petitions together. Open this link to answer:
 mail-invitation-log-in = Log in to your account to accept or decline.
 mail-invitation-register = You do not have an account yet: the link lets you create one, then join.
+
+email-change-title = Change your e-mail address
+field-new-email = New e-mail address
+email-change-button = Change the address
+email-changed = Your e-mail address has been changed.
+
+account-delete-title = Delete your account
+account-delete-link = Delete your account and your own petitions
+account-delete-hand-over = You are the last administrator of these organizations. Give another member the right to modify permissions, or remove the other members, before you delete your account:
+account-delete-petitions = { $count ->
+    [0] You own no petition yourself.
+    [one] Your own petition and its signatures will be deleted.
+   *[other] Your { $count } own petitions and their signatures will be deleted.
+}
+account-delete-organizations = You are the only member of these organizations; they will be deleted with their petitions:
+account-delete-final = This cannot be undone. Type your password to confirm.
+account-delete-button = Delete my account for good
+account-deleted-title = Account deleted
+account-deleted-text = Your account has been deleted. Thank you for using this site.

@@ -104,3 +104,22 @@ mail-invitation-subject = Invitation à rejoindre { $organization }
 mail-invitation-intro = { $inviter } vous invite à rejoindre { $organization } pour mener des pétitions ensemble. Ouvrez ce lien pour répondre :
 mail-invitation-log-in = Connectez-vous à votre compte pour accepter ou refuser.
 mail-invitation-register = Vous n’avez pas encore de compte : le lien vous permet d’en créer un, puis de rejoindre l’organisation.
+
+email-change-title = Changer votre adresse e-mail
+field-new-email = Nouvelle adresse e-mail
+email-change-button = Changer l’adresse
+email-changed = Votre adresse e-mail a été changée.
+
+account-delete-title = Supprimer votre compte
+account-delete-link = Supprimer votre compte et vos propres pétitions
+account-delete-hand-over = Vous êtes le dernier administrateur de ces organisations. Donnez à un autre membre le droit de modifier les permissions, ou retirez les autres membres, avant de supprimer votre compte :
+account-delete-petitions = { $count ->
+    [0] Vous ne possédez aucune pétition vous-même.
+    [one] Votre pétition personnelle et ses signatures seront supprimées.
+   *[other] Vos { $count } pétitions personnelles et leurs signatures seront supprimées.
+}
+account-delete-organizations = Vous êtes le seul membre de ces organisations ; elles seront supprimées avec leurs pétitions :
+account-delete-final = C’est irréversible. Saisissez votre mot de passe pour confirmer.
+account-delete-button = Supprimer définitivement mon compte
+account-deleted-title = Compte supprimé
+account-deleted-text = Votre compte a été supprimé. Merci d’avoir utilisé ce site.

@@ -32,6 +32,9 @@ pub enum AccountError {
     Hash(String),
     #[error("mail template: {0}")]
     Template(String),
+    /// The account is the last administrator of organizations that have other members.
+    #[error("organizations must be handed over first")]
+    MustHandOver(Vec<super::organization::OrganizationName>),
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
 }
@@ -202,6 +205,72 @@ pub async fn change_password(
         return Err(AccountError::Invalid(errors));
     }
     set_password(db, user.clone(), new).await
+}
+
+/// Changes the address an account logs in with and receives mail at; needs the password.
+pub async fn change_email(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    password: &str,
+    new_email: &str,
+) -> Result<user::Model, AccountError> {
+    let email = new_email.trim().to_lowercase();
+    let mut errors = FieldErrors::new();
+    if email.is_empty() {
+        errors.insert("email", "field-required");
+    } else if email.len() > 254 || !email.validate_email() {
+        errors.insert("email", "field-email-invalid");
+    }
+    if !verify_password(password, &user.password_hash) {
+        errors.insert("email_password", "password-wrong");
+    }
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    if find_by_email(&txn, &email)
+        .await?
+        .is_some_and(|other| other.id != user.id)
+    {
+        errors.insert("email", "email-taken");
+        return Err(AccountError::Invalid(errors));
+    }
+    let mut active = user.clone().into_active_model();
+    active.email = Set(email);
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes an account after checking its password: its personal petitions (with their signatures)
+/// and the organizations it alone belongs to go with it. Refused while it is the last
+/// administrator of an organization that has other members.
+pub async fn delete(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    password: &str,
+) -> Result<(), AccountError> {
+    if !verify_password(password, &user.password_hash) {
+        let mut errors = FieldErrors::new();
+        errors.insert("delete_password", "password-wrong");
+        return Err(AccountError::Invalid(errors));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let departure = super::organization::departure(&txn, user).await?;
+    if !departure.must_hand_over.is_empty() {
+        return Err(AccountError::MustHandOver(departure.must_hand_over));
+    }
+    for org in &departure.deleted_with_account {
+        // Cascades to its petitions, their signatures, memberships and invitations.
+        crate::entity::organization::Entity::delete_many()
+            .filter(crate::entity::organization::Column::Slug.eq(org.slug.as_str()))
+            .exec(&txn)
+            .await?;
+    }
+    // Cascades to personal petitions, memberships, reset links and invitations.
+    user::Entity::delete_by_id(user.id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn set_password<C: ConnectionTrait>(

@@ -161,3 +161,15 @@ pub async fn for_user<C: ConnectionTrait>(
         petitions,
     })
 }
+
+/// How many petitions `user` owns themself (they go with the account).
+pub async fn personal_petitions<C: ConnectionTrait>(
+    conn: &C,
+    user: &user::Model,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    petition::Entity::find()
+        .filter(petition::Column::UserId.eq(user.id))
+        .count(conn)
+        .await
+}

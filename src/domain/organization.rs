@@ -155,6 +155,48 @@ async fn counts<C: ConnectionTrait>(conn: &C, org_id: i32) -> Result<(u64, u64),
     Ok((all, admins))
 }
 
+/// What deleting an account means for its organizations.
+#[derive(Debug, Default, Serialize)]
+pub struct Departure {
+    /// Organizations where the person is the last administrator while others remain: they must
+    /// hand the right over first.
+    pub must_hand_over: Vec<OrganizationName>,
+    /// Organizations with no other member: they go with the account, their petitions too.
+    pub deleted_with_account: Vec<OrganizationName>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrganizationName {
+    pub slug: String,
+    pub name: String,
+}
+
+pub async fn departure<C: ConnectionTrait>(
+    conn: &C,
+    user: &user::Model,
+) -> Result<Departure, sea_orm::DbErr> {
+    let mut out = Departure::default();
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.id))
+        .find_also_related(organization::Entity)
+        .all(conn)
+        .await?;
+    for (m, org) in memberships {
+        let Some(org) = org else { continue };
+        let (all, admins) = counts(conn, org.id).await?;
+        let name = OrganizationName {
+            slug: org.slug,
+            name: org.name,
+        };
+        if all <= 1 {
+            out.deleted_with_account.push(name);
+        } else if m.can_modify_permissions && admins <= 1 {
+            out.must_hand_over.push(name);
+        }
+    }
+    Ok(out)
+}
+
 /// Refuses to take the administrator right from the last administrator while other members
 /// remain. `leaving`: the member goes (a sole member may leave); otherwise they stay without the
 /// right, which a last administrator may never give up.

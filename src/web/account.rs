@@ -26,6 +26,9 @@ pub fn routes() -> Vec<Route> {
         logout,
         account_page,
         change_password,
+        change_email,
+        delete_page,
+        delete,
         forgot_page,
         forgot,
         forgot_sent,
@@ -39,7 +42,9 @@ fn account_error(e: AccountError) -> Error {
         AccountError::Database(e) => Error::Database(e),
         AccountError::Template(e) => Error::Template(e),
         AccountError::Hash(e) => Error::Internal(e),
-        AccountError::Invalid(_) => Error::Internal("unexpected validation error".into()),
+        AccountError::Invalid(_) | AccountError::MustHandOver(_) => {
+            Error::Internal("unexpected account error".into())
+        }
     }
 }
 
@@ -197,7 +202,7 @@ fn account_page(user: Option<CurrentUser>) -> Either<Page, Redirect> {
     match user {
         Some(CurrentUser(user)) => Either::Left(Page::new(
             "account/settings",
-            json!({ "account": { "username": user.username, "email": user.email }, "errors": {}, "done": false }),
+            json!({ "account": { "username": user.username, "email": user.email }, "errors": {}, "done": null }),
         )),
         None => Either::Right(login_redirect("/account")),
     }
@@ -237,15 +242,136 @@ async fn change_password(
             session::log_in(jar, site, &updated);
             Ok(Either::Left(Page::new(
                 "account/settings",
-                json!({ "account": account, "errors": {}, "done": true }),
+                json!({ "account": account, "errors": {}, "done": "password-changed" }),
             )))
         }
         Err(AccountError::Invalid(errors)) => Ok(Either::Left(
             Page::new(
                 "account/settings",
-                json!({ "account": account, "errors": errors, "done": false }),
+                json!({ "account": account, "errors": errors, "done": null }),
             )
             .status(Status::UnprocessableEntity),
+        )),
+        Err(e) => Err(account_error(e)),
+    }
+}
+
+#[derive(Debug, FromForm)]
+struct EmailForm {
+    csrf: Option<String>,
+    email: Option<String>,
+    email_password: Option<String>,
+}
+
+#[post("/account/email", data = "<form>")]
+async fn change_email(
+    form: Form<EmailForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Either<Page, Redirect>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let Some(CurrentUser(user)) = user else {
+        return Ok(Either::Right(login_redirect("/account")));
+    };
+    let typed = form.email.as_deref().unwrap_or_default();
+    match account::change_email(
+        db.inner(),
+        &user,
+        form.email_password.as_deref().unwrap_or_default(),
+        typed,
+    )
+    .await
+    {
+        Ok(updated) => Ok(Either::Left(Page::new(
+            "account/settings",
+            json!({ "account": { "username": updated.username, "email": updated.email }, "errors": {}, "done": "email-changed" }),
+        ))),
+        Err(AccountError::Invalid(errors)) => Ok(Either::Left(
+            Page::new(
+                "account/settings",
+                json!({
+                    "account": { "username": user.username, "email": user.email },
+                    "values": { "email": typed },
+                    "errors": errors,
+                    "done": null,
+                }),
+            )
+            .status(Status::UnprocessableEntity),
+        )),
+        Err(e) => Err(account_error(e)),
+    }
+}
+
+/// What deleting the account takes with it, what must be handed over first, and the form.
+async fn delete_confirmation(
+    db: &DatabaseConnection,
+    user: &crate::entity::user::Model,
+    errors: serde_json::Value,
+    status: Status,
+) -> Result<Page> {
+    let departure = crate::domain::organization::departure(db, user).await?;
+    let personal = crate::domain::dashboard::personal_petitions(db, user).await?;
+    Ok(Page::new(
+        "account/delete",
+        json!({ "departure": departure, "personal_petitions": personal, "errors": errors }),
+    )
+    .status(status))
+}
+
+#[get("/account/delete")]
+async fn delete_page(
+    user: Option<CurrentUser>,
+    db: &State<DatabaseConnection>,
+) -> Result<Either<Page, Redirect>> {
+    let Some(CurrentUser(user)) = user else {
+        return Ok(Either::Right(login_redirect("/account/delete")));
+    };
+    Ok(Either::Left(
+        delete_confirmation(db.inner(), &user, json!({}), Status::Ok).await?,
+    ))
+}
+
+#[derive(Debug, FromForm)]
+struct DeleteForm {
+    csrf: Option<String>,
+    delete_password: Option<String>,
+}
+
+#[post("/account/delete", data = "<form>")]
+async fn delete(
+    form: Form<DeleteForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Either<Page, Redirect>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let Some(CurrentUser(user)) = user else {
+        return Ok(Either::Right(login_redirect("/account/delete")));
+    };
+    match account::delete(
+        db.inner(),
+        &user,
+        form.delete_password.as_deref().unwrap_or_default(),
+    )
+    .await
+    {
+        Ok(()) => {
+            session::log_out(jar);
+            Ok(Either::Left(Page::new("account/deleted", json!({}))))
+        }
+        Err(AccountError::Invalid(errors)) => Ok(Either::Left(
+            delete_confirmation(
+                db.inner(),
+                &user,
+                json!(errors),
+                Status::UnprocessableEntity,
+            )
+            .await?,
+        )),
+        // Someone became sole administrator since the page was shown: it lists them now.
+        Err(AccountError::MustHandOver(_)) => Ok(Either::Left(
+            delete_confirmation(db.inner(), &user, json!({}), Status::Conflict).await?,
         )),
         Err(e) => Err(account_error(e)),
     }
