@@ -1,5 +1,6 @@
-//! A citizen with JavaScript turned off signs in a real browser (headless Chromium), receives the
-//! confirmation mail on a real SMTP server, opens the link, presses the button, and is counted.
+//! Journeys in a real browser (headless Chromium) with JavaScript turned off, against a real SMTP
+//! server: a citizen signs, confirms from the mail and is counted; an association registers, creates
+//! its organization and a second account joins through the invitation mailed to it.
 mod common;
 
 use std::time::Duration;
@@ -112,6 +113,115 @@ async fn a_signer_without_javascript_signs_and_confirms_in_a_real_browser() {
         wait_for_text(&browser, "One person has signed").await;
         let screenshot = browser.screenshot().await.expect("screenshot");
         assert!(screenshot.starts_with(b"\x89PNG"));
+        server.stop().await;
+    }
+    browser.close().await;
+}
+
+/// Types `text` into the field `css`.
+async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+async fn click(browser: &fantoccini::Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_association_registers_creates_its_organization_and_a_second_account_joins_by_email() {
+    let Some(browser) = common::browser::start(false).await else {
+        return;
+    };
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let server = TestServer::start(backend, Some(&smtp.url())).await;
+        let password = "a long enough password";
+
+        // Ben already has an account (an e-mail invitation also reaches people who do not).
+        browser
+            .goto(&format!("{}/register", server.url))
+            .await
+            .expect("register page");
+        fill(&browser, "#username", "ben").await;
+        fill(&browser, "#email", "ben@example.org").await;
+        fill(&browser, "#password", password).await;
+        click(&browser, "form button.primary").await;
+        wait_for_text(&browser, "Dashboard").await;
+        click(&browser, "nav.account form button").await;
+        wait_for_text(&browser, "Log in").await;
+
+        // Ana registers, creates the organization and invites ben by e-mail.
+        browser
+            .goto(&format!("{}/register", server.url))
+            .await
+            .expect("register page");
+        fill(&browser, "#username", "ana").await;
+        fill(&browser, "#email", "ana@example.org").await;
+        fill(&browser, "#password", password).await;
+        click(&browser, "form button.primary").await;
+        wait_for_text(&browser, "Dashboard").await;
+        click(&browser, "a[href='/organizations/new']").await;
+        fill(&browser, "#name", "Friends of the Lake").await;
+        click(&browser, "form button.primary").await;
+        wait_for_text(&browser, "Invite someone").await;
+        let members_page = browser.current_url().await.expect("url").to_string();
+        fill(&browser, "#who", "ben@example.org").await;
+        click(&browser, "form[action$='/invite'] button").await;
+        let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(
+            mails.len(),
+            1,
+            "{backend:?}: the invitation reaches the mailbox"
+        );
+        assert_eq!(mails[0].to, vec!["ben@example.org".to_string()]);
+        let link = mails[0]
+            .link_containing("/invitations/")
+            .expect("an invitation link");
+        assert!(link.starts_with(&server.url), "{link}");
+        click(&browser, "nav.account form button").await;
+        wait_for_text(&browser, "Log in").await;
+
+        // Ben follows the link, logs in, and accepts.
+        browser.goto(&link).await.expect("open the invitation");
+        wait_for_text(&browser, "Invitation to join Friends of the Lake").await;
+        click(&browser, "a[href^='/login']").await;
+        fill(&browser, "#login", "ben").await;
+        fill(&browser, "#password", password).await;
+        click(&browser, "form button.primary").await;
+        wait_for_text(&browser, "Accept").await;
+        click(&browser, "form[action$='/accept'] button").await;
+        browser.goto(&members_page).await.expect("members page");
+        let page = wait_for_text(&browser, "Friends of the Lake").await;
+        assert!(page.contains("ben"), "{backend:?}: ben is a member: {page}");
+        let org = organization::find_by_slug(&server.db, "friends-of-the-lake")
+            .await
+            .expect("query")
+            .expect("organization");
+        let ben = account::find_by_username(&server.db, "ben")
+            .await
+            .expect("query")
+            .expect("ben");
+        let membership = signons::domain::permission::membership(&server.db, ben.id, org.id)
+            .await
+            .expect("query");
+        assert!(
+            membership.is_some(),
+            "{backend:?}: ben joined through the mailed link"
+        );
+        click(&browser, "nav.account form button").await;
+        wait_for_text(&browser, "Log in").await;
         server.stop().await;
     }
     browser.close().await;
