@@ -28,3 +28,15 @@ delete-warning = { $count ->
    *[other] The petition and its { $count } confirmed signatures will be deleted. This cannot be undone.
 }
 delete-button = Delete for good
+
+edit-title = Edit the petition
+edit-button = Save
+dashboard-edit = Edit
+dashboard-done-saved = The petition is saved.
+field-petition-title = Title
+field-petition-text = Text
+field-petition-text-hint = Paragraphs, links, lists and emphasis are kept; anything else is removed when you save.
+field-petition-goal = Goal (number of signatures)
+field-petition-deadline = Closing date
+goal-invalid = Enter a whole number above zero, or leave it empty.
+deadline-invalid = Enter a date such as 2027-03-31, or leave it empty.

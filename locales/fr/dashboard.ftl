@@ -28,3 +28,15 @@ delete-warning = { $count ->
    *[other] La pétition et ses { $count } signatures confirmées seront supprimées. C’est irréversible.
 }
 delete-button = Supprimer définitivement
+
+edit-title = Modifier la pétition
+edit-button = Enregistrer
+dashboard-edit = Modifier
+dashboard-done-saved = La pétition est enregistrée.
+field-petition-title = Titre
+field-petition-text = Texte
+field-petition-text-hint = Les paragraphes, liens, listes et mises en valeur sont conservés ; tout le reste est retiré à l’enregistrement.
+field-petition-goal = Objectif (nombre de signatures)
+field-petition-deadline = Date de clôture
+goal-invalid = Saisissez un nombre entier supérieur à zéro, ou laissez vide.
+deadline-invalid = Saisissez une date comme 2027-03-31, ou laissez vide.

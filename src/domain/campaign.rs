@@ -18,6 +18,9 @@ pub enum CampaignError {
     /// No such petition, or not for this person.
     #[error("not found")]
     NotFound,
+    /// What was typed cannot be saved; field → Fluent key of the message.
+    #[error("invalid petition details")]
+    Invalid(super::account::FieldErrors),
 }
 
 /// The petition `id` if `user` may do `needed` to it.
@@ -229,4 +232,83 @@ pub async fn delete(
         .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// What the petition editor changes (the full editor of F4.2 adds permalinks, fields and looks).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Edit {
+    pub title: String,
+    pub body_html: String,
+    /// As typed: empty, or a whole number above zero.
+    pub goal: String,
+    /// As typed: empty, or `YYYY-MM-DD` (signing closes at the end of that day, UTC).
+    pub deadline: String,
+}
+
+impl Edit {
+    pub fn of(p: &petition::Model) -> Edit {
+        Edit {
+            title: p.title.clone(),
+            body_html: p.body_html.clone(),
+            goal: p.goal.map(|g| g.to_string()).unwrap_or_default(),
+            deadline: p.deadline.map(|d| d.date().to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+const MAX_TITLE: usize = 200;
+const MAX_BODY: usize = 100_000;
+
+/// Saves the editor's fields; the text is sanitized on the way in, like every petition text.
+pub async fn edit(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+    edit: &Edit,
+) -> Result<petition::Model, CampaignError> {
+    let mut errors = super::account::FieldErrors::new();
+    let title = edit.title.trim();
+    if title.is_empty() {
+        errors.insert("title", "field-required");
+    } else if title.chars().count() > MAX_TITLE {
+        errors.insert("title", "field-too-long");
+    }
+    if edit.body_html.len() > MAX_BODY {
+        errors.insert("body_html", "field-too-long");
+    }
+    let goal = match edit.goal.trim() {
+        "" => None,
+        typed => match typed.parse::<i32>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.insert("goal", "goal-invalid");
+                None
+            }
+        },
+    };
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    let deadline = match edit.deadline.trim() {
+        "" => None,
+        typed => match time::Date::parse(typed, &date_format) {
+            Ok(day) => Some(day.with_time(time::macros::time!(23:59:59)).assume_utc()),
+            Err(_) => {
+                errors.insert("deadline", "deadline-invalid");
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(CampaignError::Invalid(errors));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    let mut active = petition.into_active_model();
+    active.title = Set(title.to_string());
+    active.body_html = Set(super::html::sanitize(&edit.body_html));
+    active.goal = Set(goal);
+    active.deadline = Set(deadline);
+    active.updated_at = Set(super::now());
+    let petition = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(petition)
 }

@@ -2,7 +2,7 @@
 //! publish or unpublish, duplicate, transfer, delete after a confirmation step — and their pending
 //! invitations. Every action is a POST with a CSRF token that `domain::campaign` checks again.
 use rocket::form::{Form, FromForm};
-use rocket::http::CookieJar;
+use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{Route, State, get, post, routes};
 use sea_orm::DatabaseConnection;
@@ -13,7 +13,7 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::CurrentUser;
 use crate::Site;
-use crate::domain::campaign::{self, CampaignError, Destination};
+use crate::domain::campaign::{self, CampaignError, Destination, Edit};
 use crate::domain::dashboard as board;
 use crate::domain::permission::Permission;
 use crate::error::{Error, Result};
@@ -23,6 +23,8 @@ pub fn routes() -> Vec<Route> {
     routes![
         dashboard,
         dashboard_anonymous,
+        edit_page,
+        edit,
         publish,
         unpublish,
         duplicate,
@@ -46,6 +48,7 @@ fn campaign_error(e: CampaignError) -> Error {
     match e {
         CampaignError::Database(e) => Error::Database(e),
         CampaignError::NotFound => Error::NotFound,
+        CampaignError::Invalid(_) => Error::Internal("unexpected petition error".into()),
     }
 }
 
@@ -88,6 +91,60 @@ fn dashboard_anonymous() -> Redirect {
 struct ActionForm {
     csrf: Option<String>,
     destination: Option<String>,
+}
+
+#[get("/petitions/<id>/edit")]
+async fn edit_page(
+    id: i32,
+    user: Option<CurrentUser>,
+    db: &State<DatabaseConnection>,
+) -> Result<Page> {
+    let CurrentUser(user) = require(user)?;
+    let petition = campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
+        .await
+        .map_err(campaign_error)?;
+    Ok(Page::new(
+        "dashboard/edit",
+        json!({ "id": id, "values": Edit::of(&petition), "errors": {} }),
+    ))
+}
+
+#[derive(Debug, FromForm)]
+struct EditForm {
+    csrf: Option<String>,
+    title: Option<String>,
+    body_html: Option<String>,
+    goal: Option<String>,
+    deadline: Option<String>,
+}
+
+#[post("/petitions/<id>/edit", data = "<form>")]
+async fn edit(
+    id: i32,
+    form: Form<EditForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<rocket::Either<Redirect, Page>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    let typed = Edit {
+        title: form.title.clone().unwrap_or_default(),
+        body_html: form.body_html.clone().unwrap_or_default(),
+        goal: form.goal.clone().unwrap_or_default(),
+        deadline: form.deadline.clone().unwrap_or_default(),
+    };
+    match campaign::edit(db.inner(), &user, id, &typed).await {
+        Ok(_) => Ok(rocket::Either::Left(done("saved"))),
+        Err(CampaignError::Invalid(errors)) => Ok(rocket::Either::Right(
+            Page::new(
+                "dashboard/edit",
+                json!({ "id": id, "values": typed, "errors": errors }),
+            )
+            .status(Status::UnprocessableEntity),
+        )),
+        Err(e) => Err(campaign_error(e)),
+    }
 }
 
 #[post("/petitions/<id>/publish", data = "<form>")]
