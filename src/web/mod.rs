@@ -14,6 +14,7 @@ pub mod petition;
 pub mod ratelimit;
 pub mod session;
 pub mod sign;
+pub mod signatures;
 
 use rocket::{Build, Rocket};
 
@@ -27,6 +28,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", account::routes())
         .mount("/", admin::routes())
         .mount("/", organization::routes())
+        .mount("/", signatures::routes())
         .mount("/", language::routes())
         .mount("/", assets::routes())
         .register("/", errors::catchers())
