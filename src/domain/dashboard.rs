@@ -19,6 +19,8 @@ pub struct PetitionRow {
     pub owner_name: String,
     pub confirmed: i64,
     pub unconfirmed: i64,
+    /// Whether this member may open the petition's signatures page and export (F6.2, F6.3).
+    pub can_view_signatures: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +84,19 @@ pub async fn for_user<C: ConnectionTrait>(
         .into_iter()
         .map(|t| (t.petition_id, t))
         .collect();
+    let mut viewable = std::collections::HashSet::new();
+    for p in &petitions {
+        if super::permission::allows_on_petition(
+            conn,
+            user.id,
+            p,
+            super::permission::Permission::ViewSignatures,
+        )
+        .await?
+        {
+            viewable.insert(p.id);
+        }
+    }
     let petitions = petitions
         .into_iter()
         .map(|p| {
@@ -97,6 +112,7 @@ pub async fn for_user<C: ConnectionTrait>(
                 published: p.published,
                 confirmed,
                 unconfirmed: tally.map_or(0, |t| t.total - confirmed),
+                can_view_signatures: viewable.contains(&p.id),
             }
         })
         .collect();
