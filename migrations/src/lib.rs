@@ -8,6 +8,7 @@ mod m20261123_000003_password_resets;
 mod m20261123_000004_invitations;
 mod m20261123_000005_mail_pause;
 mod m20261124_000001_count_shards;
+mod m20261125_000001_signature_order;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_invitations::Migration),
             Box::new(m20261123_000005_mail_pause::Migration),
             Box::new(m20261124_000001_count_shards::Migration),
+            Box::new(m20261125_000001_signature_order::Migration),
         ]
     }
 }

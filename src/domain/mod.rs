@@ -10,6 +10,7 @@ pub mod organization;
 pub mod permission;
 pub mod petition;
 pub mod signature;
+pub mod signature_list;
 pub mod signing_queue;
 pub mod slug;
 pub mod token;

@@ -216,9 +216,16 @@ pub struct Prepared {
     clean: Clean,
     ip_hash: Option<String>,
     locale: String,
-    token_hash: String,
-    confirm_mail: Outgoing,
+    confirmation: Confirmation,
     already_signed: AlreadySigned,
+}
+
+/// A new confirmation link and the mail that carries it. Storing `token_hash` on the signature
+/// retires every earlier link: only the latest one works.
+#[derive(Debug, Clone)]
+pub struct Confirmation {
+    pub token_hash: String,
+    pub mail: Outgoing,
 }
 
 /// What the "you already signed" note needs.
@@ -253,9 +260,8 @@ pub fn prepare(
     let clean = input
         .validate(&SignatureFields::of(&located.petition))
         .map_err(SignError::Invalid)?;
-    let token = token::generate();
-    let context = mail_context(site, located, &clean);
-    let confirm_mail = confirmation_mail(site, located, &clean, &context, &token, lang)?;
+    let context = mail_context(site, located, &clean.first_name, &clean.last_name);
+    let confirmation = confirmation(site, located, &clean.email, &context, lang)?;
     let already_signed = AlreadySigned {
         lang: lang.clone(),
         subject: lang.t_args(
@@ -269,9 +275,8 @@ pub fn prepare(
         petition_id: located.petition.id,
         ip_hash: ip.map(|ip| token::ip_hash(&site.keys.ip_hash, ip)),
         locale: lang.code(),
-        token_hash: token::hash(&token),
         clean,
-        confirm_mail,
+        confirmation,
         already_signed,
     })
 }
@@ -386,7 +391,7 @@ pub async fn apply<C: ConnectionTrait>(
             row.comment = Set(clean.comment.clone());
             row.newsletter = Set(clean.newsletter);
             row.locale = Set(Some(prepared.locale.clone()));
-            row.confirmation_token_hash = Set(prepared.token_hash.clone());
+            row.confirmation_token_hash = Set(prepared.confirmation.token_hash.clone());
             row.ip_hash = Set(prepared.ip_hash.clone());
             row.updated_at = Set(now);
             if row.id.is_unchanged() {
@@ -396,52 +401,94 @@ pub async fn apply<C: ConnectionTrait>(
                     .exec_without_returning(conn)
                     .await?;
             }
-            prepared.confirm_mail.clone()
+            prepared.confirmation.mail.clone()
         }
     };
     queue::enqueue(conn, mail, mail_domain).await?;
     Ok(())
 }
 
-fn mail_context(site: &Site, located: &Located, clean: &Clean) -> serde_json::Value {
+fn mail_context(
+    site: &Site,
+    located: &Located,
+    first_name: &str,
+    last_name: &str,
+) -> serde_json::Value {
     serde_json::json!({
         "site_name": site.settings.site_name,
         "petition": located.view(site.settings.public_url()),
-        "first_name": clean.first_name,
-        "last_name": clean.last_name,
+        "first_name": first_name,
+        "last_name": last_name,
     })
 }
 
-fn confirmation_mail(
+/// Draws a new confirmation token and composes the mail with its link, to `email`, in `lang`.
+fn confirmation(
     site: &Site,
     located: &Located,
-    clean: &Clean,
+    email: &str,
     context: &serde_json::Value,
-    token: &str,
     lang: &Lang,
-) -> Result<Outgoing, SignError> {
+) -> Result<Confirmation, SignError> {
+    let token = token::generate();
     let mut context = context.clone();
     context["confirm_url"] = format!("{}/confirm/{token}", site.settings.public_url()).into();
     let subject = lang.t_args(
         "mail-confirm-subject",
         &[("title", located.petition.title.clone().into())],
     );
-    compose(site, "confirm", lang, subject, located, clean, &context)
-}
-
-fn compose(
-    site: &Site,
-    name: &str,
-    lang: &Lang,
-    subject: String,
-    located: &Located,
-    clean: &Clean,
-    context: &serde_json::Value,
-) -> Result<Outgoing, SignError> {
-    let mut mail = Outgoing::compose(&site.templates, name, lang, subject, &clean.email, context)
+    let mut mail = Outgoing::compose(&site.templates, "confirm", lang, subject, email, &context)
         .map_err(|e| SignError::Template(crate::error::describe_chain(&e)))?;
     mail.reply_to = located.petition.reply_to.clone();
-    Ok(mail)
+    Ok(Confirmation {
+        token_hash: token::hash(&token),
+        mail,
+    })
+}
+
+/// A new confirmation link for a signature already written (a re-send from the signatures page),
+/// in the language the signer signed in, else the instance's. Composed outside any transaction;
+/// `renew_confirmation` stores it.
+pub fn confirmation_for(
+    site: &Site,
+    located: &Located,
+    signature: &signature::Model,
+) -> Result<Confirmation, SignError> {
+    let lang = signature
+        .locale
+        .as_deref()
+        .and_then(Lang::shipped)
+        .or_else(|| Lang::shipped(&site.settings.default_language))
+        .unwrap_or_else(Lang::source);
+    let context = mail_context(site, located, &signature.first_name, &signature.last_name);
+    confirmation(site, located, &signature.email, &context, &lang)
+}
+
+/// Gives a signature that is still unconfirmed a new confirmation link and queues the mail that
+/// carries it, in the caller's transaction; the previous link stops working. Returns false, and
+/// changes nothing, when the signature is confirmed (a confirmed signer never gets a confirmation
+/// mail again) or gone.
+pub async fn renew_confirmation<C: ConnectionTrait>(
+    conn: &C,
+    signature_id: i32,
+    confirmation: Confirmation,
+    mail_domain: &str,
+) -> Result<bool, sea_orm::DbErr> {
+    let renewed = signature::Entity::update_many()
+        .col_expr(
+            signature::Column::ConfirmationTokenHash,
+            Expr::value(confirmation.token_hash),
+        )
+        .col_expr(signature::Column::UpdatedAt, Expr::value(super::now()))
+        .filter(signature::Column::Id.eq(signature_id))
+        .filter(signature::Column::ConfirmedAt.is_null())
+        .exec(conn)
+        .await?;
+    if renewed.rows_affected != 1 {
+        return Ok(false);
+    }
+    queue::enqueue(conn, confirmation.mail, mail_domain).await?;
+    Ok(true)
 }
 
 /// A signature reached through its confirmation link.

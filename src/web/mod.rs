@@ -15,6 +15,7 @@ pub mod petition;
 pub mod ratelimit;
 pub mod session;
 pub mod sign;
+pub mod signatures;
 
 use rocket::{Build, Rocket};
 
@@ -29,6 +30,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", admin::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
+        .mount("/", signatures::routes())
         .mount("/", language::routes())
         .mount("/", assets::routes())
         .register("/", errors::catchers())

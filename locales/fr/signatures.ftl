@@ -1,0 +1,63 @@
+# La page des signatures d’une pétition, ses actions et son export CSV.
+dashboard-signatures = Signatures
+dashboard-export = Export (CSV)
+signatures-title = Signatures
+signatures-of = Signatures de « { $title } »
+signatures-back-dashboard = Retour au tableau de bord
+signatures-public-page = Page publique
+signatures-count-confirmed = { $count ->
+    [0] Aucune signature confirmée
+    [one] Une signature confirmée
+   *[other] { $count } signatures confirmées
+}
+signatures-count-unconfirmed = { $count ->
+    [0] aucune en attente de confirmation
+    [one] une en attente de confirmation
+   *[other] { $count } en attente de confirmation
+}
+signatures-export = Exporter en tableur (CSV)
+signatures-export-all = toutes les signatures
+signatures-export-confirmed = les signatures confirmées seulement
+signatures-search-label = Chercher par nom ou adresse e-mail
+signatures-status-label = Afficher
+signatures-filter-all = Toutes les signatures
+signatures-filter-confirmed = Signatures confirmées
+signatures-filter-unconfirmed = Signatures non confirmées
+signatures-search-button = Chercher
+signatures-matching = { $count ->
+    [0] Aucune signature ne correspond.
+    [one] Une signature correspond.
+   *[other] { $count } signatures correspondent.
+}
+signatures-col-select = Sélection
+signatures-select = Sélectionner { $name }
+signatures-col-name = Nom
+signatures-col-newsletter = Lettre d’information
+signatures-col-status = État
+signatures-col-confirmed = Confirmée
+signatures-col-signed-at = Signée le (UTC)
+signatures-col-confirmed-at = Confirmée le (UTC)
+signatures-confirmed-on = Confirmée le { $date }
+signatures-unconfirmed = Pas encore confirmée
+signatures-yes = oui
+signatures-no = non
+signatures-resend-selection = Renvoyer l’e-mail de confirmation aux signataires sélectionnés non confirmés
+signatures-delete-selection = Supprimer les signatures sélectionnées
+signatures-resend-all = { $count ->
+    [one] Renvoyer l’e-mail de confirmation au signataire non confirmé
+   *[other] Renvoyer l’e-mail de confirmation aux { $count } signataires non confirmés
+}
+signatures-deleted = { $count ->
+    [0] Aucune signature supprimée : aucune n’était sélectionnée.
+    [one] Une signature supprimée.
+   *[other] { $count } signatures supprimées.
+}
+signatures-resent = { $count ->
+    [0] Aucun e-mail envoyé : la sélection ne comptait aucun signataire non confirmé.
+    [one] Un e-mail de confirmation est en route.
+   *[other] { $count } e-mails de confirmation sont en route.
+}
+signatures-pages = Pages
+signatures-previous = Page précédente
+signatures-next = Page suivante
+signatures-page-of = Page { $page } sur { $pages }
