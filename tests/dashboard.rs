@@ -324,6 +324,32 @@ async fn each_dashboard_route_answers_each_kind_of_visitor_and_refusals_change_n
                 "{backend:?} {who}: the owner changes only when allowed"
             );
 
+            // Edit: the editor page and saving it.
+            let (status, _) = app.get(&format!("/petitions/{id}/edit")).await;
+            assert_eq!(status, expected(Status::Ok), "{backend:?} {who}: edit page");
+            let title = format!("Edited by {who}");
+            let status = post(
+                &app,
+                &format!("/petitions/{id}/edit"),
+                &[
+                    ("title", &title),
+                    ("body_html", "<p>New text.</p>"),
+                    ("goal", "10"),
+                    ("deadline", ""),
+                ],
+            )
+            .await;
+            assert_eq!(
+                status,
+                expected(Status::SeeOther),
+                "{backend:?} {who}: edit"
+            );
+            assert_eq!(
+                petition_row(&app, id).await.expect("row").title == title,
+                allowed,
+                "{backend:?} {who}: the title changes only when allowed"
+            );
+
             // Delete — last.
             let status = post(&app, &format!("/petitions/{id}/delete"), &[]).await;
             assert_eq!(
@@ -384,6 +410,91 @@ async fn without_personal_petitions_nothing_can_be_transferred_to_a_person() {
         assert_eq!(status, Status::NotFound, "{backend:?}");
         let row = petition_row(&app, id).await.expect("row");
         assert!(row.organization_id.is_some());
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_editor_sanitizes_the_text_and_keeps_what_was_typed_when_something_is_wrong() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let id = personal_petition(&app, "ana", "Save the lake", 0).await;
+        log_in(&app, "ana").await;
+        let (status, page) = app.get(&format!("/petitions/{id}/edit")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Save the lake") && page.contains("Keep the park green."));
+
+        // A bad goal and date: 422, translated messages, nothing saved, the text typed kept.
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form_lang(
+                &format!("/petitions/{id}/edit"),
+                &[
+                    ("csrf", &csrf),
+                    ("title", "A better title"),
+                    ("body_html", "<p>Typed text</p>"),
+                    ("goal", "-3"),
+                    ("deadline", "next week"),
+                ],
+                "fr",
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            Status::UnprocessableEntity,
+            "{backend:?}"
+        );
+        let page = response.into_string().await.unwrap_or_default();
+        assert!(
+            page.contains("A better title") && page.contains("Typed text"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Saisissez un nombre entier"),
+            "{backend:?}: {page}"
+        );
+        assert!(page.contains("Saisissez une date"), "{backend:?}");
+        assert_eq!(
+            petition_row(&app, id).await.expect("row").title,
+            "Save the lake"
+        );
+
+        // Saved: script and event handlers are gone, the rest is kept; goal and deadline set.
+        let status = post(
+            &app,
+            &format!("/petitions/{id}/edit"),
+            &[
+                ("title", "  A better title  "),
+                (
+                    "body_html",
+                    "<p onclick=\"alert(1)\">Kept <strong>text</strong></p><script>alert(2)</script><a href=\"javascript:alert(3)\">x</a>",
+                ),
+                ("goal", "500"),
+                ("deadline", "2030-03-31"),
+            ],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let row = petition_row(&app, id).await.expect("row");
+        assert_eq!(row.title, "A better title");
+        assert!(
+            row.body_html.contains("Kept <strong>text</strong>"),
+            "{}",
+            row.body_html
+        );
+        for bad in ["onclick", "<script", "javascript:", "alert(2)"] {
+            assert!(
+                !row.body_html.contains(bad),
+                "{backend:?}: {bad} in {}",
+                row.body_html
+            );
+        }
+        assert_eq!(row.goal, Some(500));
+        assert_eq!(
+            row.deadline.map(|d| d.date().to_string()),
+            Some("2030-03-31".to_string())
+        );
         app.finish().await;
     }
 }
