@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::permission::{self, Permission};
 use super::petition::Owner;
+use super::signature::SignatureFields;
 use crate::entity::{membership, organization, permalink, petition, user};
 
 #[derive(Debug, thiserror::Error)]
@@ -234,15 +235,27 @@ pub async fn delete(
     Ok(())
 }
 
-/// What the petition editor changes (the full editor of F4.2 adds permalinks, fields and looks).
+/// What the petition editor changes; each text field as typed, so a form with a mistake comes back
+/// as it was.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Edit {
     pub title: String,
     pub body_html: String,
-    /// As typed: empty, or a whole number above zero.
+    /// Empty, or a whole number above zero.
     pub goal: String,
-    /// As typed: empty, or `YYYY-MM-DD` (signing closes at the end of that day, UTC).
+    /// Empty, or `YYYY-MM-DD` (signing closes at the end of that day, UTC).
     pub deadline: String,
+    /// Signatures gathered on paper, added to the count (F2.8).
+    pub paper_signatures: String,
+    /// Shown under the form instead of the default notice on the use of signers' data.
+    pub data_notice: String,
+    /// Where replies to the confirmation mails go; empty for the site's address.
+    pub reply_to: String,
+    /// What signers are asked besides their name and address (F4.6).
+    pub fields: SignatureFields,
+    pub theme: String,
+    /// Empty (the theme's own), or `#rrggbb`.
+    pub accent: String,
 }
 
 impl Edit {
@@ -252,12 +265,27 @@ impl Edit {
             body_html: p.body_html.clone(),
             goal: p.goal.map(|g| g.to_string()).unwrap_or_default(),
             deadline: p.deadline.map(|d| d.date().to_string()).unwrap_or_default(),
+            paper_signatures: p.paper_signatures.to_string(),
+            data_notice: p.data_notice.clone(),
+            reply_to: p.reply_to.clone().unwrap_or_default(),
+            fields: SignatureFields::of(p),
+            theme: p.theme.clone(),
+            accent: p.accent_color.clone().unwrap_or_default(),
         }
     }
 }
 
+/// What saving did besides saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    AsTyped,
+    /// The accent colour would have made text unreadable: a readable one close to it was kept.
+    AccentAdjusted,
+}
+
 const MAX_TITLE: usize = 200;
 const MAX_BODY: usize = 100_000;
+const MAX_NOTICE: usize = 2_000;
 
 /// Saves the editor's fields; the text is sanitized on the way in, like every petition text.
 pub async fn edit(
@@ -265,7 +293,7 @@ pub async fn edit(
     user: &user::Model,
     id: i32,
     edit: &Edit,
-) -> Result<petition::Model, CampaignError> {
+) -> Result<(petition::Model, Saved), CampaignError> {
     let mut errors = super::account::FieldErrors::new();
     let title = edit.title.trim();
     if title.is_empty() {
@@ -297,6 +325,38 @@ pub async fn edit(
             }
         },
     };
+    let paper = match edit.paper_signatures.trim() {
+        "" => 0,
+        typed => typed
+            .parse::<i32>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .unwrap_or_else(|| {
+                errors.insert("paper_signatures", "paper-invalid");
+                0
+            }),
+    };
+    let data_notice = edit.data_notice.trim();
+    if data_notice.chars().count() > MAX_NOTICE {
+        errors.insert("data_notice", "field-too-long");
+    }
+    let reply_to = edit.reply_to.trim().to_lowercase();
+    if !reply_to.is_empty()
+        && (reply_to.len() > 254 || !validator::ValidateEmail::validate_email(&reply_to))
+    {
+        errors.insert("reply_to", "field-email-invalid");
+    }
+    let theme = super::theme::named(&edit.theme);
+    let accent = match edit.accent.trim() {
+        "" => None,
+        typed => match super::theme::Rgb::parse(typed) {
+            Some(rgb) => Some(super::theme::fit_accent(theme, rgb)),
+            None => {
+                errors.insert("accent", "accent-invalid");
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(CampaignError::Invalid(errors));
     }
@@ -307,8 +367,20 @@ pub async fn edit(
     active.body_html = Set(super::html::sanitize(&edit.body_html));
     active.goal = Set(goal);
     active.deadline = Set(deadline);
+    active.paper_signatures = Set(paper);
+    active.data_notice = Set(data_notice.to_string());
+    active.reply_to = Set(Some(reply_to).filter(|r| !r.is_empty()));
+    active.signature_fields =
+        Set(serde_json::to_string(&edit.fields).unwrap_or_else(|_| "{}".into()));
+    active.theme = Set(theme.name.to_string());
+    active.accent_color = Set(accent.map(|(rgb, _)| rgb.hex()));
     active.updated_at = Set(super::now());
     let petition = active.update(&txn).await?;
     txn.commit().await?;
-    Ok(petition)
+    let saved = if accent.is_some_and(|(_, adjusted)| adjusted) {
+        Saved::AccentAdjusted
+    } else {
+        Saved::AsTyped
+    };
+    Ok((petition, saved))
 }

@@ -13,6 +13,7 @@ pub mod signature;
 pub mod signature_list;
 pub mod signing_queue;
 pub mod slug;
+pub mod theme;
 pub mod token;
 
 /// Now, in UTC (the only zone stored).

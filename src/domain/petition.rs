@@ -140,6 +140,7 @@ impl Located {
             owner_path: self.owner.path(),
             data_notice: p.data_notice.clone(),
             fields: SignatureFields::of(p),
+            stylesheet: stylesheet_path(&p.theme, p.accent_color.as_deref()),
             created_at: p
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)
@@ -171,7 +172,23 @@ pub struct PetitionView {
     pub owner_path: String,
     pub data_notice: String,
     pub fields: SignatureFields,
+    /// The theme's stylesheet, `/theme/<name>/<rrggbb>.css`; none for the default look.
+    pub stylesheet: Option<String>,
     pub created_at: String,
+}
+
+fn stylesheet_path(theme: &str, accent: Option<&str>) -> Option<String> {
+    let theme = super::theme::named(theme);
+    let accent = accent.and_then(super::theme::Rgb::parse);
+    if theme.name == super::theme::THEMES[0].name && accent.is_none() {
+        return None;
+    }
+    let accent = accent.unwrap_or(theme.accent).hex();
+    Some(format!(
+        "/theme/{}/{}.css",
+        theme.name,
+        accent.trim_start_matches('#')
+    ))
 }
 
 /// What a permalink request resolved to.

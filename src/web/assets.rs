@@ -11,7 +11,7 @@ use crate::Site;
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
 pub fn routes() -> Vec<Route> {
-    routes![file]
+    routes![file, theme]
 }
 
 #[derive(Responder)]
@@ -39,5 +39,19 @@ async fn file(path: PathBuf, site: &State<Site>) -> Option<Asset> {
         body,
         content_type,
         cache: Header::new("Cache-Control", "public, max-age=86400"),
+    })
+}
+
+/// A petition's theme and accent as a stylesheet; the URL names both, so it never changes.
+#[get("/theme/<name>/<file>")]
+fn theme(name: &str, file: &str) -> Option<Asset> {
+    let theme = crate::domain::theme::THEMES
+        .iter()
+        .find(|t| t.name == name)?;
+    let accent = crate::domain::theme::Rgb::parse(file.strip_suffix(".css")?)?;
+    Some(Asset {
+        body: crate::domain::theme::stylesheet(theme, accent).into_bytes(),
+        content_type: ContentType::CSS,
+        cache: Header::new("Cache-Control", "public, max-age=31536000, immutable"),
     })
 }

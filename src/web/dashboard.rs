@@ -13,9 +13,10 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::CurrentUser;
 use crate::Site;
-use crate::domain::campaign::{self, CampaignError, Destination, Edit};
+use crate::domain::campaign::{self, CampaignError, Destination, Edit, Saved};
 use crate::domain::dashboard as board;
 use crate::domain::permission::Permission;
+use crate::domain::signature::{FieldRule, SignatureFields};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
@@ -103,10 +104,7 @@ async fn edit_page(
     let petition = campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
         .await
         .map_err(campaign_error)?;
-    Ok(Page::new(
-        "dashboard/edit",
-        json!({ "id": id, "values": Edit::of(&petition), "errors": {} }),
-    ))
+    Ok(editor(id, &Edit::of(&petition), json!({})))
 }
 
 #[derive(Debug, FromForm)]
@@ -116,6 +114,39 @@ struct EditForm {
     body_html: Option<String>,
     goal: Option<String>,
     deadline: Option<String>,
+    paper_signatures: Option<String>,
+    data_notice: Option<String>,
+    reply_to: Option<String>,
+    theme: Option<String>,
+    accent: Option<String>,
+    ask_phone: Option<String>,
+    ask_postal_code: Option<String>,
+    ask_city: Option<String>,
+    ask_country: Option<String>,
+    ask_organization: Option<String>,
+    ask_comment: Option<String>,
+}
+
+/// `off`, `optional` or `required`; anything else asks nothing.
+fn rule(typed: &Option<String>) -> FieldRule {
+    match typed.as_deref() {
+        Some("optional") => FieldRule::Optional,
+        Some("required") => FieldRule::Required,
+        _ => FieldRule::Off,
+    }
+}
+
+fn editor(id: i32, values: &Edit, errors: serde_json::Value) -> Page {
+    Page::new(
+        "dashboard/edit",
+        json!({
+            "id": id,
+            "values": values,
+            "errors": errors,
+            "themes": crate::domain::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
+            "asked": ["phone", "postal_code", "city", "country", "organization", "comment"],
+        }),
+    )
 }
 
 #[post("/petitions/<id>/edit", data = "<form>")]
@@ -128,20 +159,31 @@ async fn edit(
 ) -> Result<rocket::Either<Redirect, Page>> {
     verify_csrf(jar, form.csrf.as_deref())?;
     let CurrentUser(user) = require(user)?;
+    let text = |field: &Option<String>| field.clone().unwrap_or_default();
     let typed = Edit {
-        title: form.title.clone().unwrap_or_default(),
-        body_html: form.body_html.clone().unwrap_or_default(),
-        goal: form.goal.clone().unwrap_or_default(),
-        deadline: form.deadline.clone().unwrap_or_default(),
+        title: text(&form.title),
+        body_html: text(&form.body_html),
+        goal: text(&form.goal),
+        deadline: text(&form.deadline),
+        paper_signatures: text(&form.paper_signatures),
+        data_notice: text(&form.data_notice),
+        reply_to: text(&form.reply_to),
+        theme: text(&form.theme),
+        accent: text(&form.accent),
+        fields: SignatureFields {
+            phone: rule(&form.ask_phone),
+            postal_code: rule(&form.ask_postal_code),
+            city: rule(&form.ask_city),
+            country: rule(&form.ask_country),
+            organization: rule(&form.ask_organization),
+            comment: rule(&form.ask_comment),
+        },
     };
     match campaign::edit(db.inner(), &user, id, &typed).await {
-        Ok(_) => Ok(rocket::Either::Left(done("saved"))),
+        Ok((_, Saved::AsTyped)) => Ok(rocket::Either::Left(done("saved"))),
+        Ok((_, Saved::AccentAdjusted)) => Ok(rocket::Either::Left(done("accent-adjusted"))),
         Err(CampaignError::Invalid(errors)) => Ok(rocket::Either::Right(
-            Page::new(
-                "dashboard/edit",
-                json!({ "id": id, "values": typed, "errors": errors }),
-            )
-            .status(Status::UnprocessableEntity),
+            editor(id, &typed, json!(errors)).status(Status::UnprocessableEntity),
         )),
         Err(e) => Err(campaign_error(e)),
     }

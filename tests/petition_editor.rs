@@ -1,0 +1,300 @@
+//! The editor decides what signers are asked, how the page looks and when it closes; the sign form,
+//! its validation, the stored rows and the CSV follow (F4.2, F4.6, F4.7).
+mod common;
+
+use common::app::{TestApp, backends};
+use common::people::{create_org, log_in, register};
+use rocket::http::Status;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use signons::domain::petition::{self, Located, NewPetition, Owner};
+use signons::entity::{petition as petition_entity, signature};
+
+async fn petition_of(app: &TestApp, slug: &str, title: &str) -> Located {
+    let org = signons::domain::organization::find_by_slug(&app.db, slug)
+        .await
+        .expect("query")
+        .expect("org");
+    petition::create(
+        &app.db,
+        &Owner::Organization(org),
+        NewPetition {
+            title: title.into(),
+            body_html: "<p>Text.</p>".into(),
+            published: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("petition")
+}
+
+/// The editor's form with every field as the petition has it, then `changes`.
+async fn save(app: &TestApp, id: i32, changes: &[(&str, &str)]) -> (Status, String) {
+    let row = petition_entity::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("row");
+    let mut fields: Vec<(&str, String)> = vec![
+        ("title", row.title.clone()),
+        ("body_html", row.body_html.clone()),
+        ("goal", String::new()),
+        ("deadline", String::new()),
+        ("paper_signatures", "0".into()),
+        ("data_notice", String::new()),
+        ("reply_to", String::new()),
+        ("theme", "default".into()),
+        ("accent", String::new()),
+    ];
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value.to_string(),
+            None => fields.push((name, value.to_string())),
+        }
+    }
+    let csrf = app.csrf("/").await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+    form.extend(fields.iter().map(|(n, v)| (*n, v.as_str())));
+    let response = app.post_form(&format!("/petitions/{id}/edit"), &form).await;
+    let status = response.status();
+    let location = response
+        .headers()
+        .get_one("Location")
+        .unwrap_or_default()
+        .to_string();
+    let body = response.into_string().await.unwrap_or_default();
+    (status, if body.is_empty() { location } else { body })
+}
+
+async fn sign_with(app: &TestApp, located: &Located, fields: &[(&str, &str)]) -> (Status, String) {
+    let csrf = app.csrf(&located.path()).await;
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let response = app
+        .post_form_lang(
+            &format!("/petitions/{}/sign", located.petition.id),
+            &form,
+            "fr",
+        )
+        .await;
+    let status = response.status();
+    (status, response.into_string().await.unwrap_or_default())
+}
+
+#[rocket::async_test]
+async fn a_required_postal_code_and_an_optional_comment_reach_the_form_the_rows_and_the_csv() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let asking = petition_of(&app, &slug, "Asking").await;
+        let plain = petition_of(&app, &slug, "Plain").await;
+        log_in(&app, "ana").await;
+        let (status, _) = save(
+            &app,
+            asking.petition.id,
+            &[("ask_postal_code", "required"), ("ask_comment", "optional")],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+
+        let (_, page) = app.get(&asking.path()).await;
+        assert!(
+            page.contains("name=\"postal_code\""),
+            "{backend:?}: postal code asked"
+        );
+        assert!(
+            page.contains("name=\"comment\""),
+            "{backend:?}: comment asked"
+        );
+        assert!(
+            !page.contains("name=\"phone\""),
+            "{backend:?}: phone not asked"
+        );
+        let (_, page) = app.get(&plain.path()).await;
+        assert!(!page.contains("name=\"postal_code\"") && !page.contains("name=\"comment\""));
+
+        // A missing postal code is refused with a translated message; nothing is stored.
+        let (status, page) = sign_with(
+            &app,
+            &asking,
+            &[
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+                ("email", "ann@example.org"),
+            ],
+        )
+        .await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
+        assert!(page.contains("postal_code-error"), "{backend:?}: {page}");
+        assert!(page.contains("Ann"), "{backend:?}: what was typed stays");
+        let rows = |id: i32| {
+            let app = &app;
+            async move {
+                signature::Entity::find()
+                    .filter(signature::Column::PetitionId.eq(id))
+                    .all(&app.db)
+                    .await
+                    .expect("query")
+            }
+        };
+        assert!(rows(asking.petition.id).await.is_empty());
+
+        let (status, _) = sign_with(
+            &app,
+            &asking,
+            &[
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+                ("email", "ann@example.org"),
+                ("postal_code", "75011"),
+                ("comment", "For the lake"),
+            ],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let stored = rows(asking.petition.id).await;
+        assert_eq!(stored[0].postal_code.as_deref(), Some("75011"));
+        assert_eq!(stored[0].comment.as_deref(), Some("For the lake"));
+
+        // A petition that asks neither never stores them, whatever is posted.
+        let (status, _) = sign_with(
+            &app,
+            &plain,
+            &[
+                ("first_name", "Ben"),
+                ("last_name", "Ng"),
+                ("email", "ben@example.org"),
+                ("postal_code", "75011"),
+                ("comment", "sneaked in"),
+                ("phone", "+33 1 23 45 67 89"),
+            ],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let stored = rows(plain.petition.id).await;
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].postal_code, None, "{backend:?}");
+        assert_eq!(stored[0].comment, None, "{backend:?}");
+        assert_eq!(stored[0].phone, None, "{backend:?}");
+
+        // The CSV has both columns for the asking petition, neither for the other.
+        let (status, csv) = app
+            .get(&format!("/petitions/{}/signatures.csv", asking.petition.id))
+            .await;
+        assert_eq!(status, Status::Ok);
+        let header = csv.lines().next().unwrap_or_default().to_string();
+        assert!(
+            header.contains("Postal code") && header.contains("Comment"),
+            "{header}"
+        );
+        assert!(
+            csv.contains("75011") && csv.contains("For the lake"),
+            "{csv}"
+        );
+        let (_, csv) = app
+            .get(&format!("/petitions/{}/signatures.csv", plain.petition.id))
+            .await;
+        let header = csv.lines().next().unwrap_or_default().to_string();
+        assert!(
+            !header.contains("Postal code") && !header.contains("Comment"),
+            "{header}"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn an_unreadable_accent_is_adjusted_and_the_page_takes_the_theme() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let located = petition_of(&app, &slug, "Bright").await;
+        log_in(&app, "ana").await;
+
+        let (status, page) = save(&app, located.petition.id, &[("accent", "yellow")]).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
+        assert!(page.contains("six hexadecimal digits"), "{backend:?}");
+
+        let (status, location) = save(
+            &app,
+            located.petition.id,
+            &[("accent", "#FFFF00"), ("theme", "paper")],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        assert!(location.contains("accent-adjusted"), "{location}");
+        let row = petition_entity::Entity::find_by_id(located.petition.id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("row");
+        assert_eq!(row.theme, "paper");
+        let accent = row.accent_color.expect("an accent");
+        let rgb = signons::domain::theme::Rgb::parse(&accent).expect("stored as hex");
+        let theme = signons::domain::theme::named("paper");
+        assert!(
+            signons::domain::theme::contrast(rgb, theme.background) >= 4.5
+                && signons::domain::theme::contrast(rgb, theme.on_accent) >= 4.5,
+            "{backend:?}: {accent} is readable"
+        );
+
+        let (_, page) = app.get(&located.path()).await;
+        let css = format!("/theme/paper/{}.css", accent.trim_start_matches('#'));
+        assert!(page.contains(&css), "{backend:?}: the page links {css}");
+        let (status, stylesheet) = app.get(&css).await;
+        assert_eq!(status, Status::Ok);
+        assert!(
+            stylesheet.contains(&format!("--accent: {accent}")),
+            "{stylesheet}"
+        );
+        let (status, _) = app.get("/theme/neon/ffff00.css").await;
+        assert_eq!(status, Status::NotFound);
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn after_its_closing_date_a_petition_says_so_and_refuses_signatures() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let located = petition_of(&app, &slug, "Over").await;
+        log_in(&app, "ana").await;
+        let (status, _) = save(
+            &app,
+            located.petition.id,
+            &[("deadline", "2020-01-31"), ("paper_signatures", "40")],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let (_, page) = app.get_lang(&located.path(), "fr").await;
+        assert!(
+            page.contains("Cette pétition est close"),
+            "{backend:?}: {page}"
+        );
+        assert!(page.contains("40"), "{backend:?}: paper signatures counted");
+        let (status, page) = sign_with(
+            &app,
+            &located,
+            &[
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+                ("email", "ann@example.org"),
+            ],
+        )
+        .await;
+        assert_eq!(status, Status::Conflict, "{backend:?}");
+        assert!(page.contains("Cette pétition est close"), "{backend:?}");
+        let stored = signature::Entity::find()
+            .filter(signature::Column::PetitionId.eq(located.petition.id))
+            .all(&app.db)
+            .await
+            .expect("query");
+        assert!(stored.is_empty(), "{backend:?}");
+        assert_eq!(app.json(located.petition.id).await["closed"], true);
+        app.finish().await;
+    }
+}
