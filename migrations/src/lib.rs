@@ -9,6 +9,7 @@ mod m20261123_000004_invitations;
 mod m20261123_000005_mail_pause;
 mod m20261124_000001_count_shards;
 mod m20261125_000001_signature_order;
+mod m20261126_000001_petition_templates;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_mail_pause::Migration),
             Box::new(m20261124_000001_count_shards::Migration),
             Box::new(m20261125_000001_signature_order::Migration),
+            Box::new(m20261126_000001_petition_templates::Migration),
         ]
     }
 }

@@ -28,6 +28,18 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// A line of plain text such as a title: markup goes (with the content of scripts and styles),
+/// and so do angle brackets; entities are decoded, since the text is escaped where it is printed.
+pub fn plain_text(text: &str) -> String {
+    ammonia::Builder::empty()
+        .clean(text)
+        .to_string()
+        .replace("&lt;", "")
+        .replace("&gt;", "")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -39,5 +51,13 @@ mod tests {
         assert!(!clean.contains("javascript"), "{clean}");
         assert!(!clean.contains("onerror"), "{clean}");
         assert!(clean.contains("Hi"));
+    }
+
+    #[test]
+    fn plain_text_keeps_words_and_drops_markup() {
+        let clean = super::plain_text(
+            r#"Save <script>alert(1)</script>the <b>lake</b> & "us" <img src=x onerror=alert(1)>"#,
+        );
+        assert_eq!(clean, r#"Save the lake & "us" "#);
     }
 }

@@ -9,12 +9,14 @@ pub mod html;
 pub mod organization;
 pub mod permission;
 pub mod petition;
+pub mod petition_template;
 pub mod signature;
 pub mod signature_list;
 pub mod signing_queue;
 pub mod slug;
 pub mod theme;
 pub mod token;
+pub mod wizard;
 
 /// Now, in UTC (the only zone stored).
 pub fn now() -> time::OffsetDateTime {

@@ -141,3 +141,26 @@ impl Permission {
         }
     }
 }
+
+/// The organizations where `user_id` may do `permission`, by name.
+pub async fn organizations_where<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    permission: Permission,
+) -> Result<Vec<crate::entity::organization::Model>, sea_orm::DbErr> {
+    use crate::entity::organization;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let ids: Vec<i32> = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|m| permission.granted_by(m))
+        .map(|m| m.organization_id)
+        .collect();
+    organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .order_by_asc(organization::Column::Name)
+        .all(conn)
+        .await
+}

@@ -41,7 +41,7 @@ impl Owner {
     }
 
     /// The (organization_id, user_id) pair stored on petitions and permalinks.
-    fn ids(&self) -> (Option<i32>, Option<i32>) {
+    pub fn ids(&self) -> (Option<i32>, Option<i32>) {
         match self {
             Owner::Organization(o) => (Some(o.id), None),
             Owner::User(u) => (None, Some(u.id)),

@@ -7,5 +7,6 @@ pub mod organization;
 pub mod password_reset;
 pub mod permalink;
 pub mod petition;
+pub mod petition_template;
 pub mod signature;
 pub mod user;

@@ -12,10 +12,12 @@ pub mod language;
 pub mod organization;
 pub mod page;
 pub mod petition;
+pub mod petition_templates;
 pub mod ratelimit;
 pub mod session;
 pub mod sign;
 pub mod signatures;
+pub mod wizard;
 
 use rocket::{Build, Rocket};
 
@@ -31,6 +33,8 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())
+        .mount("/", wizard::routes())
+        .mount("/", petition_templates::routes())
         .mount("/", language::routes())
         .mount("/", assets::routes())
         .register("/", errors::catchers())

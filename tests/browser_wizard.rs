@@ -1,0 +1,115 @@
+//! The creation wizard in a real browser (headless Chromium) with JavaScript turned off: from an
+//! empty instance, a person registers, creates a petition step by step, publishes it, and a
+//! signature is taken on its public page.
+mod common;
+
+use std::time::Duration;
+
+use common::app::{TestServer, backends};
+use common::smtp::SmtpServer;
+use fantoccini::Locator;
+
+async fn wait_for_text(browser: &fantoccini::Client, text: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(source) = browser.source().await
+            && source.contains(text)
+        {
+            return source;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let source = browser.source().await.unwrap_or_default();
+    panic!("the page never showed {text:?}:\n{source}");
+}
+
+/// Types `text` into the field `css`.
+async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+async fn click(browser: &fantoccini::Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_member_creates_publishes_and_gets_a_signature_without_javascript() {
+    let Some(browser) = common::browser::start(false).await else {
+        return;
+    };
+    assert!(!browser.javascript_enabled());
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let server = TestServer::start(backend, Some(&smtp.url())).await;
+
+        browser
+            .goto(&format!("{}/register", server.url))
+            .await
+            .expect("register page");
+        fill(&browser, "#username", "ana").await;
+        fill(&browser, "#email", "ana@example.org").await;
+        fill(&browser, "#password", "a long enough password").await;
+        click(&browser, "form button.primary").await;
+        wait_for_text(&browser, "Dashboard").await;
+
+        // The wizard, step by step, going back once.
+        click(&browser, "a[href='/petitions/new']").await;
+        wait_for_text(&browser, "Step 1 of 4").await;
+        fill(&browser, "#title", "Save the lake").await;
+        click(&browser, "form button[value='next']").await;
+        wait_for_text(&browser, "Step 2 of 4").await;
+        fill(
+            &browser,
+            "#body_html",
+            "<p>Keep the lake <em>clean</em>.</p>",
+        )
+        .await;
+        click(&browser, "form button[value='back']").await;
+        wait_for_text(&browser, "Step 1 of 4").await;
+        click(&browser, "form button[value='next']").await;
+        let page = wait_for_text(&browser, "Step 2 of 4").await;
+        assert!(
+            page.contains("Keep the lake"),
+            "{backend:?}: the text was kept"
+        );
+        click(&browser, "form button[value='next']").await;
+        wait_for_text(&browser, "Step 3 of 4").await;
+        fill(&browser, "#goal", "100").await;
+        click(&browser, "#publish-now").await;
+        click(&browser, "form button[value='next']").await;
+        let preview = wait_for_text(&browser, "Step 4 of 4").await;
+        assert!(
+            preview.contains("Keep the lake <em>clean</em>."),
+            "{backend:?}: {preview}"
+        );
+        click(&browser, "form button[value='save']").await;
+
+        // The public page, and a signature on it.
+        let page = wait_for_text(&browser, "id=\"sign-title\"").await;
+        assert!(page.contains("Nobody has signed yet"), "{backend:?}");
+        let url = browser.current_url().await.expect("url").to_string();
+        assert_eq!(url, format!("{}/u/ana/save-the-lake", server.url));
+        fill(&browser, "#first_name", "Ann").await;
+        fill(&browser, "#last_name", "Lee").await;
+        fill(&browser, "#email", "ann@example.org").await;
+        click(&browser, "form[action$='/sign'] button.primary").await;
+        wait_for_text(&browser, "Check your mailbox").await;
+        let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(mails.len(), 1, "{backend:?}: the confirmation mail arrives");
+        click(&browser, "nav.account form button").await;
+        wait_for_text(&browser, "Log in").await;
+        server.stop().await;
+    }
+    browser.close().await;
+}
