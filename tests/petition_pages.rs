@@ -140,3 +140,68 @@ async fn the_health_endpoint_answers_when_the_database_does() {
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn the_home_page_pages_through_and_searches_published_petitions_and_profiles_list_theirs() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        for i in 1..=23 {
+            app.petition(&format!("Lake number {i:02}")).await;
+        }
+        app.petition("Save the 100% organic_garden").await;
+        app.petition_with("A draft about the lake", |p| p.published = false)
+            .await;
+
+        // 24 published, 20 a page, newest first; the draft nowhere.
+        let (status, first) = app.get("/").await;
+        assert_eq!(status, Status::Ok);
+        assert!(first.contains("100% organic_garden"), "{backend:?}: newest first");
+        assert!(first.contains("Lake number 05") && !first.contains("Lake number 04"));
+        assert!(first.contains("Page 1 of 2"), "{backend:?}");
+        assert!(!first.contains("A draft about the lake"));
+        let (status, second) = app.get("/?page=2").await;
+        assert_eq!(status, Status::Ok);
+        assert!(second.contains("Lake number 01") && second.contains("Lake number 04"));
+        assert!(!second.contains("Lake number 05"), "{backend:?}");
+        let (_, beyond) = app.get("/?page=99").await;
+        assert!(beyond.contains("Page 2 of 2"), "{backend:?}: clamped to the last page");
+
+        // Search: case-insensitive, wildcards literal, drafts never found.
+        let (_, found) = app.get("/?q=LAKE+NUMBER+1").await;
+        assert!(found.contains("10 petitions match"), "{backend:?}: {found}");
+        assert!(found.contains("Lake number 10") && !found.contains("Lake number 09"));
+        let (_, found) = app.get("/?q=100%25+organic_").await;
+        assert!(found.contains("One petition matches"), "{backend:?}");
+        let (_, found) = app.get("/?q=1_0").await;
+        assert!(found.contains("No petition matches"), "{backend:?}: _ is no wildcard");
+        let (_, found) = app.get("/?q=draft").await;
+        assert!(found.contains("No petition matches"), "{backend:?}");
+        let (_, found) = app.get_lang("/?q=lake", "fr").await;
+        assert!(found.contains("23 pétitions correspondent"), "{backend:?}");
+
+        // A person's profile lists their published petitions only.
+        let alice = signons::domain::account::find_by_username(&app.db, "alice")
+            .await
+            .expect("query")
+            .expect("alice");
+        signons::domain::petition::create(
+            &app.db,
+            &signons::domain::petition::Owner::User(alice),
+            signons::domain::petition::NewPetition {
+                title: "Alice's own".into(),
+                body_html: "<p>x</p>".into(),
+                published: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("petition");
+        let (status, profile) = app.get("/u/alice").await;
+        assert_eq!(status, Status::Ok);
+        assert!(profile.contains("Alice&#x27;s own") || profile.contains("Alice's own"));
+        assert!(!profile.contains("Lake number"), "{backend:?}: not the organization's");
+        let (status, _) = app.get("/u/nobody").await;
+        assert_eq!(status, Status::NotFound);
+        app.finish().await;
+    }
+}

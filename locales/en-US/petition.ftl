@@ -15,3 +15,17 @@ petition-closed = This petition is closed: it no longer accepts signatures.
 share-title = Share this petition
 share-email = Share by e-mail
 share-link = Link to share
+
+home-search-label = Search petitions by title
+home-search-button = Search
+home-search-results = { $count ->
+    [0] No petition matches “{ $search }”.
+    [one] One petition matches “{ $search }”.
+   *[other] { $count } petitions match “{ $search }”.
+}
+home-search-none = Try other words.
+person-petitions = Petitions
+pages-label = Pages
+pages-previous = Previous page
+pages-next = Next page
+pages-position = Page { $page } of { $pages }

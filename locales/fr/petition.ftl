@@ -15,3 +15,17 @@ petition-closed = Cette pétition est close : elle n’accepte plus de signature
 share-title = Partager cette pétition
 share-email = Partager par courriel
 share-link = Lien à partager
+
+home-search-label = Chercher une pétition par son titre
+home-search-button = Chercher
+home-search-results = { $count ->
+    [0] Aucune pétition ne correspond à « { $search } ».
+    [one] Une pétition correspond à « { $search } ».
+   *[other] { $count } pétitions correspondent à « { $search } ».
+}
+home-search-none = Essayez d’autres mots.
+person-petitions = Pétitions
+pages-label = Pages
+pages-previous = Page précédente
+pages-next = Page suivante
+pages-position = Page { $page } sur { $pages }

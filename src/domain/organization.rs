@@ -471,25 +471,9 @@ pub async fn public_petitions<C: ConnectionTrait>(
     conn: &C,
     org: &organization::Model,
 ) -> Result<Vec<super::petition::Located>, sea_orm::DbErr> {
-    use crate::entity::{permalink, petition};
-    let rows = petition::Entity::find()
-        .filter(petition::Column::OrganizationId.eq(org.id))
-        .filter(petition::Column::Published.eq(true))
-        .filter(petition::Column::Moderated.eq(false))
-        .find_also_related(permalink::Entity)
-        .filter(permalink::Column::IsCanonical.eq(true))
-        .order_by_desc(petition::Column::CreatedAt)
-        .order_by_desc(petition::Column::Id)
-        .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(petition, link)| {
-            Some(super::petition::Located {
-                petition,
-                owner: super::petition::Owner::Organization(org.clone()),
-                canonical_slug: link?.slug,
-            })
-        })
-        .collect())
+    let what = super::petition::Browse {
+        organization_id: Some(org.id),
+        ..Default::default()
+    };
+    super::petition::browse(conn, &what, 0, 1_000).await
 }

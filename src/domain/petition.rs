@@ -281,13 +281,67 @@ pub async fn list_public<C: ConnectionTrait>(
     conn: &C,
     limit: u64,
 ) -> Result<Vec<Located>, sea_orm::DbErr> {
+    browse(conn, &Browse::default(), 0, limit).await
+}
+
+/// Which published petitions a list shows (F1.4): all, one owner's, those whose title contains some
+/// words.
+#[derive(Debug, Clone, Default)]
+pub struct Browse {
+    pub organization_id: Option<i32>,
+    pub user_id: Option<i32>,
+    /// Matched case-insensitively (ASCII letters) against titles; `%` and `_` are taken literally.
+    pub search: String,
+}
+
+const MAX_SEARCH: usize = 100;
+
+impl Browse {
+    fn condition(&self, backend: sea_orm::DatabaseBackend) -> sea_orm::Condition {
+        let mut condition = sea_orm::Condition::all()
+            .add(petition::Column::Published.eq(true))
+            .add(petition::Column::Moderated.eq(false));
+        if let Some(id) = self.organization_id {
+            condition = condition.add(petition::Column::OrganizationId.eq(id));
+        }
+        if let Some(id) = self.user_id {
+            condition = condition.add(petition::Column::UserId.eq(id));
+        }
+        if let Some(matches) =
+            super::search::contains(backend, "petitions.title", &self.search, MAX_SEARCH)
+        {
+            condition = condition.add(matches);
+        }
+        condition
+    }
+}
+
+/// How many published petitions `browse` would list over all pages.
+pub async fn count_public<C: ConnectionTrait>(
+    conn: &C,
+    what: &Browse,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    petition::Entity::find()
+        .filter(what.condition(conn.get_database_backend()))
+        .count(conn)
+        .await
+}
+
+/// Published petitions, newest first, `limit` from `offset`, with their owners and exact counts.
+pub async fn browse<C: ConnectionTrait>(
+    conn: &C,
+    what: &Browse,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Located>, sea_orm::DbErr> {
     let rows = petition::Entity::find()
-        .filter(petition::Column::Published.eq(true))
-        .filter(petition::Column::Moderated.eq(false))
+        .filter(what.condition(conn.get_database_backend()))
         .find_also_related(permalink::Entity)
         .filter(permalink::Column::IsCanonical.eq(true))
         .order_by_desc(petition::Column::CreatedAt)
         .order_by_desc(petition::Column::Id)
+        .offset(offset)
         .limit(limit)
         .all(conn)
         .await?;

@@ -273,19 +273,8 @@ fn search_condition(backend: DatabaseBackend, term: &str) -> Option<Condition> {
     if term.is_empty() {
         return None;
     }
-    let mut pattern = String::with_capacity(term.len() + 8);
-    pattern.push('%');
-    for c in term.to_ascii_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    let folded = |column: &str| match backend {
-        DatabaseBackend::Postgres => Expr::cust(format!("LOWER({column} COLLATE \"C\")")),
-        _ => Expr::cust(format!("LOWER({column})")),
-    };
+    let pattern = super::search::pattern(&term);
+    let folded = |column: &str| super::search::folded(backend, column);
     Some(
         ["first_name", "last_name", "email"]
             .into_iter()

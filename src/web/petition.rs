@@ -14,11 +14,15 @@ use crate::domain::petition::{self, Located, Lookup, OwnerKind};
 use crate::domain::signature::{FieldErrors, SignatureInput};
 use crate::error::{Error, Result};
 
-const HOME_LIMIT: u64 = 100;
+/// Petitions per page of the home page and of a person's profile (F1.4).
+const PER_PAGE: u64 = 20;
+/// The JSON list of published petitions.
+const JSON_LIMIT: u64 = 100;
 
 pub fn routes() -> Vec<Route> {
     routes![
         home,
+        person,
         by_organization,
         by_user,
         petition_json,
@@ -27,8 +31,12 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-#[get("/")]
+/// The home page: published petitions, newest first, 20 a page, searchable by title. Without a
+/// query string it is the same for every anonymous visitor and comes from the page cache.
+#[get("/?<q>&<page>")]
 async fn home(
+    q: Option<&str>,
+    page: Option<u64>,
     key: PageKey,
     cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
@@ -38,17 +46,56 @@ async fn home(
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };
-    let petitions: Vec<_> = petition::list_public(db.inner(), HOME_LIMIT)
+    let what = petition::Browse {
+        search: q.unwrap_or_default().to_string(),
+        ..Default::default()
+    };
+    let listing = listing(db.inner(), site, &what, page).await?;
+    Ok(Cached::page(ticket, None, None, Page::new("home", listing)))
+}
+
+/// A person's public profile: their published petitions.
+#[get("/u/<username>?<page>")]
+async fn person(
+    username: &str,
+    page: Option<u64>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Page> {
+    let person = crate::domain::account::find_by_username(db.inner(), username)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let what = petition::Browse {
+        user_id: Some(person.id),
+        ..Default::default()
+    };
+    let mut listing = listing(db.inner(), site, &what, page).await?;
+    listing["person"] = json!({ "name": person.display_name, "username": person.username });
+    Ok(Page::new("petition/person", listing))
+}
+
+/// One page of a list of published petitions, with what the page links need.
+async fn listing(
+    db: &DatabaseConnection,
+    site: &Site,
+    what: &petition::Browse,
+    page: Option<u64>,
+) -> Result<Value> {
+    let total = petition::count_public(db, what).await?;
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    let petitions: Vec<_> = petition::browse(db, what, (page - 1) * PER_PAGE, PER_PAGE)
         .await?
         .iter()
         .map(|l| l.view(site.settings.public_url()))
         .collect();
-    Ok(Cached::page(
-        ticket,
-        None,
-        None,
-        Page::new("home", json!({ "petitions": petitions })),
-    ))
+    Ok(json!({
+        "petitions": petitions,
+        "search": what.search,
+        "total": total,
+        "page": page,
+        "pages": pages,
+    }))
 }
 
 #[get("/o/<owner>/<slug>")]
@@ -182,7 +229,7 @@ async fn petitions_json(
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };
-    let list: Vec<Value> = petition::list_public(db.inner(), HOME_LIMIT)
+    let list: Vec<Value> = petition::list_public(db.inner(), JSON_LIMIT)
         .await?
         .iter()
         .map(|l| petition_document(site, l))
