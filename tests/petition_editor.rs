@@ -298,3 +298,134 @@ async fn after_its_closing_date_a_petition_says_so_and_refuses_signatures() {
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn permalinks_are_added_made_canonical_and_removed_and_old_ones_keep_redirecting() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        register(&app, "olga").await;
+        log_in(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let lake = petition_of(&app, &slug, "Save the lake").await;
+        petition_of(&app, &slug, "Other").await;
+        let id = lake.petition.id;
+        let csrf = app.csrf("/").await;
+        let add = |typed: &'static str, canonical: &'static str| {
+            let app = &app;
+            let csrf = csrf.clone();
+            async move {
+                let response = app
+                    .post_form(
+                        &format!("/petitions/{id}/permalinks"),
+                        &[("csrf", &csrf), ("slug", typed), ("canonical", canonical)],
+                    )
+                    .await;
+                let status = response.status();
+                (status, response.into_string().await.unwrap_or_default())
+            }
+        };
+        let location = |path: String| {
+            let app = &app;
+            async move {
+                let response = app.client.get(path).dispatch().await;
+                let status = response.status();
+                let to = response.headers().get_one("Location").map(str::to_string);
+                (status, to)
+            }
+        };
+        let old = format!("/o/{slug}/save-the-lake");
+
+        let (status, _) = add("Lake 2027!", "false").await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        assert_eq!(
+            location(format!("/o/{slug}/lake-2027")).await,
+            (Status::MovedPermanently, Some(old.clone())),
+            "{backend:?}: a new address redirects to the canonical one"
+        );
+        let (status, page) = add("other", "false").await;
+        assert_eq!(
+            status,
+            Status::UnprocessableEntity,
+            "{backend:?}: taken by another petition"
+        );
+        assert!(page.contains("already uses this address"), "{backend:?}");
+
+        // The new one becomes canonical: the old one now redirects to it.
+        let (_, editor) = app.get(&format!("/petitions/{id}/edit")).await;
+        let new_id = link_id(&editor, &format!("/o/{slug}/lake-2027"));
+        let status = common::people::post(
+            &app,
+            &format!("/petitions/{id}/permalinks/{new_id}/canonical"),
+            &[],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        assert_eq!(
+            location(old.clone()).await,
+            (
+                Status::MovedPermanently,
+                Some(format!("/o/{slug}/lake-2027"))
+            ),
+            "{backend:?}"
+        );
+        let (status, _) = app.get(&format!("/o/{slug}/lake-2027")).await;
+        assert_eq!(status, Status::Ok);
+
+        // The canonical one cannot be removed; the old one can, and is gone.
+        let status = common::people::post(
+            &app,
+            &format!("/petitions/{id}/permalinks/{new_id}/delete"),
+            &[],
+        )
+        .await;
+        assert_eq!(
+            status,
+            Status::NotFound,
+            "{backend:?}: the canonical address stays"
+        );
+        let (_, editor) = app.get(&format!("/petitions/{id}/edit")).await;
+        let old_id = link_id(&editor, &old);
+        let status = common::people::post(
+            &app,
+            &format!("/petitions/{id}/permalinks/{old_id}/delete"),
+            &[],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let (status, _) = app.get(&old).await;
+        assert_eq!(status, Status::NotFound, "{backend:?}");
+
+        // Someone else may do none of it.
+        log_in(&app, "olga").await;
+        let status = common::people::post(
+            &app,
+            &format!("/petitions/{id}/permalinks/{old_id}/canonical"),
+            &[],
+        )
+        .await;
+        assert_eq!(status, Status::NotFound);
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form(
+                &format!("/petitions/{id}/permalinks"),
+                &[("csrf", &csrf), ("slug", "hijack")],
+            )
+            .await;
+        assert_eq!(response.status(), Status::NotFound, "{backend:?}");
+        drop(response);
+        let (status, _) = app.get(&format!("/o/{slug}/hijack")).await;
+        assert_eq!(status, Status::NotFound);
+        app.finish().await;
+    }
+}
+
+/// The id of the permalink listed as `path` on the editor page (from its forms' actions).
+fn link_id(editor: &str, path: &str) -> String {
+    let after = &editor[editor.find(&format!("{path}</a>")).expect("listed")..];
+    let start = after.find("/permalinks/").expect("form") + "/permalinks/".len();
+    after[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}

@@ -155,7 +155,10 @@ async fn the_home_page_pages_through_and_searches_published_petitions_and_profil
         // 24 published, 20 a page, newest first; the draft nowhere.
         let (status, first) = app.get("/").await;
         assert_eq!(status, Status::Ok);
-        assert!(first.contains("100% organic_garden"), "{backend:?}: newest first");
+        assert!(
+            first.contains("100% organic_garden"),
+            "{backend:?}: newest first"
+        );
         assert!(first.contains("Lake number 05") && !first.contains("Lake number 04"));
         assert!(first.contains("Page 1 of 2"), "{backend:?}");
         assert!(!first.contains("A draft about the lake"));
@@ -164,7 +167,10 @@ async fn the_home_page_pages_through_and_searches_published_petitions_and_profil
         assert!(second.contains("Lake number 01") && second.contains("Lake number 04"));
         assert!(!second.contains("Lake number 05"), "{backend:?}");
         let (_, beyond) = app.get("/?page=99").await;
-        assert!(beyond.contains("Page 2 of 2"), "{backend:?}: clamped to the last page");
+        assert!(
+            beyond.contains("Page 2 of 2"),
+            "{backend:?}: clamped to the last page"
+        );
 
         // Search: case-insensitive, wildcards literal, drafts never found.
         let (_, found) = app.get("/?q=LAKE+NUMBER+1").await;
@@ -173,7 +179,10 @@ async fn the_home_page_pages_through_and_searches_published_petitions_and_profil
         let (_, found) = app.get("/?q=100%25+organic_").await;
         assert!(found.contains("One petition matches"), "{backend:?}");
         let (_, found) = app.get("/?q=1_0").await;
-        assert!(found.contains("No petition matches"), "{backend:?}: _ is no wildcard");
+        assert!(
+            found.contains("No petition matches"),
+            "{backend:?}: _ is no wildcard"
+        );
         let (_, found) = app.get("/?q=draft").await;
         assert!(found.contains("No petition matches"), "{backend:?}");
         let (_, found) = app.get_lang("/?q=lake", "fr").await;
@@ -199,7 +208,10 @@ async fn the_home_page_pages_through_and_searches_published_petitions_and_profil
         let (status, profile) = app.get("/u/alice").await;
         assert_eq!(status, Status::Ok);
         assert!(profile.contains("Alice&#x27;s own") || profile.contains("Alice's own"));
-        assert!(!profile.contains("Lake number"), "{backend:?}: not the organization's");
+        assert!(
+            !profile.contains("Lake number"),
+            "{backend:?}: not the organization's"
+        );
         let (status, _) = app.get("/u/nobody").await;
         assert_eq!(status, Status::NotFound);
         app.finish().await;

@@ -59,3 +59,16 @@ field-accent = Accent colour
 field-accent-hint = A colour such as #1d4ed8, or empty for the theme's own. A colour too pale or too dark to read is adjusted to the nearest readable one.
 accent-invalid = Enter a colour as # followed by six hexadecimal digits, such as #1d4ed8.
 dashboard-done-accent-adjusted = The petition is saved. The accent colour was adjusted so that text stays readable.
+
+permalinks-title = Addresses of the petition
+permalinks-hint = Every address keeps working: the others redirect to the canonical one, which is the one shared.
+permalink-canonical = (canonical)
+permalink-make-canonical = Make canonical
+permalink-remove = Remove
+field-permalink = New address (words, e.g. save-the-lake)
+field-permalink-canonical = Make it the canonical address
+permalink-add = Add the address
+slug-taken = Another petition of this owner already uses this address.
+editor-done-permalink-added = The address was added.
+editor-done-permalink-canonical = The canonical address was changed; the others redirect to it.
+editor-done-permalink-removed = The address was removed.

@@ -59,3 +59,16 @@ field-accent = Couleur d’accent
 field-accent-hint = Une couleur comme #1d4ed8, ou vide pour celle du thème. Une couleur trop pâle ou trop sombre pour être lue est ajustée à la plus proche qui reste lisible.
 accent-invalid = Saisissez une couleur sous la forme # suivi de six chiffres hexadécimaux, comme #1d4ed8.
 dashboard-done-accent-adjusted = La pétition est enregistrée. La couleur d’accent a été ajustée pour que le texte reste lisible.
+
+permalinks-title = Adresses de la pétition
+permalinks-hint = Chaque adresse continue de fonctionner : les autres redirigent vers l’adresse canonique, celle que l’on partage.
+permalink-canonical = (canonique)
+permalink-make-canonical = Rendre canonique
+permalink-remove = Retirer
+field-permalink = Nouvelle adresse (des mots, par ex. sauvons-le-lac)
+field-permalink-canonical = En faire l’adresse canonique
+permalink-add = Ajouter l’adresse
+slug-taken = Une autre pétition de ce propriétaire utilise déjà cette adresse.
+editor-done-permalink-added = L’adresse a été ajoutée.
+editor-done-permalink-canonical = L’adresse canonique a été changée ; les autres y redirigent.
+editor-done-permalink-removed = L’adresse a été retirée.

@@ -384,3 +384,133 @@ pub async fn edit(
     };
     Ok((petition, saved))
 }
+
+/// The permalinks of a petition the member may modify, the canonical one first.
+pub async fn permalinks<C: ConnectionTrait>(
+    conn: &C,
+    petition_id: i32,
+) -> Result<Vec<permalink::Model>, sea_orm::DbErr> {
+    permalink::Entity::find()
+        .filter(permalink::Column::PetitionId.eq(petition_id))
+        .order_by_desc(permalink::Column::IsCanonical)
+        .order_by_asc(permalink::Column::Id)
+        .all(conn)
+        .await
+}
+
+/// Adds a permalink (a slug of what was typed) under the petition's owner; `canonical` makes it the
+/// address the others redirect to. Refused when another petition of that owner uses it.
+pub async fn add_permalink(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+    typed: &str,
+    canonical: bool,
+) -> Result<(), CampaignError> {
+    let slug = super::slug::slugify(typed.trim(), "");
+    if slug.is_empty() {
+        return Err(CampaignError::Invalid(
+            [("slug", "field-required")].into_iter().collect(),
+        ));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    let mut taken = permalink::Entity::find().filter(permalink::Column::Slug.eq(slug.as_str()));
+    taken = match (petition.organization_id, petition.user_id) {
+        (Some(org), _) => taken.filter(permalink::Column::OrganizationId.eq(org)),
+        (None, owner) => taken.filter(permalink::Column::UserId.eq(owner)),
+    };
+    if let Some(existing) = taken.one(&txn).await? {
+        if existing.petition_id != petition.id {
+            return Err(CampaignError::Invalid(
+                [("slug", "slug-taken")].into_iter().collect(),
+            ));
+        }
+        // Already one of this petition's: at most make it canonical.
+        if canonical {
+            make_canonical(&txn, petition.id, existing.id).await?;
+        }
+        txn.commit().await?;
+        return Ok(());
+    }
+    let created = permalink::ActiveModel {
+        petition_id: Set(petition.id),
+        organization_id: Set(petition.organization_id),
+        user_id: Set(petition.user_id),
+        slug: Set(slug),
+        is_canonical: Set(false),
+        created_at: Set(super::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if canonical {
+        make_canonical(&txn, petition.id, created.id).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn make_canonical<C: ConnectionTrait>(
+    conn: &C,
+    petition_id: i32,
+    link_id: i32,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    // Two statements: the partial unique index allows one canonical link per petition at a time.
+    permalink::Entity::update_many()
+        .col_expr(permalink::Column::IsCanonical, Expr::value(false))
+        .filter(permalink::Column::PetitionId.eq(petition_id))
+        .exec(conn)
+        .await?;
+    permalink::Entity::update_many()
+        .col_expr(permalink::Column::IsCanonical, Expr::value(true))
+        .filter(permalink::Column::PetitionId.eq(petition_id))
+        .filter(permalink::Column::Id.eq(link_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Makes one of the petition's permalinks the canonical one; the others redirect to it.
+pub async fn set_canonical_permalink(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+    link_id: i32,
+) -> Result<(), CampaignError> {
+    let txn = crate::db::begin_write(db).await?;
+    let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    if !permalinks(&txn, petition.id)
+        .await?
+        .iter()
+        .any(|l| l.id == link_id)
+    {
+        return Err(CampaignError::NotFound);
+    }
+    make_canonical(&txn, petition.id, link_id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes a permalink that is not the canonical one (that one always stays).
+pub async fn remove_permalink(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i32,
+    link_id: i32,
+) -> Result<(), CampaignError> {
+    let txn = crate::db::begin_write(db).await?;
+    let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    let removed = permalink::Entity::delete_many()
+        .filter(permalink::Column::PetitionId.eq(petition.id))
+        .filter(permalink::Column::Id.eq(link_id))
+        .filter(permalink::Column::IsCanonical.eq(false))
+        .exec(&txn)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(CampaignError::NotFound);
+    }
+    txn.commit().await?;
+    Ok(())
+}

@@ -26,6 +26,9 @@ pub fn routes() -> Vec<Route> {
         dashboard_anonymous,
         edit_page,
         edit,
+        add_permalink,
+        canonical_permalink,
+        remove_permalink,
         publish,
         unpublish,
         duplicate,
@@ -94,9 +97,10 @@ struct ActionForm {
     destination: Option<String>,
 }
 
-#[get("/petitions/<id>/edit")]
+#[get("/petitions/<id>/edit?<done>")]
 async fn edit_page(
     id: i32,
+    done: Option<&str>,
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
 ) -> Result<Page> {
@@ -104,7 +108,14 @@ async fn edit_page(
     let petition = campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
         .await
         .map_err(campaign_error)?;
-    Ok(editor(id, &Edit::of(&petition), json!({})))
+    let permalinks = permalink_rows(db.inner(), id).await?;
+    Ok(editor(
+        id,
+        &Edit::of(&petition),
+        json!({}),
+        permalinks,
+        done,
+    ))
 }
 
 #[derive(Debug, FromForm)]
@@ -136,11 +147,39 @@ fn rule(typed: &Option<String>) -> FieldRule {
     }
 }
 
-fn editor(id: i32, values: &Edit, errors: serde_json::Value) -> Page {
+/// What the editor's permalinks section shows: each address, whether it is the canonical one.
+async fn permalink_rows(db: &DatabaseConnection, id: i32) -> Result<serde_json::Value> {
+    let Some(located) = crate::domain::petition::find(db, id).await? else {
+        return Err(Error::NotFound);
+    };
+    let owner = located.owner.path();
+    let links: Vec<_> = campaign::permalinks(db, id)
+        .await?
+        .into_iter()
+        .map(|l| json!({ "id": l.id, "path": format!("{owner}/{}", l.slug), "canonical": l.is_canonical }))
+        .collect();
+    Ok(json!(links))
+}
+
+const EDITOR_NOTICES: [&str; 3] = [
+    "permalink-added",
+    "permalink-canonical",
+    "permalink-removed",
+];
+
+fn editor(
+    id: i32,
+    values: &Edit,
+    errors: serde_json::Value,
+    permalinks: serde_json::Value,
+    notice: Option<&str>,
+) -> Page {
     Page::new(
         "dashboard/edit",
         json!({
             "id": id,
+            "permalinks": permalinks,
+            "notice": notice.filter(|n| EDITOR_NOTICES.contains(n)).map(|n| format!("editor-done-{n}")),
             "values": values,
             "errors": errors,
             "themes": crate::domain::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
@@ -183,10 +222,102 @@ async fn edit(
         Ok((_, Saved::AsTyped)) => Ok(rocket::Either::Left(done("saved"))),
         Ok((_, Saved::AccentAdjusted)) => Ok(rocket::Either::Left(done("accent-adjusted"))),
         Err(CampaignError::Invalid(errors)) => Ok(rocket::Either::Right(
-            editor(id, &typed, json!(errors)).status(Status::UnprocessableEntity),
+            editor(
+                id,
+                &typed,
+                json!(errors),
+                permalink_rows(db.inner(), id).await?,
+                None,
+            )
+            .status(Status::UnprocessableEntity),
         )),
         Err(e) => Err(campaign_error(e)),
     }
+}
+
+#[derive(Debug, FromForm)]
+struct PermalinkForm {
+    csrf: Option<String>,
+    slug: Option<String>,
+    canonical: Option<bool>,
+}
+
+fn back_to_editor(id: i32, notice: &str) -> Redirect {
+    Redirect::to(format!("/petitions/{id}/edit?done={notice}#permalinks"))
+}
+
+#[post("/petitions/<id>/permalinks", data = "<form>")]
+async fn add_permalink(
+    id: i32,
+    form: Form<PermalinkForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<rocket::Either<Redirect, Page>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    let typed = form.slug.clone().unwrap_or_default();
+    match campaign::add_permalink(
+        db.inner(),
+        &user,
+        id,
+        &typed,
+        form.canonical.unwrap_or(false),
+    )
+    .await
+    {
+        Ok(()) => Ok(rocket::Either::Left(back_to_editor(id, "permalink-added"))),
+        Err(CampaignError::Invalid(errors)) => {
+            let petition =
+                campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
+                    .await
+                    .map_err(campaign_error)?;
+            let mut page = editor(
+                id,
+                &Edit::of(&petition),
+                json!(errors),
+                permalink_rows(db.inner(), id).await?,
+                None,
+            );
+            page = page.status(Status::UnprocessableEntity);
+            Ok(rocket::Either::Right(page))
+        }
+        Err(e) => Err(campaign_error(e)),
+    }
+}
+
+#[post("/petitions/<id>/permalinks/<link>/canonical", data = "<form>")]
+async fn canonical_permalink(
+    id: i32,
+    link: i32,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    campaign::set_canonical_permalink(db.inner(), &user, id, link)
+        .await
+        .map_err(campaign_error)?;
+    Ok(back_to_editor(id, "permalink-canonical"))
+}
+
+#[post("/petitions/<id>/permalinks/<link>/delete", data = "<form>")]
+async fn remove_permalink(
+    id: i32,
+    link: i32,
+    form: Form<ActionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    campaign::remove_permalink(db.inner(), &user, id, link)
+        .await
+        .map_err(campaign_error)?;
+    Ok(back_to_editor(id, "permalink-removed"))
 }
 
 #[post("/petitions/<id>/publish", data = "<form>")]
