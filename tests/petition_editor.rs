@@ -47,7 +47,8 @@ async fn save(app: &TestApp, id: i32, changes: &[(&str, &str)]) -> (Status, Stri
         ("accent", String::new()),
     ];
     for (name, value) in changes {
-        match fields.iter_mut().find(|(n, _)| n == name) {
+        // `share` may come several times (checkboxes); other fields replace the current value.
+        match fields.iter_mut().find(|(n, _)| n == name && *name != "share") {
             Some(field) => field.1 = value.to_string(),
             None => fields.push((name, value.to_string())),
         }
@@ -428,4 +429,113 @@ fn link_id(editor: &str, path: &str) -> String {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect()
+}
+
+#[rocket::async_test]
+async fn share_links_and_the_social_preview_follow_the_editor_and_load_nothing_from_elsewhere() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let located = petition_of(&app, &slug, "Save the lake").await;
+        let id = located.petition.id;
+
+        // A new petition offers every share link; none points at another host until asked.
+        let (_, page) = app.get(&located.path()).await;
+        for link in [
+            "mailto:",
+            "/share/mastodon",
+            "/share/diaspora",
+            "id=\"share-link\"",
+        ] {
+            assert!(page.contains(link), "{backend:?}: {link}");
+        }
+        for foreign in ["<script", "<iframe", "src=\"http"] {
+            assert!(!page.contains(foreign), "{backend:?}: {foreign}");
+        }
+        let (status, _) = app
+            .get(&format!(
+                "/petitions/{id}/share/mastodon?instance=%40me%40Mastodon.Social"
+            ))
+            .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let response = app
+            .client
+            .get(format!(
+                "/petitions/{id}/share/mastodon?instance=mastodon.social"
+            ))
+            .dispatch()
+            .await;
+        let to = response
+            .headers()
+            .get_one("Location")
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            to.starts_with("https://mastodon.social/share?text=Save+the+lake+http"),
+            "{backend:?}: {to}"
+        );
+        drop(response);
+        let response = app
+            .client
+            .get(format!(
+                "/petitions/{id}/share/diaspora?pod=https://diasp.org/"
+            ))
+            .dispatch()
+            .await;
+        let to = response
+            .headers()
+            .get_one("Location")
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            to.starts_with("https://diasp.org/bookmarklet?url=http"),
+            "{backend:?}: {to}"
+        );
+        drop(response);
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "not a host",
+            "evil.example/@x\"<",
+        ] {
+            let (status, _) = app
+                .get(&format!(
+                    "/petitions/{id}/share/mastodon?instance={}",
+                    url::form_urlencoded::byte_serialize(bad.as_bytes()).collect::<String>()
+                ))
+                .await;
+            assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: {bad:?}");
+        }
+
+        // Only e-mail and the link; a preview text and image of its own.
+        log_in(&app, "ana").await;
+        let (status, _) = save(
+            &app,
+            id,
+            &[
+                ("share", "email"),
+                ("share", "link"),
+                ("social_text", "Sign for the lake"),
+                ("social_image_url", "/static/lake.png"),
+            ],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let (_, page) = app.get(&located.path()).await;
+        assert!(
+            page.contains("mailto:") && page.contains("id=\"share-link\""),
+            "{backend:?}: {page}"
+        );
+        assert!(!page.contains("/share/mastodon") && !page.contains("/share/diaspora"));
+        assert!(
+            page.contains("content=\"Sign for the lake\""),
+            "{backend:?}"
+        );
+        assert!(page.contains("/static/lake.png\""), "{backend:?}");
+        let (status, page) = save(&app, id, &[("social_image_url", "javascript:alert(1)")]).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
+        assert!(page.contains("https://"), "{backend:?}");
+        app.finish().await;
+    }
 }

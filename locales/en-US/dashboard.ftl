@@ -72,3 +72,12 @@ slug-taken = Another petition of this owner already uses this address.
 editor-done-permalink-added = The address was added.
 editor-done-permalink-canonical = The canonical address was changed; the others redirect to it.
 editor-done-permalink-removed = The address was removed.
+
+edit-share-legend = Sharing
+share-choice-email = Share by e-mail
+share-choice-mastodon = Share on Mastodon (the reader names their server)
+share-choice-diaspora = Share on diaspora* (the reader names their pod)
+share-choice-link = The petition's address, to copy
+field-social-text = Text of the preview on social networks (empty: the start of the petition)
+field-social-image = Image of the preview (https address, or a path on this site)
+image-url-invalid = Enter an address starting with https://, or a path on this site starting with /.

@@ -29,3 +29,9 @@ pages-label = Pages
 pages-previous = Previous page
 pages-next = Next page
 pages-position = Page { $page } of { $pages }
+
+share-mastodon-label = Your Mastodon server
+share-mastodon = Share on Mastodon
+share-diaspora-label = Your diaspora* pod
+share-diaspora = Share on diaspora*
+share-server-invalid = This is not a server address. Type its name, such as mastodon.social.

@@ -72,3 +72,12 @@ slug-taken = Une autre pétition de ce propriétaire utilise déjà cette adress
 editor-done-permalink-added = L’adresse a été ajoutée.
 editor-done-permalink-canonical = L’adresse canonique a été changée ; les autres y redirigent.
 editor-done-permalink-removed = L’adresse a été retirée.
+
+edit-share-legend = Partage
+share-choice-email = Partager par e-mail
+share-choice-mastodon = Partager sur Mastodon (le lecteur indique son serveur)
+share-choice-diaspora = Partager sur diaspora* (le lecteur indique son pod)
+share-choice-link = L’adresse de la pétition, à copier
+field-social-text = Texte de l’aperçu sur les réseaux sociaux (vide : le début de la pétition)
+field-social-image = Image de l’aperçu (adresse https, ou chemin sur ce site)
+image-url-invalid = Saisissez une adresse commençant par https://, ou un chemin sur ce site commençant par /.

@@ -29,3 +29,9 @@ pages-label = Pages
 pages-previous = Page précédente
 pages-next = Page suivante
 pages-position = Page { $page } sur { $pages }
+
+share-mastodon-label = Votre serveur Mastodon
+share-mastodon = Partager sur Mastodon
+share-diaspora-label = Votre pod diaspora*
+share-diaspora = Partager sur diaspora*
+share-server-invalid = Ce n’est pas l’adresse d’un serveur. Saisissez son nom, par exemple mastodon.social.

@@ -10,6 +10,7 @@ mod m20261123_000005_mail_pause;
 mod m20261124_000001_count_shards;
 mod m20261125_000001_signature_order;
 mod m20261126_000001_petition_templates;
+mod m20261127_000001_share_and_preview;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_count_shards::Migration),
             Box::new(m20261125_000001_signature_order::Migration),
             Box::new(m20261126_000001_petition_templates::Migration),
+            Box::new(m20261127_000001_share_and_preview::Migration),
         ]
     }
 }

@@ -84,6 +84,9 @@ pub async fn duplicate(
         paper_signatures: Set(0),
         confirmed_count: Set(0),
         signature_fields: Set(original.signature_fields.clone()),
+        share_links: Set(original.share_links.clone()),
+        social_text: Set(original.social_text.clone()),
+        social_image_url: Set(original.social_image_url.clone()),
         data_notice: Set(original.data_notice.clone()),
         reply_to: Set(original.reply_to.clone()),
         theme: Set(original.theme.clone()),
@@ -256,6 +259,11 @@ pub struct Edit {
     pub theme: String,
     /// Empty (the theme's own), or `#rrggbb`.
     pub accent: String,
+    /// The share links shown, among `petition::SHARE_LINKS`.
+    pub share: Vec<String>,
+    /// The social preview's text and image (an https URL or a path on this site).
+    pub social_text: String,
+    pub social_image_url: String,
 }
 
 impl Edit {
@@ -271,6 +279,12 @@ impl Edit {
             fields: SignatureFields::of(p),
             theme: p.theme.clone(),
             accent: p.accent_color.clone().unwrap_or_default(),
+            share: super::petition::share_links(&p.share_links)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            social_text: p.social_text.clone(),
+            social_image_url: p.social_image_url.clone().unwrap_or_default(),
         }
     }
 }
@@ -286,6 +300,18 @@ pub enum Saved {
 const MAX_TITLE: usize = 200;
 const MAX_BODY: usize = 100_000;
 const MAX_NOTICE: usize = 2_000;
+const MAX_SOCIAL_TEXT: usize = 300;
+
+/// An image address a preview may name: `https://host/…` or a path on this site.
+fn image_url_ok(typed: &str) -> bool {
+    if typed.len() > 2_000 || typed.chars().any(char::is_whitespace) {
+        return false;
+    }
+    if typed.starts_with('/') {
+        return !typed.starts_with("//");
+    }
+    url::Url::parse(typed).is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some())
+}
 
 /// Saves the editor's fields; the text is sanitized on the way in, like every petition text.
 pub async fn edit(
@@ -346,6 +372,15 @@ pub async fn edit(
     {
         errors.insert("reply_to", "field-email-invalid");
     }
+    let social_text = edit.social_text.trim();
+    if social_text.chars().count() > MAX_SOCIAL_TEXT {
+        errors.insert("social_text", "field-too-long");
+    }
+    let social_image = edit.social_image_url.trim();
+    if !social_image.is_empty() && !image_url_ok(social_image) {
+        errors.insert("social_image_url", "image-url-invalid");
+    }
+    let share = super::petition::share_links(&edit.share.join(",")).join(",");
     let theme = super::theme::named(&edit.theme);
     let accent = match edit.accent.trim() {
         "" => None,
@@ -374,6 +409,9 @@ pub async fn edit(
         Set(serde_json::to_string(&edit.fields).unwrap_or_else(|_| "{}".into()));
     active.theme = Set(theme.name.to_string());
     active.accent_color = Set(accent.map(|(rgb, _)| rgb.hex()));
+    active.share_links = Set(share);
+    active.social_text = Set(social_text.to_string());
+    active.social_image_url = Set(Some(social_image.to_string()).filter(|i| !i.is_empty()));
     active.updated_at = Set(super::now());
     let petition = active.update(&txn).await?;
     txn.commit().await?;

@@ -141,6 +141,15 @@ impl Located {
             data_notice: p.data_notice.clone(),
             fields: SignatureFields::of(p),
             stylesheet: stylesheet_path(&p.theme, p.accent_color.as_deref()),
+            share: share_links(&p.share_links),
+            social_text: p.social_text.clone(),
+            social_image: p.social_image_url.as_ref().map(|image| {
+                if image.starts_with('/') {
+                    format!("{public_url}{image}")
+                } else {
+                    image.clone()
+                }
+            }),
             created_at: p
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)
@@ -174,7 +183,26 @@ pub struct PetitionView {
     pub fields: SignatureFields,
     /// The theme's stylesheet, `/theme/<name>/<rrggbb>.css`; none for the default look.
     pub stylesheet: Option<String>,
+    /// The share links the page shows, among `SHARE_LINKS`.
+    pub share: Vec<&'static str>,
+    /// The social preview's text; empty for the start of the petition's text.
+    pub social_text: String,
+    /// The social preview's image, absolute.
+    pub social_image: Option<String>,
     pub created_at: String,
+}
+
+/// Every share link a page can show; none loads anything from another host (Mastodon and diaspora*
+/// ask the reader for their own server, then send them there).
+pub const SHARE_LINKS: [&str; 4] = ["email", "mastodon", "diaspora", "link"];
+
+/// The share links stored as `email,link`, in the order of `SHARE_LINKS`.
+pub fn share_links(stored: &str) -> Vec<&'static str> {
+    let chosen: Vec<&str> = stored.split(',').map(str::trim).collect();
+    SHARE_LINKS
+        .into_iter()
+        .filter(|link| chosen.contains(link))
+        .collect()
 }
 
 fn stylesheet_path(theme: &str, accent: Option<&str>) -> Option<String> {

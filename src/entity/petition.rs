@@ -26,6 +26,12 @@ pub struct Model {
     pub reply_to: Option<String>,
     pub theme: String,
     pub accent_color: Option<String>,
+    /// Which share links the page shows, comma-separated: `email`, `mastodon`, `diaspora`, `link`.
+    pub share_links: String,
+    /// The social preview's text (`og:description`); empty for the start of the petition's text.
+    pub social_text: String,
+    /// The social preview's image (`og:image`): an https URL or a path on this site.
+    pub social_image_url: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

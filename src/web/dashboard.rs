@@ -136,6 +136,9 @@ struct EditForm {
     ask_country: Option<String>,
     ask_organization: Option<String>,
     ask_comment: Option<String>,
+    share: Vec<String>,
+    social_text: Option<String>,
+    social_image_url: Option<String>,
 }
 
 /// `off`, `optional` or `required`; anything else asks nothing.
@@ -184,6 +187,7 @@ fn editor(
             "errors": errors,
             "themes": crate::domain::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
             "asked": ["phone", "postal_code", "city", "country", "organization", "comment"],
+            "share_links": crate::domain::petition::SHARE_LINKS,
         }),
     )
 }
@@ -217,6 +221,9 @@ async fn edit(
             organization: rule(&form.ask_organization),
             comment: rule(&form.ask_comment),
         },
+        share: form.share.clone(),
+        social_text: text(&form.social_text),
+        social_image_url: text(&form.social_image_url),
     };
     match campaign::edit(db.inner(), &user, id, &typed).await {
         Ok((_, Saved::AsTyped)) => Ok(rocket::Either::Left(done("saved"))),

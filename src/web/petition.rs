@@ -23,6 +23,7 @@ pub fn routes() -> Vec<Route> {
     routes![
         home,
         person,
+        share,
         by_organization,
         by_user,
         petition_json,
@@ -250,4 +251,71 @@ async fn health(db: &State<DatabaseConnection>) -> (Status, Json<Value>) {
             )
         }
     }
+}
+
+/// Sends the reader to their own Mastodon server or diaspora* pod with the petition ready to share:
+/// nothing on the page loads from another host, and no server is assumed.
+#[get("/petitions/<id>/share/<network>?<instance>&<pod>")]
+async fn share(
+    id: i32,
+    network: &str,
+    instance: Option<&str>,
+    pod: Option<&str>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<std::result::Result<rocket::response::Redirect, Page>> {
+    let located = petition::find(db.inner(), id)
+        .await?
+        .filter(Located::is_public)
+        .ok_or(Error::NotFound)?;
+    let view = located.view(site.settings.public_url());
+    let server = match network {
+        "mastodon" => instance,
+        "diaspora" => pod,
+        _ => return Err(Error::NotFound),
+    };
+    let Some(host) = server.and_then(server_host) else {
+        return Ok(Err(Page::error(
+            Status::UnprocessableEntity,
+            "share-server-invalid",
+        )));
+    };
+    let encode =
+        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let target = if network == "mastodon" {
+        format!(
+            "https://{host}/share?text={}",
+            encode(&format!("{} {}", view.title, view.url))
+        )
+    } else {
+        format!(
+            "https://{host}/bookmarklet?url={}&title={}",
+            encode(&view.url),
+            encode(&view.title)
+        )
+    };
+    Ok(Ok(rocket::response::Redirect::to(target)))
+}
+
+/// A server's host name as a reader types it (`mastodon.social`, `https://pod.example/`,
+/// `@me@mastodon.social`), or nothing when it is not one.
+fn server_host(typed: &str) -> Option<String> {
+    let typed = typed
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    let host = typed
+        .rsplit('@')
+        .next()?
+        .split('/')
+        .next()?
+        .to_ascii_lowercase();
+    let valid = (3..=253).contains(&host.len())
+        && host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-']);
+    valid.then_some(host)
 }
