@@ -48,7 +48,10 @@ async fn save(app: &TestApp, id: i32, changes: &[(&str, &str)]) -> (Status, Stri
     ];
     for (name, value) in changes {
         // `share` may come several times (checkboxes); other fields replace the current value.
-        match fields.iter_mut().find(|(n, _)| n == name && *name != "share") {
+        match fields
+            .iter_mut()
+            .find(|(n, _)| n == name && *name != "share")
+        {
             Some(field) => field.1 = value.to_string(),
             None => fields.push((name, value.to_string())),
         }
