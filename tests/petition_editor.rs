@@ -456,46 +456,28 @@ async fn share_links_and_the_social_preview_follow_the_editor_and_load_nothing_f
         for foreign in ["<script", "<iframe", "src=\"http"] {
             assert!(!page.contains(foreign), "{backend:?}: {foreign}");
         }
-        let (status, _) = app
+        // The reader's own server: a page of ours with one link there (a redirect would be blocked
+        // by the form-action policy).
+        let (status, page) = app
             .get(&format!(
                 "/petitions/{id}/share/mastodon?instance=%40me%40Mastodon.Social"
             ))
             .await;
-        assert_eq!(status, Status::SeeOther, "{backend:?}");
-        let response = app
-            .client
-            .get(format!(
-                "/petitions/{id}/share/mastodon?instance=mastodon.social"
-            ))
-            .dispatch()
-            .await;
-        let to = response
-            .headers()
-            .get_one("Location")
-            .unwrap_or_default()
-            .to_string();
+        assert_eq!(status, Status::Ok, "{backend:?}");
         assert!(
-            to.starts_with("https://mastodon.social/share?text=Save+the+lake+http"),
-            "{backend:?}: {to}"
+            page.contains("href=\"https://mastodon.social/share?text=Save+the+lake+http"),
+            "{backend:?}: {page}"
         );
-        drop(response);
-        let response = app
-            .client
-            .get(format!(
+        let (status, page) = app
+            .get(&format!(
                 "/petitions/{id}/share/diaspora?pod=https://diasp.org/"
             ))
-            .dispatch()
             .await;
-        let to = response
-            .headers()
-            .get_one("Location")
-            .unwrap_or_default()
-            .to_string();
+        assert_eq!(status, Status::Ok, "{backend:?}");
         assert!(
-            to.starts_with("https://diasp.org/bookmarklet?url=http"),
-            "{backend:?}: {to}"
+            page.contains("href=\"https://diasp.org/bookmarklet?url=http"),
+            "{backend:?}: {page}"
         );
-        drop(response);
         for bad in [
             "",
             "javascript:alert(1)",

@@ -35,3 +35,7 @@ share-mastodon = Share on Mastodon
 share-diaspora-label = Your diaspora* pod
 share-diaspora = Share on diaspora*
 share-server-invalid = This is not a server address. Type its name, such as mastodon.social.
+share-continue-title = Share on { $host }
+share-continue-text = “{ $title }” is ready to be shared from your account on { $host }.
+share-continue-button = Continue to { $host }
+share-back = Back to the petition

@@ -35,3 +35,7 @@ share-mastodon = Partager sur Mastodon
 share-diaspora-label = Votre pod diaspora*
 share-diaspora = Partager sur diaspora*
 share-server-invalid = Ce n’est pas l’adresse d’un serveur. Saisissez son nom, par exemple mastodon.social.
+share-continue-title = Partager sur { $host }
+share-continue-text = « { $title } » est prête à être partagée depuis votre compte sur { $host }.
+share-continue-button = Continuer vers { $host }
+share-back = Retour à la pétition

@@ -253,8 +253,9 @@ async fn health(db: &State<DatabaseConnection>) -> (Status, Json<Value>) {
     }
 }
 
-/// Sends the reader to their own Mastodon server or diaspora* pod with the petition ready to share:
-/// nothing on the page loads from another host, and no server is assumed.
+/// Offers the reader a link to their own Mastodon server or diaspora* pod with the petition ready to
+/// share: nothing on the page loads from another host, and no server is assumed. A page with a link
+/// rather than a redirect: browsers apply the `form-action 'self'` policy to a form's redirects.
 #[get("/petitions/<id>/share/<network>?<instance>&<pod>")]
 async fn share(
     id: i32,
@@ -263,7 +264,7 @@ async fn share(
     pod: Option<&str>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
-) -> Result<std::result::Result<rocket::response::Redirect, Page>> {
+) -> Result<Page> {
     let located = petition::find(db.inner(), id)
         .await?
         .filter(Located::is_public)
@@ -275,10 +276,10 @@ async fn share(
         _ => return Err(Error::NotFound),
     };
     let Some(host) = server.and_then(server_host) else {
-        return Ok(Err(Page::error(
+        return Ok(Page::error(
             Status::UnprocessableEntity,
             "share-server-invalid",
-        )));
+        ));
     };
     let encode =
         |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
@@ -294,7 +295,10 @@ async fn share(
             encode(&view.title)
         )
     };
-    Ok(Ok(rocket::response::Redirect::to(target)))
+    Ok(Page::new(
+        "petition/share",
+        json!({ "petition": view, "network": network, "host": host, "target": target }),
+    ))
 }
 
 /// A server's host name as a reader types it (`mastodon.social`, `https://pod.example/`,
