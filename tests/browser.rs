@@ -226,3 +226,66 @@ async fn an_association_registers_creates_its_organization_and_a_second_account_
     }
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_the_text_editor_formats_the_selection_and_saves_what_the_sanitizer_keeps()
+{
+    let Some(browser) = common::browser::start(true).await else {
+        return;
+    };
+    let backend = backends()[0];
+    let server = TestServer::start(backend, None).await;
+    let password = "a long enough password";
+    let user = account::create(&server.db, "ana", "ana@example.org", password)
+        .await
+        .expect("user");
+    let located = petition::create(
+        &server.db,
+        &Owner::User(user),
+        NewPetition {
+            title: "Save the trees".into(),
+            body_html: "<p>Old text.</p>".into(),
+            published: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("petition");
+    let id = located.petition.id;
+
+    browser
+        .goto(&format!("{}/login", server.url))
+        .await
+        .expect("login page");
+    fill(&browser, "#login", "ana").await;
+    fill(&browser, "#password", password).await;
+    click(&browser, "form button.primary").await;
+    wait_for_text(&browser, "Dashboard").await;
+    browser
+        .goto(&format!("{}/petitions/{id}/edit", server.url))
+        .await
+        .expect("editor");
+    wait_for_text(&browser, "editor-toolbar").await;
+
+    let set_and_select = "const area = document.getElementById('body_html'); \
+        area.value = 'Trees matter'; area.select(); return area.value;";
+    browser
+        .execute(set_and_select, vec![])
+        .await
+        .expect("select the text");
+    click(&browser, ".editor-toolbar .editor-bold").await;
+    let value = browser
+        .execute("return document.getElementById('body_html').value;", vec![])
+        .await
+        .expect("read the text");
+    assert_eq!(value.as_str(), Some("<strong>Trees matter</strong>"));
+    click(&browser, "form[action$='/edit'] button.primary").await;
+    wait_for_text(&browser, "The petition is saved.").await;
+    let saved = petition::find(&server.db, id)
+        .await
+        .expect("query")
+        .expect("petition");
+    assert_eq!(saved.petition.body_html, "<strong>Trees matter</strong>");
+    server.stop().await;
+    browser.close().await;
+}

@@ -229,6 +229,11 @@ async fn an_unreadable_accent_is_adjusted_and_the_page_takes_the_theme() {
         .await;
         assert_eq!(status, Status::SeeOther, "{backend:?}");
         assert!(location.contains("accent-adjusted"), "{location}");
+        let (_, dashboard) = app.get(&location).await;
+        assert!(
+            dashboard.contains("adjusted so that text stays readable"),
+            "{backend:?}: the dashboard says the colour was adjusted"
+        );
         let row = petition_entity::Entity::find_by_id(located.petition.id)
             .one(&app.db)
             .await

@@ -81,3 +81,11 @@ share-choice-link = The petition's address, to copy
 field-social-text = Text of the preview on social networks (empty: the start of the petition)
 field-social-image = Image of the preview (https address, or a path on this site)
 image-url-invalid = Enter an address starting with https://, or a path on this site starting with /.
+
+editor-toolbar = Text formatting
+editor-bold = Bold
+editor-italic = Italic
+editor-link = Link
+editor-link-prompt = Address of the link (https://…)
+editor-list = List
+editor-paragraph = Paragraph

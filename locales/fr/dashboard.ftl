@@ -81,3 +81,11 @@ share-choice-link = L’adresse de la pétition, à copier
 field-social-text = Texte de l’aperçu sur les réseaux sociaux (vide : le début de la pétition)
 field-social-image = Image de l’aperçu (adresse https, ou chemin sur ce site)
 image-url-invalid = Saisissez une adresse commençant par https://, ou un chemin sur ce site commençant par /.
+
+editor-toolbar = Mise en forme du texte
+editor-bold = Gras
+editor-italic = Italique
+editor-link = Lien
+editor-link-prompt = Adresse du lien (https://…)
+editor-list = Liste
+editor-paragraph = Paragraphe

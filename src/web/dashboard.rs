@@ -40,7 +40,9 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// What the dashboard says after an action; anything else in `?done=` is ignored.
-const NOTICES: [&str; 5] = [
+const NOTICES: [&str; 7] = [
+    "saved",
+    "accent-adjusted",
     "published",
     "unpublished",
     "duplicated",
