@@ -313,6 +313,38 @@ fn image_url_ok(typed: &str) -> bool {
     url::Url::parse(typed).is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some())
 }
 
+/// A goal as typed in the editor or the wizard: empty, or a whole number above zero.
+pub(super) fn read_goal(errors: &mut super::account::FieldErrors, typed: &str) -> Option<i32> {
+    match typed.trim() {
+        "" => None,
+        text => match text.parse::<i32>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.insert("goal", "goal-invalid");
+                None
+            }
+        },
+    }
+}
+
+/// A closing date as typed: empty, or `YYYY-MM-DD`; signing closes at the end of that day, UTC.
+pub(super) fn read_closing_date(
+    errors: &mut super::account::FieldErrors,
+    typed: &str,
+) -> Option<time::OffsetDateTime> {
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    match typed.trim() {
+        "" => None,
+        text => match time::Date::parse(text, &date_format) {
+            Ok(day) => Some(day.with_time(time::macros::time!(23:59:59)).assume_utc()),
+            Err(_) => {
+                errors.insert("deadline", "deadline-invalid");
+                None
+            }
+        },
+    }
+}
+
 /// Saves the editor's fields; the text is sanitized on the way in, like every petition text.
 pub async fn edit(
     db: &DatabaseConnection,
@@ -330,27 +362,8 @@ pub async fn edit(
     if edit.body_html.len() > MAX_BODY {
         errors.insert("body_html", "field-too-long");
     }
-    let goal = match edit.goal.trim() {
-        "" => None,
-        typed => match typed.parse::<i32>() {
-            Ok(n) if n > 0 => Some(n),
-            _ => {
-                errors.insert("goal", "goal-invalid");
-                None
-            }
-        },
-    };
-    let date_format = time::macros::format_description!("[year]-[month]-[day]");
-    let deadline = match edit.deadline.trim() {
-        "" => None,
-        typed => match time::Date::parse(typed, &date_format) {
-            Ok(day) => Some(day.with_time(time::macros::time!(23:59:59)).assume_utc()),
-            Err(_) => {
-                errors.insert("deadline", "deadline-invalid");
-                None
-            }
-        },
-    };
+    let goal = read_goal(&mut errors, &edit.goal);
+    let deadline = read_closing_date(&mut errors, &edit.deadline);
     let paper = match edit.paper_signatures.trim() {
         "" => 0,
         typed => typed

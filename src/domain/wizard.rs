@@ -332,35 +332,15 @@ impl Typed {
 type Options = (Option<i32>, Option<time::OffsetDateTime>);
 
 fn check_options(errors: &mut FieldErrors, typed: &Typed) -> Options {
-    let goal = match typed.goal.trim() {
-        "" => None,
-        text => match text.parse::<i32>() {
-            Ok(n) if n > 0 => Some(n),
-            _ => {
-                errors.insert("goal", "goal-invalid");
-                None
-            }
-        },
-    };
-    let date_format = time::macros::format_description!("[year]-[month]-[day]");
-    let deadline = match typed.deadline.trim() {
-        "" => None,
-        text => match time::Date::parse(text, &date_format) {
-            Ok(day) => {
-                let closes = day.with_time(time::macros::time!(23:59:59)).assume_utc();
-                if closes > super::now() {
-                    Some(closes)
-                } else {
-                    errors.insert("deadline", "wizard-deadline-past");
-                    None
-                }
-            }
-            Err(_) => {
-                errors.insert("deadline", "deadline-invalid");
-                None
-            }
-        },
-    };
+    let goal = super::campaign::read_goal(errors, &typed.goal);
+    // A new petition cannot be closed already (the editor may close one by a past date).
+    let deadline = super::campaign::read_closing_date(errors, &typed.deadline).filter(|closes| {
+        let open = *closes > super::now();
+        if !open {
+            errors.insert("deadline", "wizard-deadline-past");
+        }
+        open
+    });
     (goal, deadline)
 }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::account::login_redirect;
 use super::guards::verify_csrf;
 use super::page::Page;
-use super::session::CurrentUser;
+use super::session::{CurrentUser, require};
 use crate::Site;
 use crate::domain::campaign::{self, CampaignError, Destination, Edit, Saved};
 use crate::domain::dashboard as board;
@@ -56,10 +56,6 @@ fn campaign_error(e: CampaignError) -> Error {
         CampaignError::NotFound => Error::NotFound,
         CampaignError::Invalid(_) => Error::Internal("unexpected petition error".into()),
     }
-}
-
-fn require(user: Option<CurrentUser>) -> Result<CurrentUser> {
-    user.ok_or(Error::NotFound)
 }
 
 fn done(notice: &str) -> Redirect {

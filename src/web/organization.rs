@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::guards::verify_csrf;
 use super::page::Page;
-use super::session::CurrentUser;
+use super::session::{CurrentUser, require};
 use crate::Site;
 use crate::domain::organization::{self, OrgError};
 use crate::domain::permission::{self, Permission};
@@ -44,10 +44,6 @@ fn org_error(e: OrgError) -> Error {
             Error::Internal("unexpected organization error".into())
         }
     }
-}
-
-fn require(user: Option<CurrentUser>) -> Result<CurrentUser> {
-    user.ok_or(Error::NotFound)
 }
 
 async fn find(db: &DatabaseConnection, slug: &str) -> Result<org_entity::Model> {

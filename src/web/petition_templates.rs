@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::guards::verify_csrf;
 use super::page::Page;
-use super::session::CurrentUser;
+use super::session::{CurrentUser, require};
 use crate::domain::petition::{Owner, OwnerKind};
 use crate::domain::petition_template::{self as templates, TemplateError};
 use crate::error::{Error, Result};
@@ -36,10 +36,6 @@ fn template_error(e: TemplateError) -> Error {
         TemplateError::NotFound => Error::NotFound,
         TemplateError::Invalid(_) => Error::Internal("unexpected template error".into()),
     }
-}
-
-fn require(user: Option<CurrentUser>) -> Result<CurrentUser> {
-    user.ok_or(Error::NotFound)
 }
 
 fn done(owner: &Owner, notice: &str) -> Redirect {

@@ -90,3 +90,9 @@ impl<'r> FromRequest<'r> for CurrentUser {
         }
     }
 }
+
+/// The logged-in member, or a 404 for anyone else: routes that act for a member reveal nothing to
+/// outsiders.
+pub fn require(user: Option<CurrentUser>) -> crate::error::Result<CurrentUser> {
+    user.ok_or(crate::error::Error::NotFound)
+}

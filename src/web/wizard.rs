@@ -12,7 +12,7 @@ use serde_json::json;
 use super::account::login_redirect;
 use super::guards::verify_csrf;
 use super::page::Page;
-use super::session::CurrentUser;
+use super::session::{CurrentUser, require};
 use crate::Site;
 use crate::domain::wizard::{self, Start, Step, Typed, WizardError};
 use crate::error::{Error, Result};
@@ -29,10 +29,6 @@ fn wizard_error(e: WizardError) -> Error {
         WizardError::NotFound => Error::NotFound,
         WizardError::Invalid(_) => Error::Internal("unexpected wizard error".into()),
     }
-}
-
-fn require(user: Option<CurrentUser>) -> Result<CurrentUser> {
-    user.ok_or(Error::NotFound)
 }
 
 fn step_path(id: i32, step: Step, publish: bool) -> String {
