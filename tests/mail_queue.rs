@@ -746,15 +746,20 @@ async fn a_451_seen_by_one_instance_pauses_the_other_instance_too() {
             .set("mail_throttle_pause_secs", 3)
             .build()
             .await;
+        // B looks for mail only when woken, so that A, not B, meets the 451 first (either can
+        // send the whole queue in a fraction of a second).
         let b = TestApp::builder(backend)
             .smtp(&smtp_b.url())
             .set("mail_throttle_pause_secs", 3)
+            .set("mail_poll_millis", 60_000)
             .shared_database(&a.test_db)
             .build()
             .await;
         let expected = addresses("group-pause", 100);
         queue_mails(&a.db, &expected, Priority::Transactional).await;
         wake(&a);
+        let refused = wait_for_count(|| smtp_a.refusals().len(), 1, Duration::from_secs(10)).await;
+        assert_eq!(refused, 1, "{backend:?}: A meets the 451");
         wake(&b);
 
         let total = || smtp_a.messages().len() + smtp_b.messages().len();
