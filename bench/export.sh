@@ -45,12 +45,14 @@ petition, stamp = db.execute("select id, created_at from petitions order by id l
 def rows():
     for i in range(n):
         confirmed = i % 3 != 0
+        # search_key as Signons folds it (ASCII here: lower-cased name, a line break, the address).
         yield (petition, f"First{i}", f"Last{i}", f"signer{i:07d}@example.org", i % 2 == 0, "en-US",
-               hashlib.sha256(f"bench-token-{i}".encode()).hexdigest(), stamp if confirmed else None, stamp, stamp)
+               hashlib.sha256(f"bench-token-{i}".encode()).hexdigest(), stamp if confirmed else None, stamp, stamp,
+               f"first{i} last{i}\nsigner{i:07d}@example.org")
 with db:
     db.executemany("insert into signatures (petition_id, first_name, last_name, email, newsletter, locale,"
-                   " confirmation_token_hash, confirmed_at, created_at, updated_at)"
-                   " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+                   " confirmation_token_hash, confirmed_at, created_at, updated_at, search_key)"
+                   " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
 print(petition)
 PY
 )"

@@ -1,8 +1,10 @@
 //! A local SMTP server for trying Signons' mail by hand and for `bench/`: it accepts (or, for the
 //! first `--temp-fail-secs` seconds, answers 451 to) every mail, prints what arrives, and exits once
-//! `--expect` mails have arrived or `--timeout` seconds have passed.
+//! `--expect` mails have arrived or `--timeout` seconds have passed. With `--save DIR`, each mail is
+//! also written to `DIR/<n>.eml` as it arrives, to be opened in a mail client or read by a script.
 //!
 //!     cargo run --release --example smtp_sink -- --expect 200 --temp-fail-secs 60
+//!     cargo run --release --example smtp_sink -- --expect 1 --save /tmp/mail
 #[path = "../tests/common/smtp.rs"]
 mod smtp;
 
@@ -19,6 +21,21 @@ fn arg(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// `--save DIR`: the folder (created when missing) that receives every mail as a `.eml` file.
+fn save_dir() -> Option<std::path::PathBuf> {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args
+        .iter()
+        .position(|a| a == "--save")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from)?;
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("cannot create {}: {e}", dir.display());
+        std::process::exit(2);
+    }
+    Some(dir)
+}
+
 fn main() {
     let temp_fail = Duration::from_secs(arg("--temp-fail-secs", 0));
     let expect = arg("--expect", u64::MAX) as usize;
@@ -28,6 +45,7 @@ fn main() {
     } else {
         smtp::Mode::TempFail
     };
+    let save = save_dir();
     let server = smtp::SmtpServer::start_with(mode);
     println!("listening smtp://127.0.0.1:{}", server.port());
     let _ = std::io::stdout().flush();
@@ -46,6 +64,14 @@ fn main() {
             );
         }
         let received = server.messages().len();
+        if let Some(dir) = &save {
+            for (n, mail) in server.messages().iter().enumerate().skip(last_report) {
+                let path = dir.join(format!("{}.eml", n + 1));
+                if let Err(e) = std::fs::write(&path, &mail.raw) {
+                    eprintln!("cannot write {}: {e}", path.display());
+                }
+            }
+        }
         if received != last_report {
             println!(
                 "{:>6.1}s received {received}",

@@ -61,8 +61,9 @@ fn create_sqlite_parent(url: &str) -> Result<(), StartupError> {
     Ok(())
 }
 
-/// Brings the schema up to date. On PostgreSQL the instances that start at the same moment take
-/// turns through an advisory lock held for the migration's transaction.
+/// Brings the schema up to date, then the data that follows it (search keys). On PostgreSQL the
+/// instances that start at the same moment take turns through an advisory lock held for the
+/// migration's transaction.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
     match db.get_database_backend() {
         DatabaseBackend::Postgres => {
@@ -75,6 +76,13 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
             txn.commit().await?;
         }
         _ => Migrator::up(db, None).await?,
+    }
+    let filled = crate::domain::search::fill_missing_keys(db).await?;
+    if filled > 0 {
+        tracing::info!(
+            rows = filled,
+            "search keys filled in for rows written before them"
+        );
     }
     Ok(())
 }

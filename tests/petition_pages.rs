@@ -187,6 +187,22 @@ async fn the_home_page_pages_through_and_searches_published_petitions_and_profil
         assert!(found.contains("No petition matches"), "{backend:?}");
         let (_, found) = app.get_lang("/?q=lake", "fr").await;
         assert!(found.contains("23 pétitions correspondent"), "{backend:?}");
+        // Blind to accents and case, on SQLite as on PostgreSQL; any script is transliterated.
+        app.petition("Sauvons l’École du Château").await;
+        app.petition("Сохраним парк").await;
+        for q in [
+            "ecole+du+chateau",
+            "%C3%89COLE",
+            "l%E2%80%99ecole",
+            "sokhranim",
+        ] {
+            let (_, found) = app.get(&format!("/?q={q}")).await;
+            assert!(found.contains("One petition matches"), "{backend:?}: {q}");
+        }
+        let (_, found) = app
+            .get("/?q=%D1%81%D0%BE%D1%85%D1%80%D0%B0%D0%BD%D0%B8%D0%BC")
+            .await;
+        assert!(found.contains("Сохраним парк"), "{backend:?}: сохраним");
 
         // A person's profile lists their published petitions only.
         let alice = signons::domain::account::find_by_username(&app.db, "alice")

@@ -232,6 +232,102 @@ async fn the_signatures_page_shows_pages_newest_first_and_searches_names_and_add
     }
 }
 
+/// The ids of the signatures a search of the signatures page shows, in order.
+async fn search(app: &TestApp, petition_id: i32, q: &str) -> Vec<i32> {
+    let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let (status, page) = app
+        .get(&format!("/petitions/{petition_id}/signatures?q={q}"))
+        .await;
+    assert_eq!(status, Status::Ok);
+    page.match_indices("name=\"ids\" value=\"")
+        .map(|(at, m)| {
+            page[at + m.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .expect("an id")
+        })
+        .collect()
+}
+
+#[rocket::async_test]
+async fn the_search_ignores_case_and_accents_and_finds_rows_written_before_it_could() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let (_, located) = campaign(&app).await;
+        let id = located.petition.id;
+        let elodie = add(
+            &app,
+            id,
+            ("Élodie", "Straßer", "elodie.s@example.org"),
+            true,
+        )
+        .await;
+        let etienne = add(
+            &app,
+            id,
+            ("ÉTIENNE", "Lefèvre", "e.lefevre@example.org"),
+            false,
+        )
+        .await;
+        let sergei = add(&app, id, ("Сергей", "Иванов", "sergei@example.org"), false).await;
+        // One through the real sign form as well.
+        let response = app
+            .sign(&located, "Chloé", "Nguyễn", "chloe@example.org")
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{backend:?}");
+        drop(response);
+        let chloe = signature_rows(&app)
+            .await
+            .into_iter()
+            .find(|s| s.email == "chloe@example.org")
+            .expect("Chloé's signature")
+            .id;
+        let cases: Vec<(&str, Vec<i32>)> = vec![
+            ("elodie", vec![elodie]),
+            ("ÉLODIE", vec![elodie]),
+            ("elodie strasser", vec![elodie]),
+            ("Élodie  Straßer", vec![elodie]),
+            ("lefevre", vec![etienne]),
+            ("Étienne", vec![etienne]),
+            ("сергей", vec![sergei]),
+            ("sergei", vec![sergei]),
+            ("ivanov", vec![sergei]),
+            ("nguyen", vec![chloe]),
+            ("CHLOE NGUYỄN", vec![chloe]),
+            ("example.org", vec![chloe, sergei, etienne, elodie]),
+            // A name and an address are never run together.
+            ("strasser elodie.s", vec![]),
+        ];
+        for (q, expected) in &cases {
+            assert_eq!(&search(&app, id, q).await, expected, "{backend:?}: {q:?}");
+        }
+
+        // Rows from before search keys existed have none until Signons starts (and migrates).
+        for sql in [
+            "UPDATE signatures SET search_key = NULL",
+            "UPDATE petitions SET search_key = NULL",
+        ] {
+            sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql)
+                .await
+                .expect("forget the keys");
+        }
+        assert_eq!(search(&app, id, "elodie").await, Vec::<i32>::new());
+        signons::db::migrate(&app.db).await.expect("migrate");
+        for (q, expected) in &cases {
+            assert_eq!(
+                &search(&app, id, q).await,
+                expected,
+                "{backend:?}: {q:?} after filling in"
+            );
+        }
+        let (_, home) = app.get("/?q=SAVE+THE+PARK").await;
+        assert!(home.contains("One petition matches"), "{backend:?}");
+        app.finish().await;
+    }
+}
+
 #[rocket::async_test]
 async fn deleting_a_selection_removes_only_that_petitions_signatures_and_the_public_count_follows()
 {

@@ -11,6 +11,7 @@ mod m20261124_000001_count_shards;
 mod m20261125_000001_signature_order;
 mod m20261126_000001_petition_templates;
 mod m20261127_000001_share_and_preview;
+mod m20261128_000001_search_keys;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_signature_order::Migration),
             Box::new(m20261126_000001_petition_templates::Migration),
             Box::new(m20261127_000001_share_and_preview::Migration),
+            Box::new(m20261128_000001_search_keys::Migration),
         ]
     }
 }

@@ -325,7 +325,7 @@ pub struct Browse {
 const MAX_SEARCH: usize = 100;
 
 impl Browse {
-    fn condition(&self, backend: sea_orm::DatabaseBackend) -> sea_orm::Condition {
+    fn condition(&self) -> sea_orm::Condition {
         let mut condition = sea_orm::Condition::all()
             .add(petition::Column::Published.eq(true))
             .add(petition::Column::Moderated.eq(false));
@@ -335,9 +335,11 @@ impl Browse {
         if let Some(id) = self.user_id {
             condition = condition.add(petition::Column::UserId.eq(id));
         }
-        if let Some(matches) =
-            super::search::contains(backend, "petitions.title", &self.search, MAX_SEARCH)
-        {
+        if let Some(matches) = super::search::contains(
+            (petition::Entity, petition::Column::SearchKey),
+            &self.search,
+            MAX_SEARCH,
+        ) {
             condition = condition.add(matches);
         }
         condition
@@ -351,7 +353,7 @@ pub async fn count_public<C: ConnectionTrait>(
 ) -> Result<u64, sea_orm::DbErr> {
     use sea_orm::PaginatorTrait;
     petition::Entity::find()
-        .filter(what.condition(conn.get_database_backend()))
+        .filter(what.condition())
         .count(conn)
         .await
 }
@@ -364,7 +366,7 @@ pub async fn browse<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<Located>, sea_orm::DbErr> {
     let rows = petition::Entity::find()
-        .filter(what.condition(conn.get_database_backend()))
+        .filter(what.condition())
         .find_also_related(permalink::Entity)
         .filter(permalink::Column::IsCanonical.eq(true))
         .order_by_desc(petition::Column::CreatedAt)

@@ -1,27 +1,29 @@
-//! Searching text columns the same way on SQLite and PostgreSQL: a case-insensitive (ASCII letters)
-//! "contains", with `%`, `_` and `\` in what was typed taken literally.
-use sea_orm::DatabaseBackend;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr};
+//! Searching the same way on SQLite and PostgreSQL, blind to case and accents. Each searchable row
+//! keeps a folded copy of its text in `search_key` (written by the entity's `before_save`, and
+//! filled in at start for rows written before the column existed); the term is folded alike and the
+//! match is a LIKE "contains" with `%`, `_` and `\` in what was typed taken literally. So "elodie"
+//! finds "Élodie", "strasse" finds "Straße", and "сохраним" finds "Сохраним парк".
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
-/// `column` (raw SQL, e.g. `petitions.title`) contains `term`; `None` when nothing was typed.
-pub fn contains(
-    backend: DatabaseBackend,
-    column: &str,
-    term: &str,
-    max: usize,
-) -> Option<SimpleExpr> {
-    let term: String = term.trim().chars().take(max).collect();
+pub use crate::entity::search_key::{fold, signature_key};
+use crate::entity::{petition, signature};
+
+/// `column` (a `search_key`) contains the folded `term`; `None` when nothing was typed.
+pub fn contains(column: impl IntoColumnRef, term: &str, max: usize) -> Option<SimpleExpr> {
+    let term: String = term.chars().take(max).collect();
+    let term = fold(&term);
     if term.is_empty() {
         return None;
     }
-    Some(folded(backend, column).like(LikeExpr::new(pattern(&term)).escape('\\')))
+    Some(Expr::col(column).like(LikeExpr::new(pattern(&term)).escape('\\')))
 }
 
-/// `%term%`, lower-cased, with the LIKE wildcards escaped.
+/// `%term%` with the LIKE wildcards escaped.
 pub fn pattern(term: &str) -> String {
     let mut pattern = String::with_capacity(term.len() + 8);
     pattern.push('%');
-    for c in term.to_ascii_lowercase().chars() {
+    for c in term.chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -31,19 +33,98 @@ pub fn pattern(term: &str) -> String {
     pattern
 }
 
-/// The column lower-cased alike on both databases (SQLite's LOWER folds ASCII only; the "C"
-/// collation makes PostgreSQL do the same).
-pub fn folded(backend: DatabaseBackend, column: &str) -> SimpleExpr {
-    match backend {
-        DatabaseBackend::Postgres => Expr::cust(format!("LOWER({column} COLLATE \"C\")")),
-        _ => Expr::cust(format!("LOWER({column})")),
+/// Rows filled per transaction, so that a large upgrade never holds the write lock for long.
+const FILL_BATCH: u64 = 1_000;
+
+/// Computes the `search_key` of every petition and signature that has none (rows written before
+/// the column existed, or by an older instance during an upgrade). Idempotent; returns how many
+/// rows it filled.
+pub async fn fill_missing_keys(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    let mut filled = 0;
+    loop {
+        let txn = crate::db::begin_write(db).await?;
+        let rows: Vec<(i32, String)> = petition::Entity::find()
+            .select_only()
+            .columns([petition::Column::Id, petition::Column::Title])
+            .filter(petition::Column::SearchKey.is_null())
+            .limit(FILL_BATCH)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let done = (rows.len() as u64) < FILL_BATCH;
+        for (id, title) in rows {
+            petition::Entity::update_many()
+                .col_expr(petition::Column::SearchKey, Expr::val(fold(&title)))
+                .filter(petition::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            filled += 1;
+        }
+        txn.commit().await?;
+        if done {
+            break;
+        }
     }
+    loop {
+        let txn = crate::db::begin_write(db).await?;
+        let rows: Vec<(i32, String, String, String)> = signature::Entity::find()
+            .select_only()
+            .columns([
+                signature::Column::Id,
+                signature::Column::FirstName,
+                signature::Column::LastName,
+                signature::Column::Email,
+            ])
+            .filter(signature::Column::SearchKey.is_null())
+            .limit(FILL_BATCH)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let done = (rows.len() as u64) < FILL_BATCH;
+        for (id, first_name, last_name, email) in rows {
+            let key = signature_key(&first_name, &last_name, &email);
+            signature::Entity::update_many()
+                .col_expr(signature::Column::SearchKey, Expr::val(key))
+                .filter(signature::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            filled += 1;
+        }
+        txn.commit().await?;
+        if done {
+            break;
+        }
+    }
+    Ok(filled)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{fold, pattern, signature_key};
+
     #[test]
     fn wildcards_are_taken_literally() {
-        assert_eq!(super::pattern("50%_Off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn folding_ignores_case_accents_and_script() {
+        assert_eq!(fold("Élodie"), fold("elodie"));
+        assert_eq!(fold("  ÉLODIE   Müller "), "elodie muller");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("Œuvre"), "oeuvre");
+        assert!(fold("Сохраним парк").contains(&fold("сохраним")));
+        assert!(fold("北京市").contains(&fold("北京")));
+    }
+
+    #[test]
+    fn a_signature_is_found_by_its_full_name_or_its_address() {
+        let key = signature_key("Élodie", "Martin", "Elodie.M@example.org");
+        assert!(key.contains(&fold("elodie martin")));
+        assert!(key.contains(&fold("example.org")));
+        assert!(
+            !key.contains(&fold("martin elodie.m")),
+            "name and address stay apart"
+        );
     }
 }

@@ -5,8 +5,8 @@ use std::net::IpAddr;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QuerySelect, Set, SqlErr,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
@@ -397,6 +397,8 @@ pub async fn apply<C: ConnectionTrait>(
             if row.id.is_unchanged() {
                 row.update(conn).await?;
             } else {
+                // The insert builder skips the entity's hooks; they keep the search key.
+                let row = row.before_save(conn, true).await?;
                 signature::Entity::insert(row)
                     .exec_without_returning(conn)
                     .await?;

@@ -6,10 +6,10 @@ use std::borrow::Cow;
 use std::io;
 
 use futures_util::Stream;
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -263,25 +263,15 @@ pub async fn counts<C: ConnectionTrait>(
     Ok(tally.map_or((0, 0), |t| (t.confirmed, t.total - t.confirmed)))
 }
 
-/// A case-insensitive substring search on first name, last name and address, the same on both
-/// backends: SQLite's LOWER folds ASCII letters only, so PostgreSQL is made to fold exactly those
-/// too (`COLLATE "C"`) and the term is folded the same way. `%`, `_` and `\` in the term are
-/// literal.
-fn search_condition(backend: DatabaseBackend, term: &str) -> Option<Condition> {
-    use sea_orm::sea_query::ExprTrait;
-    let term: String = term.trim().chars().take(MAX_SEARCH).collect();
-    if term.is_empty() {
-        return None;
-    }
-    let pattern = super::search::pattern(&term);
-    let folded = |column: &str| super::search::folded(backend, column);
-    Some(
-        ["first_name", "last_name", "email"]
-            .into_iter()
-            .fold(Condition::any(), |any, column| {
-                any.add(folded(column).like(LikeExpr::new(pattern.clone()).escape('\\')))
-            }),
+/// Signatures whose full name or address contains the term, blind to case and accents
+/// (`search::fold`); `%`, `_` and `\` in the term are literal.
+fn search_condition(term: &str) -> Option<Condition> {
+    super::search::contains(
+        (entity::Entity, entity::Column::SearchKey),
+        term,
+        MAX_SEARCH,
     )
+    .map(|matches| Condition::all().add(matches))
 }
 
 const SHOWN: &[time::format_description::BorrowedFormatItem<'static>] =
@@ -303,7 +293,7 @@ pub async fn list<C: ConnectionTrait>(
     let mut condition = Condition::all()
         .add(entity::Column::PetitionId.eq(petition_id))
         .add(query.status.condition());
-    if let Some(search) = search_condition(conn.get_database_backend(), &query.search) {
+    if let Some(search) = search_condition(&query.search) {
         condition = condition.add(search);
     }
     let matching = entity::Entity::find()

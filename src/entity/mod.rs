@@ -1,4 +1,5 @@
-//! sea-orm entities, one file per table. They mirror `migrations/`; behaviour lives in `domain`.
+//! sea-orm entities, one file per table. They mirror `migrations/`; behaviour lives in `domain`,
+//! except the search keys each row keeps up to date itself (`search_key`).
 pub mod invitation;
 pub mod mail_queue;
 pub mod mail_throttle;
@@ -8,5 +9,6 @@ pub mod password_reset;
 pub mod permalink;
 pub mod petition;
 pub mod petition_template;
+pub mod search_key;
 pub mod signature;
 pub mod user;

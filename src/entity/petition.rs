@@ -32,6 +32,8 @@ pub struct Model {
     pub social_text: String,
     /// The social preview's image (`og:image`): an https URL or a path on this site.
     pub social_image_url: Option<String>,
+    /// The title folded for search (`search_key::fold`), kept by `before_save`.
+    pub search_key: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -70,4 +72,15 @@ impl Related<super::signature::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        if let sea_orm::ActiveValue::Set(title) = &self.title {
+            self.search_key = sea_orm::ActiveValue::Set(Some(super::search_key::fold(title)));
+        }
+        Ok(self)
+    }
+}

@@ -26,6 +26,9 @@ pub struct Model {
     pub confirmed_at: Option<OffsetDateTime>,
     /// Keyed hash of the signer's IP address; never the address itself.
     pub ip_hash: Option<String>,
+    /// Full name and address folded for search (`search_key::signature_key`), kept by
+    /// `before_save`.
+    pub search_key: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -47,4 +50,23 @@ impl Related<super::petition::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        let changed = self.first_name.is_set() || self.last_name.is_set() || self.email.is_set();
+        if changed
+            && let (Some(first), Some(last), Some(email)) = (
+                self.first_name.try_as_ref(),
+                self.last_name.try_as_ref(),
+                self.email.try_as_ref(),
+            )
+        {
+            let key = super::search_key::signature_key(first, last, email);
+            self.search_key = sea_orm::ActiveValue::Set(Some(key));
+        }
+        Ok(self)
+    }
+}
