@@ -416,9 +416,10 @@ async fn the_dashboard_shows_exact_confirmed_and_unconfirmed_counts_of_the_membe
 }
 
 #[rocket::async_test]
-async fn changing_the_email_needs_the_password_and_a_free_valid_address() {
+async fn changing_the_email_needs_the_password_a_free_address_and_the_link_sent_to_it() {
     for backend in backends() {
-        let app = TestApp::start(backend).await;
+        let smtp = SmtpServer::start();
+        let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
         assert_eq!(
             register(&app, "ana", "ana@example.org", PASSWORD).await,
             Status::SeeOther
@@ -428,34 +429,40 @@ async fn changing_the_email_needs_the_password_and_a_free_valid_address() {
             Status::SeeOther
         );
         log_in(&app, "ana", PASSWORD).await;
-        let change = |email: &'static str, password: &'static str| {
+        let change = |email: &'static str, password: &'static str, lang: &'static str| {
             let app = &app;
             async move {
                 let csrf = app.csrf("/account").await;
                 let response = app
-                    .post_form(
+                    .post_form_lang(
                         "/account/email",
                         &[
                             ("csrf", &csrf),
                             ("email", email),
                             ("email_password", password),
                         ],
+                        lang,
                     )
                     .await;
                 let status = response.status();
                 (status, response.into_string().await.unwrap_or_default())
             }
         };
-        let (status, page) = change("new@example.org", "not the password").await;
+        let (status, page) = change("new@example.org", "not the password", "en").await;
         assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
         assert!(
             page.contains("new@example.org"),
             "{backend:?}: what was typed stays"
         );
-        let (status, _) = change("ben@example.org", PASSWORD).await;
+        assert!(page.contains("This is not your current password."));
+        let (status, page) = change("ben@example.org", PASSWORD, "en").await;
         assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: taken");
-        let (status, _) = change("not an address", PASSWORD).await;
+        assert!(page.contains("An account already uses this e-mail address."));
+        let (status, _) = change("not an address", PASSWORD, "en").await;
         assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: invalid");
+        let (status, page) = change("ANA@example.org", PASSWORD, "en").await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: the same");
+        assert!(page.contains("This is already your address."));
         let stored = |username: &'static str| {
             let app = &app;
             async move {
@@ -466,18 +473,116 @@ async fn changing_the_email_needs_the_password_and_a_free_valid_address() {
                     .email
             }
         };
-        assert_eq!(stored("ana").await, "ana@example.org");
+        assert!(
+            smtp.wait_for(1, Duration::from_millis(500))
+                .await
+                .is_empty(),
+            "{backend:?}: no mail for a refused change"
+        );
 
-        let (status, page) = change("Ana.New@Example.org", PASSWORD).await;
+        // Asked twice: only the newer link works. Nothing changes until it is used.
+        let (status, _) = change("first.try@example.org", PASSWORD, "en").await;
         assert_eq!(status, Status::Ok, "{backend:?}");
-        assert!(page.contains("Your e-mail address has been changed."));
+        let (status, page) = change("Ana.New@Example.org", PASSWORD, "fr").await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(
+            page.contains("Nous avons envoyé un lien à ana.new@example.org"),
+            "{backend:?}: {page}"
+        );
+        assert_eq!(stored("ana").await, "ana@example.org");
+        let mails = smtp.wait_for(4, Duration::from_secs(15)).await;
+        assert_eq!(mails.len(), 4, "{backend:?}");
+        let first_link = mails
+            .iter()
+            .find(|m| m.is_to("first.try@example.org"))
+            .and_then(|m| m.link_containing("/account/email/"))
+            .expect("the first link");
+        let new_mail = mails
+            .iter()
+            .find(|m| m.is_to("ana.new@example.org"))
+            .expect("a mail to the new address");
+        assert_eq!(
+            new_mail.subject(),
+            "Confirmez votre nouvelle adresse e-mail"
+        );
+        let link = new_mail.link_containing("/account/email/").expect("a link");
+        let notices: Vec<_> = mails
+            .iter()
+            .filter(|m| m.is_to("ana@example.org"))
+            .collect();
+        assert_eq!(
+            notices.len(),
+            2,
+            "{backend:?}: the current address is told each time"
+        );
+        assert!(
+            notices
+                .iter()
+                .any(|m| m.subject() == "Votre adresse e-mail va changer"
+                    && m.text().contains("ana.new@example.org")
+                    && m.link_containing("/account/email/").is_none())
+        );
+        let (status, _) = app.get(&local(&first_link)).await;
+        assert_eq!(
+            status,
+            Status::NotFound,
+            "{backend:?}: replaced by the newer request"
+        );
+
+        // Opening the link changes nothing; the button does, once.
+        let (status, page) = app.get(&local(&link)).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("ana.new@example.org"));
+        assert_eq!(stored("ana").await, "ana@example.org");
+        let csrf = common::app::extract_csrf(&page).expect("csrf");
+        let response = app.post_form(&local(&link), &[("csrf", "forged")]).await;
+        assert_eq!(response.status(), Status::Forbidden);
+        drop(response);
+        assert_eq!(stored("ana").await, "ana@example.org");
+        let response = app.post_form(&local(&link), &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), Status::Ok, "{backend:?}");
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("now uses ana.new@example.org")
+        );
         assert_eq!(stored("ana").await, "ana.new@example.org");
+        let response = app.post_form(&local(&link), &[("csrf", &csrf)]).await;
+        assert_eq!(
+            response.status(),
+            Status::NotFound,
+            "{backend:?}: single use"
+        );
+        drop(response);
         log_out(&app).await;
         assert_eq!(
             log_in(&app, "ana.new@example.org", PASSWORD).await.0,
             Status::SeeOther,
             "{backend:?}: logs in with the new address"
         );
+
+        // An address another account took while the link waited is refused at the button.
+        let (status, _) = change("shared@example.org", PASSWORD, "en").await;
+        assert_eq!(status, Status::Ok);
+        let mail = smtp
+            .wait_for_to("shared@example.org", Duration::from_secs(15))
+            .await
+            .expect("the mail");
+        let link = mail.link_containing("/account/email/").expect("a link");
+        log_out(&app).await;
+        assert_eq!(
+            register(&app, "cleo", "shared@example.org", PASSWORD).await,
+            Status::SeeOther
+        );
+        let (_, page) = app.get(&local(&link)).await;
+        let csrf = common::app::extract_csrf(&page).expect("csrf");
+        let response = app.post_form(&local(&link), &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), Status::Conflict, "{backend:?}");
+        drop(response);
+        assert_eq!(stored("ana").await, "ana.new@example.org");
+        assert_eq!(stored("cleo").await, "shared@example.org");
         app.finish().await;
     }
 }

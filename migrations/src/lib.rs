@@ -12,6 +12,7 @@ mod m20261125_000001_signature_order;
 mod m20261126_000001_petition_templates;
 mod m20261127_000001_share_and_preview;
 mod m20261128_000001_search_keys;
+mod m20261128_000002_email_changes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_petition_templates::Migration),
             Box::new(m20261127_000001_share_and_preview::Migration),
             Box::new(m20261128_000001_search_keys::Migration),
+            Box::new(m20261128_000002_email_changes::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! User accounts (F3.1): registration, authentication, password change and reset by e-mail.
+//! User accounts (F3.1): registration, authentication, password change and reset by e-mail, a
+//! change of address confirmed from the new mailbox.
 //! Passwords are hashed with Argon2; reset links are single-use, expire, and are stored hashed.
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use validator::ValidateEmail;
 
 use super::token;
 use crate::Site;
-use crate::entity::{password_reset, user};
+use crate::entity::{email_change, password_reset, user};
 use crate::i18n::Lang;
 use crate::mail::queue::{self, Outgoing};
 
@@ -23,6 +24,7 @@ pub type FieldErrors = BTreeMap<&'static str, &'static str>;
 pub const MIN_PASSWORD: usize = 10;
 const MAX_PASSWORD: usize = 1024;
 const RESET_VALID_FOR: time::Duration = time::Duration::hours(2);
+const EMAIL_CHANGE_VALID_FOR: time::Duration = time::Duration::hours(24);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -207,19 +209,26 @@ pub async fn change_password(
     set_password(db, user.clone(), new).await
 }
 
-/// Changes the address an account logs in with and receives mail at; needs the password.
-pub async fn change_email(
+/// Asks to move an account to a new address; the password is needed and nothing changes yet. The
+/// new address gets a link that confirms it (so a mistyped address never locks anyone out), and
+/// the current address is told (so that someone who learnt the password cannot quietly take the
+/// account over). A newer request replaces an older one. Returns the normalized new address.
+pub async fn request_email_change(
     db: &DatabaseConnection,
+    site: &Site,
     user: &user::Model,
     password: &str,
     new_email: &str,
-) -> Result<user::Model, AccountError> {
+    lang: &Lang,
+) -> Result<String, AccountError> {
     let email = new_email.trim().to_lowercase();
     let mut errors = FieldErrors::new();
     if email.is_empty() {
         errors.insert("email", "field-required");
     } else if email.len() > 254 || !email.validate_email() {
         errors.insert("email", "field-email-invalid");
+    } else if email == user.email {
+        errors.insert("email", "email-same");
     }
     if !verify_password(password, &user.password_hash) {
         errors.insert("email_password", "password-wrong");
@@ -228,18 +237,124 @@ pub async fn change_email(
         return Err(AccountError::Invalid(errors));
     }
     let txn = crate::db::begin_write(db).await?;
-    if find_by_email(&txn, &email)
-        .await?
-        .is_some_and(|other| other.id != user.id)
-    {
+    if find_by_email(&txn, &email).await?.is_some() {
         errors.insert("email", "email-taken");
         return Err(AccountError::Invalid(errors));
     }
-    let mut active = user.clone().into_active_model();
-    active.email = Set(email);
+    email_change::Entity::delete_many()
+        .filter(email_change::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    let token = token::generate();
+    let now = super::now();
+    email_change::ActiveModel {
+        user_id: Set(user.id),
+        new_email: Set(email.clone()),
+        token_hash: Set(token::hash(&token)),
+        expires_at: Set(now + EMAIL_CHANGE_VALID_FOR),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let public_url = site.settings.public_url();
+    let context = serde_json::json!({
+        "site_name": site.settings.site_name,
+        "username": user.username,
+        "new_email": email,
+        "confirm_url": format!("{public_url}/account/email/{token}"),
+        "account_url": format!("{public_url}/account"),
+        "hours": EMAIL_CHANGE_VALID_FOR.whole_hours(),
+    });
+    for (template, subject, to) in [
+        ("email-change", "mail-email-change-subject", email.as_str()),
+        (
+            "email-change-notice",
+            "mail-email-notice-subject",
+            user.email.as_str(),
+        ),
+    ] {
+        let mail = Outgoing::compose(
+            &site.templates,
+            template,
+            lang,
+            lang.t(subject),
+            to,
+            &context,
+        )
+        .map_err(|e| AccountError::Template(crate::error::describe_chain(&e)))?;
+        queue::enqueue(&txn, mail, &site.mail_domain()).await?;
+    }
+    txn.commit().await?;
+    site.wake.notify();
+    Ok(email)
+}
+
+/// A change of address waiting for its link, as the link's page shows it.
+#[derive(Debug, serde::Serialize)]
+pub struct PendingEmailChange {
+    pub username: String,
+    pub new_email: String,
+}
+
+async fn valid_email_change<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<Option<email_change::Model>, sea_orm::DbErr> {
+    email_change::Entity::find()
+        .filter(email_change::Column::TokenHash.eq(token::hash(token)))
+        .filter(email_change::Column::ExpiresAt.gt(super::now()))
+        .one(conn)
+        .await
+}
+
+/// What a change-of-address link would do, if it can still be used (opening it changes nothing).
+pub async fn pending_email_change(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<PendingEmailChange>, sea_orm::DbErr> {
+    let Some(change) = valid_email_change(db, token).await? else {
+        return Ok(None);
+    };
+    let user = user::Entity::find_by_id(change.user_id).one(db).await?;
+    Ok(user.map(|user| PendingEmailChange {
+        username: user.username,
+        new_email: change.new_email,
+    }))
+}
+
+/// Moves the account to the address the link was sent to; the link then dies. `None` when it is
+/// unknown, used, replaced by a newer request or expired; refused when another account took the
+/// address in the meantime.
+pub async fn confirm_email_change(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<user::Model>, AccountError> {
+    let txn = crate::db::begin_write(db).await?;
+    let Some(change) = valid_email_change(&txn, token).await? else {
+        return Ok(None);
+    };
+    // Conditional on still being there: two concurrent presses cannot both go through.
+    let taken = email_change::Entity::delete_many()
+        .filter(email_change::Column::Id.eq(change.id))
+        .exec(&txn)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Ok(None);
+    }
+    let Some(user) = user::Entity::find_by_id(change.user_id).one(&txn).await? else {
+        return Ok(None);
+    };
+    if find_by_email(&txn, &change.new_email).await?.is_some() {
+        let mut errors = FieldErrors::new();
+        errors.insert("email", "email-taken");
+        return Err(AccountError::Invalid(errors));
+    }
+    let mut active = user.into_active_model();
+    active.email = Set(change.new_email);
     let updated = active.update(&txn).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(Some(updated))
 }
 
 /// Deletes an account after checking its password: its personal petitions (with their signatures)

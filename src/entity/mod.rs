@@ -1,5 +1,6 @@
 //! sea-orm entities, one file per table. They mirror `migrations/`; behaviour lives in `domain`,
 //! except the search keys each row keeps up to date itself (`search_key`).
+pub mod email_change;
 pub mod invitation;
 pub mod mail_queue;
 pub mod mail_throttle;

@@ -1,4 +1,5 @@
-//! Accounts (F3.1): register, log in and out, change the password, reset a forgotten one by mail.
+//! Accounts (F3.1): register, log in and out, change the password, reset a forgotten one by mail,
+//! change the address (confirmed from the new mailbox).
 use std::net::IpAddr;
 
 use rocket::form::{Form, FromForm};
@@ -27,6 +28,8 @@ pub fn routes() -> Vec<Route> {
         account_page,
         change_password,
         change_email,
+        email_confirm_page,
+        email_confirm,
         delete_page,
         delete,
         forgot_page,
@@ -268,30 +271,35 @@ async fn change_email(
     form: Form<EmailForm>,
     user: Option<CurrentUser>,
     jar: &CookieJar<'_>,
+    lang: Lang,
     db: &State<DatabaseConnection>,
+    site: &State<Site>,
 ) -> Result<Either<Page, Redirect>> {
     verify_csrf(jar, form.csrf.as_deref())?;
     let Some(CurrentUser(user)) = user else {
         return Ok(Either::Right(login_redirect("/account")));
     };
+    let account = json!({ "username": user.username, "email": user.email });
     let typed = form.email.as_deref().unwrap_or_default();
-    match account::change_email(
+    match account::request_email_change(
         db.inner(),
+        site,
         &user,
         form.email_password.as_deref().unwrap_or_default(),
         typed,
+        &lang,
     )
     .await
     {
-        Ok(updated) => Ok(Either::Left(Page::new(
+        Ok(new_email) => Ok(Either::Left(Page::new(
             "account/settings",
-            json!({ "account": { "username": updated.username, "email": updated.email }, "errors": {}, "done": "email-changed" }),
+            json!({ "account": account, "errors": {}, "done": "email-change-sent", "done_email": new_email }),
         ))),
         Err(AccountError::Invalid(errors)) => Ok(Either::Left(
             Page::new(
                 "account/settings",
                 json!({
-                    "account": { "username": user.username, "email": user.email },
+                    "account": account,
                     "values": { "email": typed },
                     "errors": errors,
                     "done": null,
@@ -299,6 +307,43 @@ async fn change_email(
             )
             .status(Status::UnprocessableEntity),
         )),
+        Err(e) => Err(account_error(e)),
+    }
+}
+
+/// The link mailed to the new address: a page with a button, so that a mail scanner opening it
+/// changes nothing.
+#[get("/account/email/<token>")]
+async fn email_confirm_page(token: &str, db: &State<DatabaseConnection>) -> Result<Page> {
+    match account::pending_email_change(db.inner(), token).await? {
+        Some(change) => Ok(Page::new(
+            "account/email-confirm",
+            json!({ "token": token, "change": change }),
+        )),
+        None => Ok(Page::error(Status::NotFound, "email-change-link-invalid")),
+    }
+}
+
+#[derive(Debug, FromForm)]
+struct ConfirmForm {
+    csrf: Option<String>,
+}
+
+#[post("/account/email/<token>", data = "<form>")]
+async fn email_confirm(
+    token: &str,
+    form: Form<ConfirmForm>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Page> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    match account::confirm_email_change(db.inner(), token).await {
+        Ok(Some(user)) => Ok(Page::new(
+            "account/email-changed",
+            json!({ "account": { "username": user.username, "email": user.email } }),
+        )),
+        Ok(None) => Ok(Page::error(Status::NotFound, "email-change-link-invalid")),
+        Err(AccountError::Invalid(_)) => Ok(Page::error(Status::Conflict, "email-taken")),
         Err(e) => Err(account_error(e)),
     }
 }
