@@ -201,6 +201,15 @@ async fn the_wizard_publishes_a_petition_at_its_permalink_or_keeps_it_as_a_draft
         );
         let (_, dashboard) = app.get("/dashboard").await;
         assert!(dashboard.contains("Plant trees") && dashboard.contains("Draft"));
+        // The draft's row leads back into the wizard, at its first step, with what was saved.
+        let resume = format!("/petitions/{id}/wizard/title");
+        assert!(
+            dashboard.contains(&format!("href=\"{resume}\"")),
+            "{backend:?}"
+        );
+        let (status, first_step) = app.get(&resume).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(first_step.contains("value=\"Plant trees\""), "{backend:?}");
         drop(response);
         app.finish().await;
     }

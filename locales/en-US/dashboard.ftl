@@ -32,6 +32,7 @@ delete-button = Delete for good
 edit-title = Edit the petition
 edit-button = Save
 dashboard-edit = Edit
+dashboard-continue-wizard = Continue in the wizard
 dashboard-done-saved = The petition is saved.
 field-petition-title = Title
 field-petition-text = Text

@@ -32,6 +32,7 @@ delete-button = Supprimer définitivement
 edit-title = Modifier la pétition
 edit-button = Enregistrer
 dashboard-edit = Modifier
+dashboard-continue-wizard = Reprendre dans l’assistant
 dashboard-done-saved = La pétition est enregistrée.
 field-petition-title = Titre
 field-petition-text = Texte
