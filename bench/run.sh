@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark of Signons (PRODUCT.md "Performance targets"), one command after
-# `cargo build --release`:
+# `cargo build --release` (and `cargo build --release --example rocket_ceiling` for the framework's
+# ceiling row):
 #
 #   bench/run.sh                      # SQLite; adds a PostgreSQL row when TEST_DATABASE_URL is set
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres bench/run.sh
@@ -8,7 +9,8 @@
 # It starts the release binary on a fresh SQLite database with the demo data (`signons demo`), drives
 # it with wrk (Debian) and prints a table, all measured in the same run on the same machine:
 #   - the petition page at 32 connections (req/s, p50, p99) next to nginx (Debian) serving the very
-#     same HTML bytes as a static file: the ceiling of this machine;
+#     same HTML bytes as a static file: the ceiling of this machine; and next to Rocket alone
+#     serving those bytes from memory (examples/rocket_ceiling): the ceiling of the framework;
 #   - signatures per second: every connection opens the page like a new visitor (CSRF cookie and
 #     token), then signs with a fresh address; a signature is answered 303 only once committed
 #     (SQLite WAL, synchronous=FULL); the script checks afterwards that every 303 is in the database;
@@ -28,6 +30,7 @@ THREADS="${THREADS:-2}"
 ROUNDS="${ROUNDS:-3}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="$(realpath "${SIGNONS_BIN:-$TARGET/release/signons}")"
+CEILING_BIN="$TARGET/release/examples/rocket_ceiling"
 PG_URL="${BENCH_PG_URL:-${TEST_DATABASE_URL:-}}"
 [ -x "$BIN" ] || { echo "build first: cargo build --release (looked for $BIN)"; exit 2; }
 
@@ -147,21 +150,37 @@ nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$NGINX_PORT/page.html" >/dev/null 2>&1 && break; sleep 0.05; done
 
+# Rocket alone serving the same bytes from memory: the framework's ceiling on this machine.
+CEILING_PORT=""
+if [ -x "$CEILING_BIN" ]; then
+  CEILING_PORT="$(free_port)"
+  "$CEILING_BIN" "$WORK/www/page.html" "$CEILING_PORT" >"$WORK/ceiling.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$CEILING_PORT/page.html" >/dev/null 2>&1 && break; sleep 0.05; done
+fi
+
 curl -fs "$BASE$PAGE_PATH" >/dev/null # warm up
 # ROUNDS rounds of nginx then Signons, back to back; each figure is the median over the rounds and
 # the ratio the median of the rounds' own ratios (other load on the machine moves both alike).
 : >"$WORK/page-rounds.txt"
 for round in $(seq "$ROUNDS"); do
   read -r n_rps n_p50 n_p99 _ < <(wrk_plain "http://127.0.0.1:$NGINX_PORT/page.html" "$WORK/wrk-nginx-$round.txt")
+  c_rps=0 c_p50=0 c_p99=0
+  if [ -n "$CEILING_PORT" ]; then
+    read -r c_rps c_p50 c_p99 _ < <(wrk_plain "http://127.0.0.1:$CEILING_PORT/page.html" "$WORK/wrk-ceiling-$round.txt")
+  fi
   read -r s_rps s_p50 s_p99 s_bad < <(wrk_plain "$BASE$PAGE_PATH" "$WORK/wrk-page-$round.txt")
-  echo "$n_rps $n_p50 $n_p99 $s_rps $s_p50 $s_p99 $s_bad" >>"$WORK/page-rounds.txt"
+  echo "$n_rps $n_p50 $n_p99 $s_rps $s_p50 $s_p99 $s_bad $c_rps $c_p50 $c_p99" >>"$WORK/page-rounds.txt"
 done
-read -r NG_RPS NG_P50 NG_P99 PG_RPS PG_P50 PG_P99 PG_BAD RATIO < <(python3 - "$WORK/page-rounds.txt" <<'PY'
+read -r NG_RPS NG_P50 NG_P99 PG_RPS PG_P50 PG_P99 PG_BAD RATIO C_RPS C_P50 C_P99 C_RATIO S_OF_C < <(python3 - "$WORK/page-rounds.txt" <<'PY'
 import statistics, sys
 rows = [list(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
 med = lambda i: statistics.median(r[i] for r in rows)
 ratio = statistics.median(r[3] / r[0] for r in rows)
-print(f"{med(0):.0f} {med(1):.2f} {med(2):.2f} {med(3):.0f} {med(4):.2f} {med(5):.2f} {sum(r[6] for r in rows):.0f} {ratio:.2f}")
+ceiling = statistics.median(r[7] / r[0] for r in rows)
+share = statistics.median(r[3] / r[7] if r[7] else 0 for r in rows)
+print(f"{med(0):.0f} {med(1):.2f} {med(2):.2f} {med(3):.0f} {med(4):.2f} {med(5):.2f} {sum(r[6] for r in rows):.0f} {ratio:.2f}"
+      f" {med(7):.0f} {med(8):.2f} {med(9):.2f} {ceiling:.2f} {share:.2f}")
 PY
 )
 read -r SIG_RATE SIG_OK SIG_STORED SIG_OTHER SIG_PAGES < <(sign_load sqlite_count "$WORK/wrk-sign.txt")
@@ -207,6 +226,11 @@ echo "| measure ($PAGE_BYTES-byte petition page, $CONNECTIONS connections) | Sig
 echo "|---|---|---|"
 echo "| page views/s, median of $ROUNDS rounds | **$PG_RPS** (${RATIO}× nginx; non-2xx: ${PG_BAD:-0}) | $NG_RPS |"
 echo "| latency p50 / p99 | $PG_P50 ms / **$PG_P99 ms** | $NG_P50 ms / $NG_P99 ms |"
+if [ -n "$CEILING_PORT" ]; then
+  echo "| Rocket alone, the same bytes from memory (the framework's ceiling) | $C_RPS (${C_RATIO}× nginx; Signons reaches ${S_OF_C}× of it), p50 / p99 $C_P50 ms / $C_P99 ms | |"
+else
+  echo "| Rocket alone (the framework's ceiling) | not measured: cargo build --release --example rocket_ceiling | |"
+fi
 echo "| signatures/s, SQLite (page view + sign each) | **$SIG_RATE** ($SIG_OK answered 303, $SIG_STORED stored, $SIG_OTHER other answers) | |"
 echo "| confirmations/s, SQLite | **$CONF_RATE** ($((CONFIRMED_AFTER - CONFIRMED_BEFORE)) of $TOKENS links in ${CONF_SECONDS}s; public count afterwards $PUBLIC_COUNT) | |"
 [ -n "$PG_ROW" ] && echo "$PG_ROW"
