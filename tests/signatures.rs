@@ -95,6 +95,18 @@ async fn signature_rows(app: &TestApp) -> Vec<signature::Model> {
         .expect("signatures")
 }
 
+/// Every signature as if its last confirmation link had gone out `hours` ago.
+async fn links_sent_hours_ago(app: &TestApp, hours: i64) {
+    signature::Entity::update_many()
+        .col_expr(
+            signature::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(signons::domain::now() - time::Duration::hours(hours)),
+        )
+        .exec(&app.db)
+        .await
+        .expect("backdate");
+}
+
 async fn mails_queued(app: &TestApp) -> u64 {
     mail_queue::Entity::find()
         .count(&app.db)
@@ -420,6 +432,9 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
             old_tokens.push(sign_as(&app, id, who, locale, false).await.1);
         }
         add(&app, other, ("Other", "Petition", "o@example.org"), false).await;
+        // They signed two hours ago; one more signed a minute ago and has just had their link.
+        links_sent_hours_ago(&app, 2).await;
+        add(&app, id, ("Just", "Signed", "fresh@example.org"), false).await;
 
         let response = post_with_csrf(
             &app,
@@ -429,7 +444,10 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
         .await;
         let page = follow(&app, response).await;
         assert!(
-            page.contains("3 confirmation e-mails are on their way."),
+            page.contains("3 confirmation e-mails are on their way.")
+                && page.contains(
+                    "One unconfirmed signer was left out: their link went out less than an hour ago."
+                ),
             "{backend:?}"
         );
         // Bulk mail: behind the confirmations of people signing right now.
@@ -450,7 +468,10 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
             .flat_map(|m| m.to.iter().map(|t| t.to_lowercase()))
             .collect();
         let expected: BTreeSet<String> = (0..3).map(|i| format!("u{i}@example.org")).collect();
-        assert_eq!(recipients, expected, "{backend:?}: exactly the unconfirmed");
+        assert_eq!(
+            recipients, expected,
+            "{backend:?}: exactly the unconfirmed not mailed within the hour"
+        );
         let french = smtp.messages_to("u1@example.org");
         assert!(
             french[0].subject().starts_with("Confirmez votre signature"),
@@ -471,6 +492,46 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
         assert_eq!(response.status(), Status::Ok);
         drop(response);
         assert_eq!(counter::confirmed(&app.db, id).await.expect("count"), 4);
+
+        // Pressed again at once (or by a colleague): nobody is mailed twice within the hour.
+        let response = post_with_csrf(
+            &app,
+            &format!("/petitions/{id}/signatures/resend"),
+            &[("all_unconfirmed", "1")],
+        )
+        .await;
+        let page = follow(&app, response).await;
+        assert!(
+            page.contains("No e-mail sent.")
+                && page.contains("3 unconfirmed signers were left out"),
+            "{backend:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(smtp.messages().len(), 3, "{backend:?}: no second round");
+        // A selection is a deliberate choice: it is sent whatever the time.
+        let fresh = signature_rows(&app)
+            .await
+            .into_iter()
+            .find(|s| s.email == "fresh@example.org")
+            .expect("the fresh signer")
+            .id;
+        let response = post_with_csrf(
+            &app,
+            &format!("/petitions/{id}/signatures/resend"),
+            &[("ids", &fresh.to_string())],
+        )
+        .await;
+        let page = follow(&app, response).await;
+        assert!(
+            page.contains("One confirmation e-mail is on its way."),
+            "{backend:?}"
+        );
+        assert!(
+            smtp.wait_for_to("fresh@example.org", MAIL_WAIT)
+                .await
+                .is_some(),
+            "{backend:?}"
+        );
         app.finish().await;
     }
 }
@@ -823,6 +884,8 @@ async fn each_signatures_route_answers_each_kind_of_visitor_and_refusals_change_
                 );
             }
 
+            // Past the re-send cooldown, so that each visitor who may re-send reaches all three.
+            links_sent_hours_ago(&app, 2).await;
             let (rows, mails) = (signature_rows(&app).await, mails_queued(&app).await);
             let status = post(
                 &app,

@@ -52,6 +52,16 @@ signatures-deleted = { $count ->
     [one] One signature deleted.
    *[other] { $count } signatures deleted.
 }
+signatures-resend-all-hint = Signers whose link went out less than an hour ago are left out.
+signatures-resent-some = { $count ->
+    [0] No e-mail sent.
+    [one] One confirmation e-mail is on its way.
+   *[other] { $count } confirmation e-mails are on their way.
+}
+signatures-resent-skipped = { $count ->
+    [one] One unconfirmed signer was left out: their link went out less than an hour ago.
+   *[other] { $count } unconfirmed signers were left out: their link went out less than an hour ago.
+}
 signatures-resent = { $count ->
     [0] No e-mail sent: the selection had no unconfirmed signer.
     [one] One confirmation e-mail is on its way.

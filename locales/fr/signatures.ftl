@@ -52,6 +52,16 @@ signatures-deleted = { $count ->
     [one] Une signature supprimée.
    *[other] { $count } signatures supprimées.
 }
+signatures-resend-all-hint = Les signataires dont le lien est parti il y a moins d’une heure sont laissés de côté.
+signatures-resent-some = { $count ->
+    [0] Aucun e-mail envoyé.
+    [one] Un e-mail de confirmation est en route.
+   *[other] { $count } e-mails de confirmation sont en route.
+}
+signatures-resent-skipped = { $count ->
+    [one] Un signataire non confirmé a été laissé de côté : son lien est parti il y a moins d’une heure.
+   *[other] { $count } signataires non confirmés ont été laissés de côté : leur lien est parti il y a moins d’une heure.
+}
 signatures-resent = { $count ->
     [0] Aucun e-mail envoyé : la sélection ne comptait aucun signataire non confirmé.
     [one] Un e-mail de confirmation est en route.

@@ -380,17 +380,31 @@ pub enum Selection {
     AllUnconfirmed,
 }
 
+/// "All unconfirmed" leaves out the signers whose link went out less than this long ago (when they
+/// signed, or by an earlier re-send): a second press, or two members pressing it, never mails
+/// everyone twice.
+pub const RESEND_ALL_COOLDOWN: time::Duration = time::Duration::hours(1);
+
+/// What a re-send did: mails queued, and unconfirmed signers left out by the cooldown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Resent {
+    pub queued: u64,
+    pub skipped: u64,
+}
+
 /// Sends the confirmation again to the unconfirmed signers of `located` in `selection`; confirmed
-/// signers and other petitions' signatures are skipped. Each gets a new link (the previous one
-/// stops working) and its mail is queued in the transaction that stores the link, at bulk priority
-/// so that people signing at that moment are served first. Returns how many mails were queued.
+/// signers and other petitions' signatures are skipped, and so, for "all unconfirmed", are those
+/// mailed within `RESEND_ALL_COOLDOWN`. Each gets a new link (the previous one stops working) and
+/// its mail is queued in the transaction that stores the link, at bulk priority so that people
+/// signing at that moment are served first.
 pub async fn resend_confirmation(
     db: &DatabaseConnection,
     site: &Site,
     located: &Located,
     selection: &Selection,
-) -> Result<u64, SignError> {
+) -> Result<Resent, SignError> {
     let petition_id = located.petition.id;
+    let cutoff = super::now() - RESEND_ALL_COOLDOWN;
     let unconfirmed = || {
         entity::Entity::find()
             .filter(entity::Column::PetitionId.eq(petition_id))
@@ -398,6 +412,7 @@ pub async fn resend_confirmation(
             .order_by_asc(entity::Column::Id)
     };
     let mut queued = 0;
+    let mut skipped = 0;
     match selection {
         Selection::Ids(ids) => {
             let mut ids = ids.clone();
@@ -412,9 +427,14 @@ pub async fn resend_confirmation(
             }
         }
         Selection::AllUnconfirmed => {
+            skipped = unconfirmed()
+                .filter(entity::Column::UpdatedAt.gte(cutoff))
+                .count(db)
+                .await?;
             let mut after = 0;
             loop {
                 let batch = unconfirmed()
+                    .filter(entity::Column::UpdatedAt.lt(cutoff))
                     .filter(entity::Column::Id.gt(after))
                     .limit(RESEND_BATCH as u64)
                     .all(db)
@@ -428,7 +448,7 @@ pub async fn resend_confirmation(
     if queued > 0 {
         site.wake.notify();
     }
-    Ok(queued)
+    Ok(Resent { queued, skipped })
 }
 
 async fn resend_batch(

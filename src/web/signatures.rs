@@ -93,11 +93,14 @@ async fn page(
     };
     let listing = list::list(db.inner(), &located, &query).await?;
     let abilities = list::abilities(db.inner(), user.id, &located).await?;
+    // "<count>" after a deletion, "<queued> <left out>" after a re-send.
     let notice = flash.and_then(|f| {
-        let count: u64 = f.message().parse().ok()?;
+        let mut numbers = f.message().split(' ').map(str::parse::<u64>);
+        let count = numbers.next()?.ok()?;
+        let skipped = numbers.next().and_then(Result::ok).unwrap_or(0);
         [DELETED, RESENT]
             .contains(&f.kind())
-            .then(|| json!({ "key": f.kind(), "count": count }))
+            .then(|| json!({ "key": f.kind(), "count": count, "skipped": skipped }))
     });
     let link = |p: u64| page_url(id, search, status, p);
     let filters: Vec<_> = [
@@ -189,7 +192,7 @@ async fn resend(
     } else {
         Selection::Ids(form.ids.clone())
     };
-    let queued = list::resend_confirmation(db.inner(), site, &located, &selection)
+    let resent = list::resend_confirmation(db.inner(), site, &located, &selection)
         .await
         .map_err(|e| match e {
             SignError::Database(e) => Error::Database(e),
@@ -199,7 +202,7 @@ async fn resend(
     Ok(Flash::new(
         Redirect::to(form.back(id)),
         RESENT,
-        queued.to_string(),
+        format!("{} {}", resent.queued, resent.skipped),
     ))
 }
 
