@@ -140,6 +140,12 @@ async fn post_with_csrf<'a>(
     app.post_form(path, &all).await
 }
 
+/// Presses a re-send button of petition `id` with these fields; the page it leads back to.
+async fn resend(app: &TestApp, id: i32, fields: &[(&str, &str)]) -> String {
+    let response = post_with_csrf(app, &format!("/petitions/{id}/signatures/resend"), fields).await;
+    follow(app, response).await
+}
+
 /// The rows of the page: how many selection boxes it has.
 fn rows_on(page: &str) -> usize {
     page.matches("name=\"ids\"").count()
@@ -436,13 +442,7 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
         links_sent_hours_ago(&app, 2).await;
         add(&app, id, ("Just", "Signed", "fresh@example.org"), false).await;
 
-        let response = post_with_csrf(
-            &app,
-            &format!("/petitions/{id}/signatures/resend"),
-            &[("all_unconfirmed", "1")],
-        )
-        .await;
-        let page = follow(&app, response).await;
+        let page = resend(&app, id, &[("all_unconfirmed", "1")]).await;
         assert!(
             page.contains("3 confirmation e-mails are on their way.")
                 && page.contains(
@@ -494,13 +494,7 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
         assert_eq!(counter::confirmed(&app.db, id).await.expect("count"), 4);
 
         // Pressed again at once (or by a colleague): nobody is mailed twice within the hour.
-        let response = post_with_csrf(
-            &app,
-            &format!("/petitions/{id}/signatures/resend"),
-            &[("all_unconfirmed", "1")],
-        )
-        .await;
-        let page = follow(&app, response).await;
+        let page = resend(&app, id, &[("all_unconfirmed", "1")]).await;
         assert!(
             page.contains("No e-mail sent.")
                 && page.contains("3 unconfirmed signers were left out"),
@@ -515,13 +509,7 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
             .find(|s| s.email == "fresh@example.org")
             .expect("the fresh signer")
             .id;
-        let response = post_with_csrf(
-            &app,
-            &format!("/petitions/{id}/signatures/resend"),
-            &[("ids", &fresh.to_string())],
-        )
-        .await;
-        let page = follow(&app, response).await;
+        let page = resend(&app, id, &[("ids", &fresh.to_string())]).await;
         assert!(
             page.contains("One confirmation e-mail is on its way."),
             "{backend:?}"
@@ -551,9 +539,7 @@ async fn re_sending_to_a_selection_skips_confirmed_signers_and_other_petitions()
 
         let ids = [confirmed, chosen, elsewhere].map(|i| i.to_string());
         let fields: Vec<(&str, &str)> = ids.iter().map(|i| ("ids", i.as_str())).collect();
-        let response =
-            post_with_csrf(&app, &format!("/petitions/{id}/signatures/resend"), &fields).await;
-        let page = follow(&app, response).await;
+        let page = resend(&app, id, &fields).await;
         assert!(
             page.contains("One confirmation e-mail is on its way."),
             "{backend:?}"
@@ -570,13 +556,8 @@ async fn re_sending_to_a_selection_skips_confirmed_signers_and_other_petitions()
 
         // Only confirmed signers ticked: nothing is sent.
         let only_confirmed = confirmed.to_string();
-        let response = post_with_csrf(
-            &app,
-            &format!("/petitions/{id}/signatures/resend"),
-            &[("ids", &only_confirmed)],
-        )
-        .await;
-        assert!(follow(&app, response).await.contains("No e-mail sent"));
+        let page = resend(&app, id, &[("ids", &only_confirmed)]).await;
+        assert!(page.contains("No e-mail sent"));
         assert_eq!(mails_queued(&app).await, 1);
         app.finish().await;
     }
