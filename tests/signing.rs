@@ -127,6 +127,126 @@ async fn signing_and_confirming_by_mail_counts_the_signature_once() {
 }
 
 #[rocket::async_test]
+async fn a_signer_withdraws_through_the_link_in_their_mail_and_nothing_of_them_stays() {
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
+        let located = app.petition("Save the park").await;
+        let id = located.petition.id;
+        for (first, email) in [("Ann", "ann@example.org"), ("Bob", "bob@example.org")] {
+            let response = app.sign(&located, first, "Lee", email).await;
+            assert_eq!(response.status(), Status::SeeOther, "{backend:?}");
+        }
+        let mails = smtp.wait_for(2, MAIL_WAIT).await;
+        let mail_to = |address: &str| {
+            mails
+                .iter()
+                .find(|m| m.is_to(address))
+                .expect("a confirmation mail")
+        };
+        let ann = mail_to("ann@example.org");
+        assert!(
+            ann.text().contains("withdraws your signature"),
+            "{}",
+            ann.text()
+        );
+        let (confirm, withdraw) = (
+            local(
+                &ann.link_containing("/confirm/")
+                    .expect("a confirmation link"),
+            ),
+            local(
+                &ann.link_containing("/withdraw/")
+                    .expect("a withdrawal link"),
+            ),
+        );
+        let bob_withdraw = local(
+            &mail_to("bob@example.org")
+                .link_containing("/withdraw/")
+                .expect("Bob's withdrawal link"),
+        );
+
+        // Ann confirms, then changes her mind: opening the link shows a button and deletes nothing.
+        let (_, page) = app.get(&confirm).await;
+        let csrf = common::app::extract_csrf(&page).expect("csrf");
+        let response = app.post_form(&confirm, &[("csrf", &csrf)]).await;
+        let body = response.into_string().await.unwrap_or_default();
+        assert!(
+            body.contains(&format!("href=\"{withdraw}\"")),
+            "{backend:?}: offered at once"
+        );
+        assert_eq!(app.signature_count(id).await, 1, "{backend:?}");
+        let (status, page) = app.get(&withdraw).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Withdraw my signature"), "{page}");
+        let head = app.client.head(withdraw.clone()).dispatch().await;
+        assert_eq!(head.status(), Status::Ok);
+        drop(head);
+        assert_eq!(
+            signatures(&app).await,
+            2,
+            "{backend:?}: GET/HEAD delete nothing"
+        );
+        let response = app.post_form(&withdraw, &[("csrf", "forged")]).await;
+        assert_eq!(response.status(), Status::Forbidden);
+        drop(response);
+        assert_eq!(signatures(&app).await, 2);
+
+        let response = app.post_form(&withdraw, &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), Status::Ok, "{backend:?}");
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("Signature withdrawn")
+        );
+        let left: Vec<String> = signature::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("signatures")
+            .into_iter()
+            .map(|s| s.email)
+            .collect();
+        assert_eq!(left, ["bob@example.org"], "{backend:?}: Ann's row is gone");
+        assert_eq!(
+            app.signature_count(id).await,
+            0,
+            "{backend:?}: off the count"
+        );
+        assert_eq!(app.json(id).await["signature_count"], 0);
+        let (status, _) = app.get(&withdraw).await;
+        assert_eq!(status, Status::NotFound, "{backend:?}: used up");
+        let (status, _) = app.get(&confirm).await;
+        assert_eq!(
+            status,
+            Status::NotFound,
+            "{backend:?}: nothing left to confirm"
+        );
+        let response = app.post_form(&withdraw, &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), Status::NotFound);
+        drop(response);
+
+        // Bob withdraws before confirming, in French: nothing was counted, nothing stays.
+        let (_, page) = app.get_lang(&bob_withdraw, "fr").await;
+        assert!(page.contains("Retirer ma signature"), "{backend:?}");
+        let response = app
+            .post_form_lang(&bob_withdraw, &[("csrf", &csrf)], "fr")
+            .await;
+        assert!(
+            response
+                .into_string()
+                .await
+                .unwrap_or_default()
+                .contains("Signature retirée")
+        );
+        assert_eq!(signatures(&app).await, 0, "{backend:?}");
+        assert_eq!(app.signature_count(id).await, 0);
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
 async fn signing_twice_before_confirming_answers_the_same_and_only_the_latest_link_works() {
     for backend in backends() {
         let smtp = SmtpServer::start();

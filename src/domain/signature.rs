@@ -435,6 +435,7 @@ fn confirmation(
     let token = token::generate();
     let mut context = context.clone();
     context["confirm_url"] = format!("{}/confirm/{token}", site.settings.public_url()).into();
+    context["withdraw_url"] = format!("{}/withdraw/{token}", site.settings.public_url()).into();
     let subject = lang.t_args(
         "mail-confirm-subject",
         &[("title", located.petition.title.clone().into())],
@@ -537,6 +538,41 @@ pub async fn confirm(
     }
     txn.commit().await?;
     find_by_token(db, token).await
+}
+
+/// Withdraws the signature a mailed link belongs to (F2.5, F9.4): the row, and with it everything
+/// the signer gave, is deleted, and a confirmed signature leaves the count in the same transaction.
+/// Returns its petition's id; `None` for a link that no longer leads anywhere (already withdrawn, or
+/// replaced by a newer mail).
+pub async fn withdraw(db: &DatabaseConnection, token: &str) -> Result<Option<i32>, sea_orm::DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let Some(found) = signature::Entity::find()
+        .filter(signature::Column::ConfirmationTokenHash.eq(token::hash(token)))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // Each delete states whether the row is confirmed, so that a confirmation committed between the
+    // read and the delete cannot leave the count one too high.
+    let unconfirmed = signature::Entity::delete_many()
+        .filter(signature::Column::Id.eq(found.id))
+        .filter(signature::Column::ConfirmedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if unconfirmed.rows_affected == 0 {
+        let confirmed = signature::Entity::delete_many()
+            .filter(signature::Column::Id.eq(found.id))
+            .filter(signature::Column::ConfirmedAt.is_not_null())
+            .exec(&txn)
+            .await?;
+        if confirmed.rows_affected == 0 {
+            return Ok(None);
+        }
+        super::counter::add_confirmed(&txn, found.petition_id, -1).await?;
+    }
+    txn.commit().await?;
+    Ok(Some(found.petition_id))
 }
 
 /// Marks the signature whose token hashes to `token_hash` confirmed, in the caller's transaction.

@@ -1,5 +1,6 @@
-//! Signing and confirming (F2): the sign form's POST, the "check your mailbox" page, and the
-//! confirmation link, which only shows a button (GET) until that button is pressed (POST).
+//! Signing and confirming (F2): the sign form's POST, the "check your mailbox" page, the
+//! confirmation link and the withdrawal link (F2.5), which each only show a button (GET) until that
+//! button is pressed (POST).
 use std::net::IpAddr;
 
 use rocket::form::{Form, FromForm};
@@ -21,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
 pub fn routes() -> Vec<Route> {
-    routes![sign, signed, confirm_page, confirm]
+    routes![sign, signed, confirm_page, confirm, withdraw_page, withdraw]
 }
 
 /// The sign form. Every field is optional here so that a missing one is answered with the form and
@@ -148,14 +149,24 @@ async fn confirm_page(
     } else {
         "sign/confirm"
     };
-    Ok(Page::new(
+    Ok(signer_page(template, &pending, token, site))
+}
+
+/// A page shown to the signer a mailed link belongs to, with the link's token for its buttons.
+fn signer_page(
+    template: &'static str,
+    pending: &signature::Pending,
+    token: &str,
+    site: &Site,
+) -> Page {
+    Page::new(
         template,
         json!({
             "petition": pending.petition.view(site.settings.public_url()),
             "first_name": pending.signature.first_name,
             "token": token,
         }),
-    ))
+    )
 }
 
 #[derive(Debug, FromForm)]
@@ -183,11 +194,42 @@ async fn confirm(
     let Some(pending) = signature::find_by_token(db.inner(), token).await? else {
         return Ok(Page::error(Status::NotFound, "confirm-link-invalid"));
     };
+    Ok(signer_page("sign/confirmed", &pending, token, site))
+}
+
+/// The withdrawal link of the confirmation mail: a page with a button, so that opening it (a mail
+/// scanner, a preview) deletes nothing.
+#[get("/withdraw/<token>")]
+async fn withdraw_page(
+    token: &str,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Page> {
+    let Some(pending) = signature::find_by_token(db.inner(), token).await? else {
+        return Ok(Page::error(Status::NotFound, "withdraw-link-invalid"));
+    };
+    Ok(signer_page("sign/withdraw", &pending, token, site))
+}
+
+#[post("/withdraw/<token>", data = "<form>")]
+async fn withdraw(
+    token: &str,
+    form: Form<ConfirmForm>,
+    jar: &CookieJar<'_>,
+    cache: &State<PageCache>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Page> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let Some(pending) = signature::find_by_token(db.inner(), token).await? else {
+        return Ok(Page::error(Status::NotFound, "withdraw-link-invalid"));
+    };
+    if signature::withdraw(db.inner(), token).await?.is_none() {
+        return Ok(Page::error(Status::NotFound, "withdraw-link-invalid"));
+    }
+    cache.invalidate_petition(pending.petition.petition.id);
     Ok(Page::new(
-        "sign/confirmed",
-        json!({
-            "petition": pending.petition.view(site.settings.public_url()),
-            "first_name": pending.signature.first_name,
-        }),
+        "sign/withdrawn",
+        json!({ "petition": pending.petition.view(site.settings.public_url()) }),
     ))
 }
