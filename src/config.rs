@@ -50,6 +50,9 @@ pub struct Settings {
     pub mail_throttle_pause_secs: u64,
     /// Sent mails are deleted after this many days.
     pub mail_keep_sent_days: u64,
+    /// Unconfirmed signatures are deleted this many days after their last confirmation link went
+    /// out (F9.3); 0 keeps them.
+    pub unconfirmed_keep_days: u64,
     /// A folder whose `templates/` and `static/` files replace the built-in ones of the same name.
     pub overrides_dir: Option<PathBuf>,
     /// The language used when nothing in the request asks for a shipped one.
@@ -89,6 +92,7 @@ impl Default for Settings {
             mail_rate_per_minute: 0,
             mail_throttle_pause_secs: 10,
             mail_keep_sent_days: 7,
+            unconfirmed_keep_days: 30,
             overrides_dir: None,
             default_language: "en-US".into(),
             registration_open: true,

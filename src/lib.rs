@@ -113,6 +113,19 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                 }
             })
         }))
+        .attach(AdHoc::on_liftoff("Retention", |rocket| {
+            Box::pin(async move {
+                if let (Some(site), Some(db)) =
+                    (rocket.state::<Site>(), rocket.state::<DatabaseConnection>())
+                {
+                    tokio::spawn(domain::retention::run(
+                        db.clone(),
+                        site.settings.unconfirmed_keep_days,
+                        rocket.shutdown(),
+                    ));
+                }
+            })
+        }))
         .attach(AdHoc::on_liftoff("Announce", |rocket| {
             Box::pin(async move {
                 let config = rocket.config();

@@ -13,7 +13,7 @@ use common::smtp::SmtpServer;
 use rocket::http::{Header, Status};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryOrder, Set};
 use signons::domain::petition::{self, Located, NewPetition, Owner};
-use signons::domain::{counter, organization, signature as signing, token};
+use signons::domain::{counter, organization, token};
 use signons::entity::{mail_queue, petition as petition_entity, signature};
 
 const MAIL_WAIT: Duration = Duration::from_secs(15);
@@ -46,41 +46,16 @@ async fn campaign(app: &TestApp) -> (String, Located) {
     (slug, located)
 }
 
-/// A signature as the sign form leaves it, in `locale`, then confirmed through the real
-/// confirmation (which counts it) when `confirmed`. Returns its id and its confirmation token.
+/// A signature as the sign form leaves it, in `locale`, confirmed when `confirmed`: its id and token.
 async fn sign_as(
     app: &TestApp,
     petition_id: i32,
-    (first, last, email): (&str, &str, &str),
+    who: (&str, &str, &str),
     locale: &str,
     confirmed: bool,
 ) -> (i32, String) {
-    let token = token::generate();
-    let now = signons::domain::now();
-    let row = signature::ActiveModel {
-        petition_id: Set(petition_id),
-        first_name: Set(first.into()),
-        last_name: Set(last.into()),
-        email: Set(email.into()),
-        newsletter: Set(false),
-        locale: Set(Some(locale.into())),
-        confirmation_token_hash: Set(token::hash(&token)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert signature");
-    if confirmed {
-        assert!(
-            signing::confirm(&app.db, &token)
-                .await
-                .expect("confirm")
-                .is_some()
-        );
-    }
-    (row.id, token)
+    app.stored_signature(petition_id, who, locale, confirmed)
+        .await
 }
 
 async fn add(app: &TestApp, petition_id: i32, who: (&str, &str, &str), confirmed: bool) -> i32 {

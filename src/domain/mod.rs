@@ -10,6 +10,7 @@ pub mod organization;
 pub mod permission;
 pub mod petition;
 pub mod petition_template;
+pub mod retention;
 pub mod search;
 pub mod signature;
 pub mod signature_list;

@@ -300,6 +300,42 @@ impl TestApp {
         .await
     }
 
+    /// A signature of `petition_id` as the sign form leaves it, in `locale`, then confirmed through
+    /// the real confirmation (which counts it) when `confirmed`. Returns its id and its token.
+    pub async fn stored_signature(
+        &self,
+        petition_id: i32,
+        (first, last, email): (&str, &str, &str),
+        locale: &str,
+        confirmed: bool,
+    ) -> (i32, String) {
+        use sea_orm::{ActiveModelTrait, Set};
+        use signons::domain::{signature as signing, token};
+        use signons::entity::signature;
+        let token = token::generate();
+        let now = signons::domain::now();
+        let row = signature::ActiveModel {
+            petition_id: Set(petition_id),
+            first_name: Set(first.into()),
+            last_name: Set(last.into()),
+            email: Set(email.into()),
+            newsletter: Set(false),
+            locale: Set(Some(locale.into())),
+            confirmation_token_hash: Set(token::hash(&token)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert signature");
+        if confirmed {
+            let done = signing::confirm(&self.db, &token).await.expect("confirm");
+            assert!(done.is_some(), "confirmed");
+        }
+        (row.id, token)
+    }
+
     /// The petition's JSON document.
     pub async fn json(&self, id: i32) -> Value {
         let (status, body) = self.get(&format!("/api/petitions/{id}")).await;

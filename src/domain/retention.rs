@@ -1,0 +1,75 @@
+//! Keeping signer data no longer than it serves (F9.3): an unconfirmed signature whose last link went
+//! out more than `unconfirmed_keep_days` ago is deleted, with everything the signer typed. It was never
+//! counted, so no count changes. Runs at start and then every hour, on every instance (a second
+//! instance deleting the same rows finds them gone).
+use std::time::Duration;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::entity::signature;
+
+/// How often the purge runs after the one at start.
+const EVERY: Duration = Duration::from_secs(3600);
+/// Rows deleted per transaction, so that a large purge never holds the write lock for long.
+const BATCH: u64 = 1_000;
+
+/// Deletes the unconfirmed signatures whose confirmation link went out (at signing or by a re-send)
+/// before `keep` ago. Returns how many went.
+pub async fn purge_unconfirmed(
+    db: &DatabaseConnection,
+    keep: time::Duration,
+) -> Result<u64, DbErr> {
+    let cutoff = super::now() - keep;
+    let mut purged = 0;
+    loop {
+        let txn = crate::db::begin_write(db).await?;
+        let ids: Vec<i32> = signature::Entity::find()
+            .select_only()
+            .column(signature::Column::Id)
+            .filter(signature::Column::ConfirmedAt.is_null())
+            .filter(signature::Column::UpdatedAt.lt(cutoff))
+            .limit(BATCH)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let done = (ids.len() as u64) < BATCH;
+        if !ids.is_empty() {
+            // Still unconfirmed at the delete: a confirmation in between keeps its row.
+            purged += signature::Entity::delete_many()
+                .filter(signature::Column::Id.is_in(ids))
+                .filter(signature::Column::ConfirmedAt.is_null())
+                .exec(&txn)
+                .await?
+                .rows_affected;
+        }
+        txn.commit().await?;
+        if done {
+            return Ok(purged);
+        }
+    }
+}
+
+/// Purges at start and then every hour until `stop` resolves; `keep_days = 0` keeps everything.
+pub async fn run(
+    db: DatabaseConnection,
+    keep_days: u64,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    if keep_days == 0 {
+        return;
+    }
+    let keep = time::Duration::days(keep_days.min(36_500) as i64);
+    tokio::pin!(stop);
+    let mut tick = tokio::time::interval(EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            _ = tick.tick() => match purge_unconfirmed(&db, keep).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, keep_days, "unconfirmed signatures purged"),
+                Err(e) => tracing::warn!(error = %e, "cannot purge unconfirmed signatures"),
+            },
+        }
+    }
+}
