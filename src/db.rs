@@ -97,3 +97,29 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     })
     .await
 }
+
+/// One batch of `in_batches`: how many rows it found, and how many of them it changed.
+pub type Batch<'t> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(u64, u64), sea_orm::DbErr>> + Send + 't>,
+>;
+
+/// Works through many rows in write transactions of at most `size` rows each, so that a large
+/// clean-up never holds the write lock for long. `batch` handles the next rows (at most `size`) in
+/// the transaction it is given and answers how many it found and how many of them it changed; it runs
+/// again while it finds a full batch. Returns the rows changed in all.
+pub async fn in_batches(
+    db: &DatabaseConnection,
+    size: u64,
+    mut batch: impl for<'t> FnMut(&'t DatabaseTransaction) -> Batch<'t>,
+) -> Result<u64, sea_orm::DbErr> {
+    let mut changed = 0;
+    loop {
+        let txn = begin_write(db).await?;
+        let (found, done) = batch(&txn).await?;
+        txn.commit().await?;
+        changed += done;
+        if found < size {
+            return Ok(changed);
+        }
+    }
+}

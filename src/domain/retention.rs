@@ -20,33 +20,31 @@ pub async fn purge_unconfirmed(
     keep: time::Duration,
 ) -> Result<u64, DbErr> {
     let cutoff = super::now() - keep;
-    let mut purged = 0;
-    loop {
-        let txn = crate::db::begin_write(db).await?;
-        let ids: Vec<i32> = signature::Entity::find()
-            .select_only()
-            .column(signature::Column::Id)
-            .filter(signature::Column::ConfirmedAt.is_null())
-            .filter(signature::Column::UpdatedAt.lt(cutoff))
-            .limit(BATCH)
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let done = (ids.len() as u64) < BATCH;
-        if !ids.is_empty() {
+    crate::db::in_batches(db, BATCH, |txn| {
+        Box::pin(async move {
+            let ids: Vec<i32> = signature::Entity::find()
+                .select_only()
+                .column(signature::Column::Id)
+                .filter(signature::Column::ConfirmedAt.is_null())
+                .filter(signature::Column::UpdatedAt.lt(cutoff))
+                .limit(BATCH)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            let found = ids.len() as u64;
+            if ids.is_empty() {
+                return Ok((0, 0));
+            }
             // Still unconfirmed at the delete: a confirmation in between keeps its row.
-            purged += signature::Entity::delete_many()
+            let deleted = signature::Entity::delete_many()
                 .filter(signature::Column::Id.is_in(ids))
                 .filter(signature::Column::ConfirmedAt.is_null())
-                .exec(&txn)
-                .await?
-                .rows_affected;
-        }
-        txn.commit().await?;
-        if done {
-            return Ok(purged);
-        }
-    }
+                .exec(txn)
+                .await?;
+            Ok((found, deleted.rows_affected))
+        })
+    })
+    .await
 }
 
 /// Purges at start and then every hour until `stop` resolves; `keep_days = 0` keeps everything.

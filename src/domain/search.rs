@@ -40,62 +40,57 @@ const FILL_BATCH: u64 = 1_000;
 /// the column existed, or by an older instance during an upgrade). Idempotent; returns how many
 /// rows it filled.
 pub async fn fill_missing_keys(db: &DatabaseConnection) -> Result<u64, DbErr> {
-    let mut filled = 0;
-    loop {
-        let txn = crate::db::begin_write(db).await?;
-        let rows: Vec<(i32, String)> = petition::Entity::find()
-            .select_only()
-            .columns([petition::Column::Id, petition::Column::Title])
-            .filter(petition::Column::SearchKey.is_null())
-            .limit(FILL_BATCH)
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let done = (rows.len() as u64) < FILL_BATCH;
-        for (id, title) in rows {
-            petition::Entity::update_many()
-                .col_expr(petition::Column::SearchKey, Expr::val(fold(&title)))
-                .filter(petition::Column::Id.eq(id))
-                .exec(&txn)
+    let petitions = crate::db::in_batches(db, FILL_BATCH, |txn| {
+        Box::pin(async move {
+            let rows: Vec<(i32, String)> = petition::Entity::find()
+                .select_only()
+                .columns([petition::Column::Id, petition::Column::Title])
+                .filter(petition::Column::SearchKey.is_null())
+                .limit(FILL_BATCH)
+                .into_tuple()
+                .all(txn)
                 .await?;
-            filled += 1;
-        }
-        txn.commit().await?;
-        if done {
-            break;
-        }
-    }
-    loop {
-        let txn = crate::db::begin_write(db).await?;
-        let rows: Vec<(i32, String, String, String)> = signature::Entity::find()
-            .select_only()
-            .columns([
-                signature::Column::Id,
-                signature::Column::FirstName,
-                signature::Column::LastName,
-                signature::Column::Email,
-            ])
-            .filter(signature::Column::SearchKey.is_null())
-            .limit(FILL_BATCH)
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let done = (rows.len() as u64) < FILL_BATCH;
-        for (id, first_name, last_name, email) in rows {
-            let key = signature_key(&first_name, &last_name, &email);
-            signature::Entity::update_many()
-                .col_expr(signature::Column::SearchKey, Expr::val(key))
-                .filter(signature::Column::Id.eq(id))
-                .exec(&txn)
+            let found = rows.len() as u64;
+            for (id, title) in rows {
+                petition::Entity::update_many()
+                    .col_expr(petition::Column::SearchKey, Expr::val(fold(&title)))
+                    .filter(petition::Column::Id.eq(id))
+                    .exec(txn)
+                    .await?;
+            }
+            Ok((found, found))
+        })
+    })
+    .await?;
+    let signatures = crate::db::in_batches(db, FILL_BATCH, |txn| {
+        Box::pin(async move {
+            let rows: Vec<(i32, String, String, String)> = signature::Entity::find()
+                .select_only()
+                .columns([
+                    signature::Column::Id,
+                    signature::Column::FirstName,
+                    signature::Column::LastName,
+                    signature::Column::Email,
+                ])
+                .filter(signature::Column::SearchKey.is_null())
+                .limit(FILL_BATCH)
+                .into_tuple()
+                .all(txn)
                 .await?;
-            filled += 1;
-        }
-        txn.commit().await?;
-        if done {
-            break;
-        }
-    }
-    Ok(filled)
+            let found = rows.len() as u64;
+            for (id, first_name, last_name, email) in rows {
+                let key = signature_key(&first_name, &last_name, &email);
+                signature::Entity::update_many()
+                    .col_expr(signature::Column::SearchKey, Expr::val(key))
+                    .filter(signature::Column::Id.eq(id))
+                    .exec(txn)
+                    .await?;
+            }
+            Ok((found, found))
+        })
+    })
+    .await?;
+    Ok(petitions + signatures)
 }
 
 #[cfg(test)]

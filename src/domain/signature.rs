@@ -540,21 +540,16 @@ pub async fn confirm(
     find_by_token(db, token).await
 }
 
-/// Withdraws the signature a mailed link belongs to (F2.5, F9.4): the row, and with it everything
-/// the signer gave, is deleted, and a confirmed signature leaves the count in the same transaction.
-/// Returns its petition's id; `None` for a link that no longer leads anywhere (already withdrawn, or
-/// replaced by a newer mail).
-pub async fn withdraw(db: &DatabaseConnection, token: &str) -> Result<Option<i32>, sea_orm::DbErr> {
+/// Withdraws a signature (F2.5, F9.4), as found through its mailed link (`find_by_token`): the row,
+/// and with it everything the signer gave, is deleted, and a confirmed signature leaves the count in
+/// the same transaction. False when it was already gone (withdrawn twice at once).
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    found: &signature::Model,
+) -> Result<bool, sea_orm::DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let Some(found) = signature::Entity::find()
-        .filter(signature::Column::ConfirmationTokenHash.eq(token::hash(token)))
-        .one(&txn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    // Each delete states whether the row is confirmed, so that a confirmation committed between the
-    // read and the delete cannot leave the count one too high.
+    // Each delete states whether the row is confirmed, so that a confirmation committed since it was
+    // read cannot leave the count one too high.
     let unconfirmed = signature::Entity::delete_many()
         .filter(signature::Column::Id.eq(found.id))
         .filter(signature::Column::ConfirmedAt.is_null())
@@ -567,12 +562,12 @@ pub async fn withdraw(db: &DatabaseConnection, token: &str) -> Result<Option<i32
             .exec(&txn)
             .await?;
         if confirmed.rows_affected == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         super::counter::add_confirmed(&txn, found.petition_id, -1).await?;
     }
     txn.commit().await?;
-    Ok(Some(found.petition_id))
+    Ok(true)
 }
 
 /// Marks the signature whose token hashes to `token_hash` confirmed, in the caller's transaction.

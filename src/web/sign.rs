@@ -224,7 +224,7 @@ async fn withdraw(
     let Some(pending) = signature::find_by_token(db.inner(), token).await? else {
         return Ok(Page::error(Status::NotFound, "withdraw-link-invalid"));
     };
-    if signature::withdraw(db.inner(), token).await?.is_none() {
+    if !signature::withdraw(db.inner(), &pending.signature).await? {
         return Ok(Page::error(Status::NotFound, "withdraw-link-invalid"));
     }
     cache.invalidate_petition(pending.petition.petition.id);
