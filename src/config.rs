@@ -67,6 +67,22 @@ pub struct Settings {
     /// Whether a person may own petitions themselves (F3.4); when not, petitions belong to
     /// organizations only.
     pub personal_petitions: bool,
+    /// The burst window of the signing limits, in minutes.
+    pub signing_burst_minutes: u32,
+    /// Signatures one client address may have admitted on one petition within the burst window;
+    /// more are held (0: no limit).
+    pub signing_burst_per_petition: u32,
+    /// The same across every petition of the site.
+    pub signing_burst_per_site: u32,
+    /// Signatures one client address may have admitted on one petition within a day.
+    pub signing_daily_per_petition: u32,
+    /// The same across every petition of the site.
+    pub signing_daily_per_site: u32,
+    /// Mails one address may receive about one petition within a day, whatever sends them (0: no
+    /// cap).
+    pub mail_cap_per_petition: u32,
+    /// Mails one address may receive within a day, all paths together (0: no cap).
+    pub mail_cap_per_address: u32,
     /// Login attempts a minute for one account (five times as many for one client address), and
     /// password-reset requests a minute for one client address.
     pub login_attempts_per_minute: u32,
@@ -99,6 +115,13 @@ impl Default for Settings {
             page_cache_millis: 1000,
             organization_creation_admins_only: false,
             personal_petitions: true,
+            signing_burst_minutes: 10,
+            signing_burst_per_petition: 30,
+            signing_burst_per_site: 60,
+            signing_daily_per_petition: 200,
+            signing_daily_per_site: 400,
+            mail_cap_per_petition: 3,
+            mail_cap_per_address: 10,
             login_attempts_per_minute: 10,
         }
     }

@@ -77,6 +77,13 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
         }
         _ => Migrator::up(db, None).await?,
     }
+    let keyed = crate::domain::abuse::held::fill_missing_email_keys(db).await?;
+    if keyed > 0 {
+        tracing::info!(
+            rows = keyed,
+            "canonical addresses filled in for signatures written before them"
+        );
+    }
     let filled = crate::domain::search::fill_missing_keys(db).await?;
     if filled > 0 {
         tracing::info!(

@@ -32,6 +32,8 @@ pub struct Site {
     pub keys: Keys,
     pub transport: Arc<Transport>,
     pub wake: mail::Wake,
+    /// The keys that hash client addresses, as this instance last read them.
+    pub sources: domain::abuse::source::SourceKeys,
 }
 
 impl Site {
@@ -44,8 +46,20 @@ impl Site {
             templates,
             transport,
             wake: mail::Wake::default(),
+            sources: Default::default(),
             settings,
         })
+    }
+
+    /// What every mail queued by this instance is stamped with: its domain and the caps per address.
+    pub fn postmark(&self) -> mail::queue::Postmark {
+        mail::queue::Postmark {
+            domain: self.mail_domain(),
+            caps: domain::abuse::mail_cap::MailCaps {
+                per_petition: self.settings.mail_cap_per_petition,
+                per_address: self.settings.mail_cap_per_address,
+            },
+        }
     }
 
     /// The domain named in Message-IDs: the host of `mail_from`, else of `public_url`.

@@ -90,3 +90,7 @@ editor-link = Link
 editor-link-prompt = Address of the link (https://…)
 editor-list = List
 editor-paragraph = Paragraph
+dashboard-held = { $count ->
+    [one] one held back
+   *[other] { $count } held back
+}

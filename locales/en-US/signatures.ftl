@@ -71,3 +71,44 @@ signatures-pages = Pages
 signatures-previous = Previous page
 signatures-next = Next page
 signatures-page-of = Page { $page } of { $pages }
+# Signatures held back by a limit on signing (one client address sending many, or an address that
+# has had its mails for the day).
+signatures-filter-held = Held signatures
+signatures-count-held = { $count ->
+    [one] one held back
+   *[other] { $count } held back
+}
+signatures-held = Held back
+signatures-release-selection = Release the selected held signatures
+held-title = { $count ->
+    [one] One signature held back
+   *[other] { $count } signatures held back
+}
+held-explain = These signatures came faster from one connection than honest signers do, or to an address that has had its e-mails for today. They do not count and no e-mail went to them. The person who sent them saw the usual page. Release the ones you trust: each gets its confirmation e-mail and counts once confirmed. Discard the others.
+held-col-source = Source (connection, anonymized)
+held-col-count = Held
+held-col-when = When (UTC)
+held-source-unknown = unknown
+held-between = { $first } to { $last }
+held-release-source = { $count ->
+    [one] Release it
+   *[other] Release all { $count }
+}
+held-discard-source = { $count ->
+    [one] Discard it
+   *[other] Discard all { $count }
+}
+signatures-released = { $count ->
+    [0] No signature released.
+    [one] One signature released: its confirmation e-mail is on its way.
+   *[other] { $count } signatures released: their confirmation e-mails are on their way.
+}
+signatures-released-capped = { $count ->
+    [one] One stays held: its address has had its e-mails for today. Release it again tomorrow.
+   *[other] { $count } stay held: their addresses have had their e-mails for today. Release them again tomorrow.
+}
+signatures-discarded = { $count ->
+    [0] No held signature was discarded.
+    [one] One held signature discarded.
+   *[other] { $count } held signatures discarded.
+}

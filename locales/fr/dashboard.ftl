@@ -90,3 +90,7 @@ editor-link = Lien
 editor-link-prompt = Adresse du lien (https://…)
 editor-list = Liste
 editor-paragraph = Paragraphe
+dashboard-held = { $count ->
+    [one] une retenue
+   *[other] { $count } retenues
+}

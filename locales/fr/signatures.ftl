@@ -71,3 +71,44 @@ signatures-pages = Pages
 signatures-previous = Page précédente
 signatures-next = Page suivante
 signatures-page-of = Page { $page } sur { $pages }
+# Signatures retenues par une limite (une même connexion qui en envoie beaucoup, ou une adresse qui a
+# reçu ses e-mails du jour).
+signatures-filter-held = Signatures retenues
+signatures-count-held = { $count ->
+    [one] une retenue
+   *[other] { $count } retenues
+}
+signatures-held = Retenue
+signatures-release-selection = Libérer les signatures retenues sélectionnées
+held-title = { $count ->
+    [one] Une signature retenue
+   *[other] { $count } signatures retenues
+}
+held-explain = Ces signatures sont arrivées d’une même connexion plus vite que ne signent des personnes de bonne foi, ou pour une adresse qui a déjà reçu ses e-mails du jour. Elles ne comptent pas et aucun e-mail ne leur a été envoyé. La personne qui les a envoyées a vu la page habituelle. Libérez celles auxquelles vous faites confiance : chacune reçoit son e-mail de confirmation et compte une fois confirmée. Écartez les autres.
+held-col-source = Source (connexion, anonymisée)
+held-col-count = Retenues
+held-col-when = Quand (UTC)
+held-source-unknown = inconnue
+held-between = du { $first } au { $last }
+held-release-source = { $count ->
+    [one] La libérer
+   *[other] Libérer les { $count }
+}
+held-discard-source = { $count ->
+    [one] L’écarter
+   *[other] Écarter les { $count }
+}
+signatures-released = { $count ->
+    [0] Aucune signature libérée.
+    [one] Une signature libérée : son e-mail de confirmation est en route.
+   *[other] { $count } signatures libérées : leurs e-mails de confirmation sont en route.
+}
+signatures-released-capped = { $count ->
+    [one] Une reste retenue : son adresse a déjà reçu ses e-mails du jour. Libérez-la de nouveau demain.
+   *[other] { $count } restent retenues : leurs adresses ont déjà reçu leurs e-mails du jour. Libérez-les de nouveau demain.
+}
+signatures-discarded = { $count ->
+    [0] Aucune signature retenue n’a été écartée.
+    [one] Une signature retenue écartée.
+   *[other] { $count } signatures retenues écartées.
+}

@@ -283,7 +283,7 @@ pub async fn request_email_change(
             &context,
         )
         .map_err(|e| AccountError::Template(crate::error::describe_chain(&e)))?;
-        queue::enqueue(&txn, mail, &site.mail_domain()).await?;
+        queue::enqueue(&txn, mail, &site.postmark()).await?;
     }
     txn.commit().await?;
     site.wake.notify();
@@ -438,7 +438,7 @@ pub async fn request_password_reset(
         &context,
     )
     .map_err(|e| AccountError::Template(crate::error::describe_chain(&e)))?;
-    queue::enqueue(&txn, mail, &site.mail_domain()).await?;
+    queue::enqueue(&txn, mail, &site.postmark()).await?;
     txn.commit().await?;
     site.wake.notify();
     Ok(())

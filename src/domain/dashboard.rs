@@ -1,5 +1,5 @@
 //! What a member sees of their campaigns (F6.1): every petition they or their organizations own,
-//! with exact confirmed and unconfirmed counts.
+//! with exact confirmed, unconfirmed and held counts.
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
@@ -22,6 +22,8 @@ pub struct PetitionRow {
     pub path: Option<String>,
     pub confirmed: i64,
     pub unconfirmed: i64,
+    /// Held back by a limit (`abuse`), waiting for a member to release or discard them.
+    pub held: i64,
     /// What this member may do to it, so the page offers only that (the routes ask again).
     pub may: Rights,
 }
@@ -63,6 +65,7 @@ pub struct OrganizationRow {
 struct Tally {
     petition_id: i32,
     confirmed: i64,
+    held: i64,
     total: i64,
 }
 
@@ -115,6 +118,10 @@ pub async fn for_user<C: ConnectionTrait>(
             Expr::cust("CAST(SUM(CASE WHEN confirmed_at IS NULL THEN 0 ELSE 1 END) AS BIGINT)"),
             "confirmed",
         )
+        .column_as(
+            Expr::cust("CAST(SUM(CASE WHEN held_at IS NULL THEN 0 ELSE 1 END) AS BIGINT)"),
+            "held",
+        )
         .column_as(signature::Column::Id.count(), "total")
         .filter(signature::Column::PetitionId.is_in(ids))
         .group_by(signature::Column::PetitionId)
@@ -129,6 +136,7 @@ pub async fn for_user<C: ConnectionTrait>(
         .map(|p| {
             let tally = tallies.get(&p.id);
             let confirmed = tally.map_or(0, |t| t.confirmed);
+            let held = tally.map_or(0, |t| t.held);
             let owner_path = match p.organization_id {
                 Some(org) => org_slugs.get(&org).map(|slug| format!("/o/{slug}")),
                 None => Some(format!("/u/{}", user.username)),
@@ -146,7 +154,8 @@ pub async fn for_user<C: ConnectionTrait>(
                 title: p.title,
                 published: p.published,
                 confirmed,
-                unconfirmed: tally.map_or(0, |t| t.total - confirmed),
+                unconfirmed: tally.map_or(0, |t| t.total - confirmed - held),
+                held,
             }
         })
         .collect();

@@ -1,5 +1,6 @@
 //! What a petition platform is: petitions and their permalinks, signatures, accounts and
 //! organizations. Plain functions over a database connection; nothing here knows about HTTP.
+pub mod abuse;
 pub mod account;
 pub mod campaign;
 pub mod counter;

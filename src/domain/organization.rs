@@ -296,7 +296,7 @@ pub async fn invite(
         &context,
     )
     .map_err(|e| OrgError::Template(crate::error::describe_chain(&e)))?;
-    queue::enqueue(&txn, mail, &site.mail_domain()).await?;
+    queue::enqueue(&txn, mail, &site.postmark()).await?;
     txn.commit().await?;
     site.wake.notify();
     Ok(())

@@ -1,6 +1,7 @@
 //! Keeping signer data no longer than it serves (F9.3): an unconfirmed signature whose last link went
 //! out more than `unconfirmed_keep_days` ago is deleted, with everything the signer typed. It was never
-//! counted, so no count changes. Runs at start and then every hour, on every instance (a second
+//! counted, so no count changes. Client-address hashes go after a day (`abuse::source`). Runs at
+//! start and then every hour, on every instance (a second
 //! instance deleting the same rows finds them gone).
 use std::time::Duration;
 
@@ -47,27 +48,35 @@ pub async fn purge_unconfirmed(
     .await
 }
 
-/// Purges at start and then every hour until `stop` resolves; `keep_days = 0` keeps everything.
+/// At start and then every hour until `stop` resolves: purges unconfirmed signatures
+/// (`keep_days = 0` keeps them), and forgets the client-address hashes and keys no limit needs any
+/// more (`abuse::source::forget_old`).
 pub async fn run(
     db: DatabaseConnection,
     keep_days: u64,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
-    if keep_days == 0 {
-        return;
-    }
-    let keep = time::Duration::days(keep_days.min(36_500) as i64);
+    let keep = (keep_days > 0).then(|| time::Duration::days(keep_days.min(36_500) as i64));
     tokio::pin!(stop);
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = &mut stop => break,
-            _ = tick.tick() => match purge_unconfirmed(&db, keep).await {
-                Ok(0) => {}
-                Ok(purged) => tracing::info!(purged, keep_days, "unconfirmed signatures purged"),
-                Err(e) => tracing::warn!(error = %e, "cannot purge unconfirmed signatures"),
-            },
+            _ = tick.tick() => {
+                if let Some(keep) = keep {
+                    match purge_unconfirmed(&db, keep).await {
+                        Ok(0) => {}
+                        Ok(purged) => tracing::info!(purged, keep_days, "unconfirmed signatures purged"),
+                        Err(e) => tracing::warn!(error = %e, "cannot purge unconfirmed signatures"),
+                    }
+                }
+                match super::abuse::source::forget_old(&db).await {
+                    Ok(0) => {}
+                    Ok(erased) => tracing::info!(erased, "client-address hashes older than a day erased"),
+                    Err(e) => tracing::warn!(error = %e, "cannot erase old client-address hashes"),
+                }
+            }
         }
     }
 }

@@ -5,18 +5,21 @@ use std::net::IpAddr;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, SqlErr,
+    ActiveModelBehavior, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QuerySelect, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
 
+use super::abuse::signing_limits::{self, SigningLimits};
+use super::abuse::source::Source;
+use super::abuse::{address, mail_cap};
 use super::petition::{self, Located};
 use super::token;
 use crate::Site;
 use crate::entity::{petition as petition_entity, signature};
 use crate::i18n::Lang;
-use crate::mail::queue::{self, Outgoing};
+use crate::mail::queue::{self, Outgoing, Postmark};
 use crate::templates::Templates;
 
 /// Whether an optional signature field is asked, and whether it must be filled (F4.6).
@@ -144,7 +147,7 @@ impl SignatureInput {
             FieldRule::Required,
             100,
         );
-        let email = self.email.trim().to_lowercase();
+        let email = self.email.trim().to_string();
         if email.is_empty() {
             errors.insert("email", "field-required");
         } else if email.len() > 254 || !email.validate_email() {
@@ -188,9 +191,11 @@ impl SignatureInput {
 
 /// Records a signature and queues the mail that follows from it, in one transaction.
 ///
-/// A new address, or one that signed without confirming, gets a confirmation link (a new token each
-/// time: only the latest link works). An address that already confirmed gets a note saying so and
-/// nothing changes. The caller answers the same way in every case (F2.4).
+/// A new address gets a confirmation link; an address that signed without confirming gets a new one
+/// (only the latest link works) while what it first gave stays as it was until its owner confirms;
+/// an address that already confirmed gets a note saying so and nothing changes. A signature over a
+/// limit (`abuse`) is held instead: stored, not counted, no mail. The caller answers the same way
+/// in every case (F2.4), so the sender learns nothing.
 ///
 /// The web handler does the same through `signing_queue::SigningQueue`, which commits the signatures
 /// that arrive together in one transaction; this function commits one on its own.
@@ -202,22 +207,42 @@ pub async fn sign(
     ip: Option<IpAddr>,
     lang: &Lang,
 ) -> Result<(), SignError> {
-    let prepared = prepare(site, located, input, ip, lang)?;
-    write_one(db, &prepared, &site.mail_domain(), &site.templates).await?;
+    let source = site.sources.source(db, ip).await?;
+    let prepared = prepare(site, located, input, source, lang)?;
+    write_one(db, &prepared, &Rules::of(site), &site.templates).await?;
     site.wake.notify();
     Ok(())
 }
 
-/// A signature checked and ready to be written: validated, its token drawn, its confirmation mail
-/// composed beforehand (outside the write lock). The note for an address that had already confirmed
-/// is composed only when that turns out to be the case, which is rare.
+/// What decides how a signature is written: the limits per client address and what every queued
+/// mail is stamped with (the caps per recipient among it).
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub limits: SigningLimits,
+    pub postmark: Postmark,
+}
+
+impl Rules {
+    pub fn of(site: &Site) -> Rules {
+        Rules {
+            limits: SigningLimits::from_settings(&site.settings),
+            postmark: site.postmark(),
+        }
+    }
+}
+
+/// A signature checked and ready to be written: validated, its canonical address and source known,
+/// its confirmation mail composed beforehand (outside the write lock). The other mails (a new link
+/// for an address that signed before, the note for one that confirmed) are composed only when that
+/// turns out to be the case, which is rare.
 pub struct Prepared {
     petition_id: i32,
     clean: Clean,
-    ip_hash: Option<String>,
+    email_key: String,
+    source: Option<Source>,
     locale: String,
     confirmation: Confirmation,
-    already_signed: AlreadySigned,
+    letters: Letters,
 }
 
 /// A new confirmation link and the mail that carries it. Storing `token_hash` on the signature
@@ -228,27 +253,117 @@ pub struct Confirmation {
     pub mail: Outgoing,
 }
 
-/// What the "you already signed" note needs.
-struct AlreadySigned {
+/// How the mails about one petition are written, in one language.
+struct Letters {
     lang: Lang,
-    subject: String,
-    context: serde_json::Value,
+    petition_id: i32,
+    public_url: String,
+    title: String,
     reply_to: Option<String>,
+    site_name: String,
+    petition: serde_json::Value,
+}
+
+/// The longest first name a mail greets with: a mail to an address that has confirmed nothing
+/// carries nothing else the sender typed.
+pub const GREETING_MAX_CHARS: usize = 32;
+
+impl Letters {
+    fn new(site: &Site, located: &Located, lang: &Lang) -> Letters {
+        let public_url = site.settings.public_url().to_string();
+        Letters {
+            lang: lang.clone(),
+            petition_id: located.petition.id,
+            petition: serde_json::to_value(located.view(&public_url)).unwrap_or_default(),
+            public_url,
+            title: located.petition.title.clone(),
+            reply_to: located.petition.reply_to.clone(),
+            site_name: site.settings.site_name.clone(),
+        }
+    }
+
+    fn context(&self, first_name: &str) -> serde_json::Value {
+        serde_json::json!({
+            "site_name": self.site_name,
+            "petition": self.petition,
+            "first_name": first_name.chars().take(GREETING_MAX_CHARS).collect::<String>(),
+        })
+    }
+
+    fn compose(
+        &self,
+        templates: &Templates,
+        name: &str,
+        subject_key: &str,
+        to: &str,
+        context: &serde_json::Value,
+    ) -> Result<Outgoing, SignError> {
+        let subject = self
+            .lang
+            .t_args(subject_key, &[("title", self.title.clone().into())]);
+        let mut mail = Outgoing::compose(templates, name, &self.lang, subject, to, context)
+            .map_err(|e| SignError::Template(crate::error::describe_chain(&e)))?;
+        mail.reply_to = self.reply_to.clone();
+        mail.petition_id = Some(self.petition_id);
+        Ok(mail)
+    }
+
+    /// Draws a new confirmation token and composes the mail with its link.
+    fn confirmation(
+        &self,
+        templates: &Templates,
+        to: &str,
+        first_name: &str,
+    ) -> Result<Confirmation, SignError> {
+        let token = token::generate();
+        let mut context = self.context(first_name);
+        context["confirm_url"] = format!("{}/confirm/{token}", self.public_url).into();
+        context["withdraw_url"] = format!("{}/withdraw/{token}", self.public_url).into();
+        let mail = self.compose(templates, "confirm", "mail-confirm-subject", to, &context)?;
+        Ok(Confirmation {
+            token_hash: token::hash(&token),
+            mail,
+        })
+    }
+
+    /// "You already signed", greeting with the name of the confirmed signature.
+    fn already_signed(
+        &self,
+        templates: &Templates,
+        to: &str,
+        first_name: &str,
+    ) -> Result<Outgoing, SignError> {
+        let context = self.context(first_name);
+        self.compose(
+            templates,
+            "already-signed",
+            "mail-already-signed-subject",
+            to,
+            &context,
+        )
+    }
 }
 
 impl Prepared {
     pub fn petition_id(&self) -> i32 {
         self.petition_id
     }
+
+    /// What the writing transaction locks on PostgreSQL (`mail_cap::lock`): the signer's canonical
+    /// address and source, so that limits count alike across instances.
+    pub fn lock_keys(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once(self.email_key.clone()).chain(self.source.iter().map(|s| s.hash.clone()))
+    }
 }
 
 /// Everything about a signature that needs no database: the petition open to the public, the fields
-/// valid, the token and the mails.
+/// valid, the canonical address, the token and the mail. `source` is where it came from
+/// (`Site::sources`), `None` when the address is unknown.
 pub fn prepare(
     site: &Site,
     located: &Located,
     input: &SignatureInput,
-    ip: Option<IpAddr>,
+    source: Option<Source>,
     lang: &Lang,
 ) -> Result<Prepared, SignError> {
     if !located.is_public() {
@@ -260,24 +375,16 @@ pub fn prepare(
     let clean = input
         .validate(&SignatureFields::of(&located.petition))
         .map_err(SignError::Invalid)?;
-    let context = mail_context(site, located, &clean.first_name, &clean.last_name);
-    let confirmation = confirmation(site, located, &clean.email, &context, lang)?;
-    let already_signed = AlreadySigned {
-        lang: lang.clone(),
-        subject: lang.t_args(
-            "mail-already-signed-subject",
-            &[("title", located.petition.title.clone().into())],
-        ),
-        context,
-        reply_to: located.petition.reply_to.clone(),
-    };
+    let letters = Letters::new(site, located, lang);
+    let confirmation = letters.confirmation(&site.templates, &clean.email, &clean.first_name)?;
     Ok(Prepared {
         petition_id: located.petition.id,
-        ip_hash: ip.map(|ip| token::ip_hash(&site.keys.ip_hash, ip)),
+        email_key: address::canonical(&clean.email),
+        source,
         locale: lang.code(),
         clean,
         confirmation,
-        already_signed,
+        letters,
     })
 }
 
@@ -287,11 +394,11 @@ pub fn prepare(
 pub async fn write_one(
     db: &DatabaseConnection,
     prepared: &Prepared,
-    mail_domain: &str,
+    rules: &Rules,
     templates: &Templates,
 ) -> Result<(), SignError> {
     for _ in 0..3 {
-        match write_once(db, prepared, mail_domain, templates).await {
+        match write_once(db, prepared, rules, templates).await {
             Err(SignError::Database(e))
                 if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
             {
@@ -300,18 +407,19 @@ pub async fn write_one(
             other => return other,
         }
     }
-    write_once(db, prepared, mail_domain, templates).await
+    write_once(db, prepared, rules, templates).await
 }
 
 async fn write_once(
     db: &DatabaseConnection,
     prepared: &Prepared,
-    mail_domain: &str,
+    rules: &Rules,
     templates: &Templates,
 ) -> Result<(), SignError> {
     let txn = crate::db::begin_write(db).await?;
+    mail_cap::lock(&txn, &prepared.lock_keys().collect::<Vec<_>>()).await?;
     still_open(&txn, prepared.petition_id).await??;
-    apply(&txn, prepared, mail_domain, templates).await?;
+    apply(&txn, prepared, rules, templates).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -339,119 +447,152 @@ pub async fn still_open<C: ConnectionTrait>(
     })
 }
 
-/// Writes a prepared signature and its mail in the caller's transaction: a new row, or the
-/// unconfirmed row of the same address updated with the latest details and token, each with the
-/// confirmation mail; or, for an address that already confirmed, only the note saying so.
+/// What writing a signature did; the signer is answered the same in every case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A confirmation link (new, or renewed for an unconfirmed signature) was queued.
+    Mailed,
+    /// The address had confirmed: the note saying so was queued, or capped.
+    AlreadySigned,
+    /// Held back by a limit, or the address has had its mails for the day: nothing sent.
+    Held,
+}
+
+/// Writes a prepared signature and its mail in the caller's transaction (which holds the locks of
+/// `Prepared::lock_keys` on PostgreSQL):
+/// - a new address: a new row with the confirmation mail; held (no mail, not counted) when its
+///   source is over a limit or the address has had its mails for the day;
+/// - an address that signed without confirming: what it first gave stays (someone else typing the
+///   same address cannot rewrite it); a new link is mailed, within the limits and caps; a held
+///   signature stays held until the organizers release it;
+/// - an address that confirmed: only the note saying so, greeting with the confirmed name.
 pub async fn apply<C: ConnectionTrait>(
     conn: &C,
     prepared: &Prepared,
-    mail_domain: &str,
+    rules: &Rules,
     templates: &Templates,
-) -> Result<(), SignError> {
+) -> Result<Written, SignError> {
     let clean = &prepared.clean;
     let existing = signature::Entity::find()
         .filter(signature::Column::PetitionId.eq(prepared.petition_id))
-        .filter(signature::Column::Email.eq(&clean.email))
+        .filter(signature::Column::EmailKey.eq(&prepared.email_key))
         .one(conn)
         .await?;
-    let now = super::now();
-    let mail = match existing {
-        Some(confirmed) if confirmed.confirmed_at.is_some() => {
-            let note = &prepared.already_signed;
-            let mut mail = Outgoing::compose(
-                templates,
-                "already-signed",
-                &note.lang,
-                note.subject.clone(),
-                &clean.email,
-                &note.context,
-            )
-            .map_err(|e| SignError::Template(crate::error::describe_chain(&e)))?;
-            mail.reply_to = note.reply_to.clone();
-            mail
-        }
-        existing => {
-            let mut row = match existing {
-                Some(unconfirmed) => unconfirmed.into_active_model(),
-                None => signature::ActiveModel {
-                    petition_id: Set(prepared.petition_id),
-                    email: Set(clean.email.clone()),
-                    created_at: Set(now),
-                    confirmed_at: Set(None),
-                    ..Default::default()
-                },
-            };
-            row.first_name = Set(clean.first_name.clone());
-            row.last_name = Set(clean.last_name.clone());
-            row.phone = Set(clean.phone.clone());
-            row.postal_code = Set(clean.postal_code.clone());
-            row.city = Set(clean.city.clone());
-            row.country = Set(clean.country.clone());
-            row.organization = Set(clean.organization.clone());
-            row.comment = Set(clean.comment.clone());
-            row.newsletter = Set(clean.newsletter);
-            row.locale = Set(Some(prepared.locale.clone()));
-            row.confirmation_token_hash = Set(prepared.confirmation.token_hash.clone());
-            row.ip_hash = Set(prepared.ip_hash.clone());
-            row.updated_at = Set(now);
-            if row.id.is_unchanged() {
-                row.update(conn).await?;
-            } else {
-                // The insert builder skips the entity's hooks; they keep the search key.
-                let row = row.before_save(conn, true).await?;
-                signature::Entity::insert(row)
-                    .exec_without_returning(conn)
-                    .await?;
-            }
-            prepared.confirmation.mail.clone()
-        }
+    let postmark = &rules.postmark;
+    let blocked = match &existing {
+        Some(row) if row.confirmed_at.is_some() || row.held_at.is_some() => false,
+        _ => blocked(conn, prepared, rules).await?,
     };
-    queue::enqueue(conn, mail, mail_domain).await?;
-    Ok(())
+    let now = super::now();
+    match existing {
+        Some(confirmed) if confirmed.confirmed_at.is_some() => {
+            let note = prepared.letters.already_signed(
+                templates,
+                &confirmed.email,
+                &confirmed.first_name,
+            )?;
+            queue::enqueue(conn, note, postmark).await?;
+            Ok(Written::AlreadySigned)
+        }
+        Some(held) if held.held_at.is_some() => Ok(Written::Held),
+        Some(unconfirmed) => {
+            if blocked {
+                return Ok(Written::Held);
+            }
+            let confirmation = prepared.letters.confirmation(
+                templates,
+                &unconfirmed.email,
+                &unconfirmed.first_name,
+            )?;
+            signature::Entity::update_many()
+                .col_expr(
+                    signature::Column::ConfirmationTokenHash,
+                    Expr::value(confirmation.token_hash),
+                )
+                .col_expr(signature::Column::UpdatedAt, Expr::value(now))
+                .filter(signature::Column::Id.eq(unconfirmed.id))
+                .exec(conn)
+                .await?;
+            queue::enqueue_checked(
+                conn,
+                confirmation.mail,
+                prepared.email_key.clone(),
+                &postmark.domain,
+            )
+            .await?;
+            Ok(Written::Mailed)
+        }
+        None => {
+            let held = blocked;
+            let row = signature::ActiveModel {
+                petition_id: Set(prepared.petition_id),
+                email: Set(clean.email.clone()),
+                email_key: Set(Some(prepared.email_key.clone())),
+                first_name: Set(clean.first_name.clone()),
+                last_name: Set(clean.last_name.clone()),
+                phone: Set(clean.phone.clone()),
+                postal_code: Set(clean.postal_code.clone()),
+                city: Set(clean.city.clone()),
+                country: Set(clean.country.clone()),
+                organization: Set(clean.organization.clone()),
+                comment: Set(clean.comment.clone()),
+                newsletter: Set(clean.newsletter),
+                locale: Set(Some(prepared.locale.clone())),
+                confirmation_token_hash: Set(prepared.confirmation.token_hash.clone()),
+                confirmed_at: Set(None),
+                ip_hash: Set(prepared.source.as_ref().map(|s| s.hash.clone())),
+                held_at: Set(held.then_some(now)),
+                held_source: Set(held
+                    .then(|| prepared.source.as_ref().map(Source::label))
+                    .flatten()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            // The insert builder skips the entity's hooks; they keep the search key.
+            let row = row.before_save(conn, true).await?;
+            signature::Entity::insert(row)
+                .exec_without_returning(conn)
+                .await?;
+            if held {
+                return Ok(Written::Held);
+            }
+            queue::enqueue_checked(
+                conn,
+                prepared.confirmation.mail.clone(),
+                prepared.email_key.clone(),
+                &postmark.domain,
+            )
+            .await?;
+            Ok(Written::Mailed)
+        }
+    }
 }
 
-fn mail_context(
-    site: &Site,
-    located: &Located,
-    first_name: &str,
-    last_name: &str,
-) -> serde_json::Value {
-    serde_json::json!({
-        "site_name": site.settings.site_name,
-        "petition": located.view(site.settings.public_url()),
-        "first_name": first_name,
-        "last_name": last_name,
-    })
+/// Whether a mail for this signature must not go out: its source is over a limit, or its address
+/// has had its mails for the day.
+async fn blocked<C: ConnectionTrait>(
+    conn: &C,
+    prepared: &Prepared,
+    rules: &Rules,
+) -> Result<bool, sea_orm::DbErr> {
+    if let Some(source) = &prepared.source
+        && signing_limits::over(conn, rules.limits, source, prepared.petition_id).await?
+    {
+        return Ok(true);
+    }
+    Ok(!mail_cap::allows(
+        conn,
+        rules.postmark.caps,
+        &prepared.email_key,
+        Some(prepared.petition_id),
+    )
+    .await?)
 }
 
-/// Draws a new confirmation token and composes the mail with its link, to `email`, in `lang`.
-fn confirmation(
-    site: &Site,
-    located: &Located,
-    email: &str,
-    context: &serde_json::Value,
-    lang: &Lang,
-) -> Result<Confirmation, SignError> {
-    let token = token::generate();
-    let mut context = context.clone();
-    context["confirm_url"] = format!("{}/confirm/{token}", site.settings.public_url()).into();
-    context["withdraw_url"] = format!("{}/withdraw/{token}", site.settings.public_url()).into();
-    let subject = lang.t_args(
-        "mail-confirm-subject",
-        &[("title", located.petition.title.clone().into())],
-    );
-    let mut mail = Outgoing::compose(&site.templates, "confirm", lang, subject, email, &context)
-        .map_err(|e| SignError::Template(crate::error::describe_chain(&e)))?;
-    mail.reply_to = located.petition.reply_to.clone();
-    Ok(Confirmation {
-        token_hash: token::hash(&token),
-        mail,
-    })
-}
-
-/// A new confirmation link for a signature already written (a re-send from the signatures page),
-/// in the language the signer signed in, else the instance's. Composed outside any transaction;
-/// `renew_confirmation` stores it.
+/// A new confirmation link for a signature already written (a re-send from the signatures page,
+/// a released signature), in the language the signer signed in, else the instance's. Composed
+/// outside any transaction; `renew_confirmation` stores it.
 pub fn confirmation_for(
     site: &Site,
     located: &Located,
@@ -463,20 +604,27 @@ pub fn confirmation_for(
         .and_then(Lang::shipped)
         .or_else(|| Lang::shipped(&site.settings.default_language))
         .unwrap_or_else(Lang::source);
-    let context = mail_context(site, located, &signature.first_name, &signature.last_name);
-    confirmation(site, located, &signature.email, &context, &lang)
+    Letters::new(site, located, &lang).confirmation(
+        &site.templates,
+        &signature.email,
+        &signature.first_name,
+    )
 }
 
-/// Gives a signature that is still unconfirmed a new confirmation link and queues the mail that
-/// carries it, in the caller's transaction; the previous link stops working. Returns false, and
-/// changes nothing, when the signature is confirmed (a confirmed signer never gets a confirmation
-/// mail again) or gone.
+/// Gives a signature that is still unconfirmed (and not held) a new confirmation link and queues
+/// the mail that carries it, in the caller's transaction; the previous link stops working. Returns
+/// false, and changes nothing, when the signature is confirmed (a confirmed signer never gets a
+/// confirmation mail again), held, gone, or its address has had its mails for the day.
 pub async fn renew_confirmation<C: ConnectionTrait>(
     conn: &C,
     signature_id: i32,
     confirmation: Confirmation,
-    mail_domain: &str,
+    postmark: &Postmark,
 ) -> Result<bool, sea_orm::DbErr> {
+    let key = address::canonical(&confirmation.mail.to);
+    if !mail_cap::allows(conn, postmark.caps, &key, confirmation.mail.petition_id).await? {
+        return Ok(false);
+    }
     let renewed = signature::Entity::update_many()
         .col_expr(
             signature::Column::ConfirmationTokenHash,
@@ -485,12 +633,13 @@ pub async fn renew_confirmation<C: ConnectionTrait>(
         .col_expr(signature::Column::UpdatedAt, Expr::value(super::now()))
         .filter(signature::Column::Id.eq(signature_id))
         .filter(signature::Column::ConfirmedAt.is_null())
+        .filter(signature::Column::HeldAt.is_null())
         .exec(conn)
         .await?;
     if renewed.rows_affected != 1 {
         return Ok(false);
     }
-    queue::enqueue(conn, confirmation.mail, mail_domain).await?;
+    queue::enqueue_checked(conn, confirmation.mail, key, &postmark.domain).await?;
     Ok(true)
 }
 
@@ -498,6 +647,24 @@ pub async fn renew_confirmation<C: ConnectionTrait>(
 pub struct Pending {
     pub signature: signature::Model,
     pub petition: Located,
+}
+
+/// What a signature holds, as its signer is shown it before confirming: (Fluent key of the label,
+/// value) for the name, the address and each optional field the petition asks that was filled.
+pub fn details(pending: &Pending) -> Vec<(&'static str, String)> {
+    use super::signature_list::OptionalField;
+    let s = &pending.signature;
+    let mut details = vec![
+        ("field-first-name", s.first_name.clone()),
+        ("field-last-name", s.last_name.clone()),
+        ("field-email", s.email.clone()),
+    ];
+    for field in OptionalField::asked(&SignatureFields::of(&pending.petition.petition)) {
+        if let Some(value) = field.value(s) {
+            details.push((field.label_key(), value.to_string()));
+        }
+    }
+    details
 }
 
 /// Finds the signature a confirmation link belongs to, changing nothing (a mail scanner opening
@@ -541,7 +708,7 @@ pub async fn confirm(
 }
 
 /// Withdraws a signature (F2.5, F9.4), as found through its mailed link (`find_by_token`): the row,
-/// and with it everything the signer gave, is deleted, and a confirmed signature leaves the count in
+/// and with it everything the signer gave, is deleted, with the mails about it not yet sent, and a confirmed signature leaves the count in
 /// the same transaction. False when it was already gone (withdrawn twice at once).
 pub async fn withdraw(
     db: &DatabaseConnection,
@@ -566,6 +733,16 @@ pub async fn withdraw(
         }
         super::counter::add_confirmed(&txn, found.petition_id, -1).await?;
     }
+    // The mails about this petition still waiting to go to this address (a confirmation link not
+    // yet sent) go with it: nothing of the signer stays behind.
+    crate::entity::mail_queue::Entity::delete_many()
+        .filter(crate::entity::mail_queue::Column::PetitionId.eq(found.petition_id))
+        .filter(
+            crate::entity::mail_queue::Column::RecipientKey.eq(address::canonical(&found.email)),
+        )
+        .filter(crate::entity::mail_queue::Column::Status.ne(crate::entity::mail_queue::STATUS_SENT))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -88,14 +88,17 @@ pub enum StatusFilter {
     All,
     Confirmed,
     Unconfirmed,
+    /// Held back by a limit (`abuse`): not counted, not mailed until released.
+    Held,
 }
 
 impl StatusFilter {
-    /// `confirmed`, `unconfirmed`, anything else: all.
+    /// `confirmed`, `unconfirmed`, `held`, anything else: all.
     pub fn parse(value: Option<&str>) -> StatusFilter {
         match value {
             Some("confirmed") => StatusFilter::Confirmed,
             Some("unconfirmed") => StatusFilter::Unconfirmed,
+            Some("held") => StatusFilter::Held,
             _ => StatusFilter::All,
         }
     }
@@ -105,6 +108,7 @@ impl StatusFilter {
             StatusFilter::All => "all",
             StatusFilter::Confirmed => "confirmed",
             StatusFilter::Unconfirmed => "unconfirmed",
+            StatusFilter::Held => "held",
         }
     }
 
@@ -114,9 +118,10 @@ impl StatusFilter {
             StatusFilter::Confirmed => {
                 Condition::all().add(entity::Column::ConfirmedAt.is_not_null())
             }
-            StatusFilter::Unconfirmed => {
-                Condition::all().add(entity::Column::ConfirmedAt.is_null())
-            }
+            StatusFilter::Unconfirmed => Condition::all()
+                .add(entity::Column::ConfirmedAt.is_null())
+                .add(entity::Column::HeldAt.is_null()),
+            StatusFilter::Held => Condition::all().add(entity::Column::HeldAt.is_not_null()),
         }
     }
 }
@@ -185,7 +190,7 @@ impl OptionalField {
         }
     }
 
-    fn value(self, s: &entity::Model) -> Option<&str> {
+    pub fn value(self, s: &entity::Model) -> Option<&str> {
         match self {
             OptionalField::Phone => s.phone.as_deref(),
             OptionalField::PostalCode => s.postal_code.as_deref(),
@@ -217,6 +222,9 @@ pub struct SignatureRow {
     pub fields: Vec<Option<String>>,
     pub newsletter: bool,
     pub confirmed: bool,
+    /// Held back by a limit, with the label of its source.
+    pub held: bool,
+    pub held_source: Option<String>,
     /// `YYYY-MM-DD HH:MM`, UTC.
     pub confirmed_at: Option<String>,
     pub signed_at: String,
@@ -232,6 +240,7 @@ pub struct Listing {
     pub matching: u64,
     pub confirmed: i64,
     pub unconfirmed: i64,
+    pub held: i64,
     /// Fluent keys of the labels of the asked optional fields.
     pub field_labels: Vec<&'static str>,
 }
@@ -239,14 +248,15 @@ pub struct Listing {
 #[derive(Debug, FromQueryResult)]
 struct Tally {
     confirmed: i64,
+    held: i64,
     total: i64,
 }
 
-/// The exact confirmed and unconfirmed signatures of a petition, counted from its rows.
+/// The exact confirmed, unconfirmed and held signatures of a petition, counted from its rows.
 pub async fn counts<C: ConnectionTrait>(
     conn: &C,
     petition_id: i32,
-) -> Result<(i64, i64), sea_orm::DbErr> {
+) -> Result<(i64, i64, i64), sea_orm::DbErr> {
     let tally = entity::Entity::find()
         .select_only()
         .column_as(
@@ -255,12 +265,20 @@ pub async fn counts<C: ConnectionTrait>(
             ),
             "confirmed",
         )
+        .column_as(
+            Expr::cust(
+                "CAST(COALESCE(SUM(CASE WHEN held_at IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT)",
+            ),
+            "held",
+        )
         .column_as(entity::Column::Id.count(), "total")
         .filter(entity::Column::PetitionId.eq(petition_id))
         .into_model::<Tally>()
         .one(conn)
         .await?;
-    Ok(tally.map_or((0, 0), |t| (t.confirmed, t.total - t.confirmed)))
+    Ok(tally.map_or((0, 0, 0), |t| {
+        (t.confirmed, t.total - t.confirmed - t.held, t.held)
+    }))
 }
 
 /// Signatures whose full name or address contains the term, blind to case and accents
@@ -319,6 +337,8 @@ pub async fn list<C: ConnectionTrait>(
                 .collect(),
             id: s.id,
             confirmed: s.confirmed_at.is_some(),
+            held: s.held_at.is_some(),
+            held_source: s.held_source,
             confirmed_at: s.confirmed_at.map(shown),
             signed_at: shown(s.created_at),
             newsletter: s.newsletter,
@@ -327,7 +347,7 @@ pub async fn list<C: ConnectionTrait>(
             email: s.email,
         })
         .collect();
-    let (confirmed, unconfirmed) = counts(conn, petition_id).await?;
+    let (confirmed, unconfirmed, held) = counts(conn, petition_id).await?;
     Ok(Listing {
         rows,
         page,
@@ -335,6 +355,7 @@ pub async fn list<C: ConnectionTrait>(
         matching,
         confirmed,
         unconfirmed,
+        held,
         field_labels: fields.iter().map(|f| f.label_key()).collect(),
     })
 }
@@ -409,6 +430,7 @@ pub async fn resend_confirmation(
         entity::Entity::find()
             .filter(entity::Column::PetitionId.eq(petition_id))
             .filter(entity::Column::ConfirmedAt.is_null())
+            .filter(entity::Column::HeldAt.is_null())
             .order_by_asc(entity::Column::Id)
     };
     let mut queued = 0;
@@ -466,12 +488,18 @@ async fn resend_batch(
         confirmation.mail.priority = Priority::Bulk;
         confirmations.push((s.id, confirmation));
     }
-    let domain = site.mail_domain();
+    let postmark = site.postmark();
     let txn = crate::db::begin_write(db).await?;
+    let keys: Vec<String> = batch
+        .iter()
+        .map(|s| super::abuse::address::canonical(&s.email))
+        .collect();
+    super::abuse::mail_cap::lock(&txn, &keys).await?;
     let mut queued = 0;
     for (id, confirmation) in confirmations {
-        // Re-checked in the write: whoever confirmed since the read gets nothing.
-        if signature::renew_confirmation(&txn, id, confirmation, &domain).await? {
+        // Re-checked in the write: whoever confirmed since the read gets nothing, and an address
+        // that has had its mails for the day gets no more.
+        if signature::renew_confirmation(&txn, id, confirmation, &postmark).await? {
             queued += 1;
         }
     }

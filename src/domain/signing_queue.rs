@@ -20,6 +20,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
 use super::signature::{self, Prepared, SignError};
+use super::abuse::mail_cap;
 use super::{counter, token};
 use crate::Site;
 use crate::mail::Wake;
@@ -105,7 +106,7 @@ impl SigningQueue {
             let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
             let writer = Writer {
                 db: db.clone(),
-                mail_domain: site.mail_domain(),
+                rules: signature::Rules::of(site),
                 wake: site.wake.clone(),
                 stats: self.stats.clone(),
                 // The writer's own copy, for the rare note to an address that already confirmed.
@@ -160,7 +161,7 @@ impl SigningQueue {
 
 struct Writer {
     db: DatabaseConnection,
-    mail_domain: String,
+    rules: signature::Rules,
     wake: Wake,
     stats: Arc<Stats>,
     templates: Result<Templates, String>,
@@ -212,7 +213,7 @@ impl Writer {
             match job {
                 Job::Sign { prepared, reply } => {
                     let outcome =
-                        signature::write_one(&self.db, &prepared, &self.mail_domain, templates)
+                        signature::write_one(&self.db, &prepared, &self.rules, templates)
                             .await;
                     self.stats.signatures.fetch_add(1, Ordering::Relaxed);
                     let _ = reply.send(outcome);
@@ -236,6 +237,17 @@ impl Writer {
         batch: &[Job],
     ) -> Result<Vec<Outcome>, DbErr> {
         let txn = crate::db::begin_write(&self.db).await?;
+        // Every address and source of the batch at once, so that limits count alike across
+        // instances (PostgreSQL) and two batches never wait on each other in a circle.
+        let keys: Vec<String> = batch
+            .iter()
+            .filter_map(|job| match job {
+                Job::Sign { prepared, .. } => Some(prepared.lock_keys()),
+                Job::Confirm { .. } => None,
+            })
+            .flatten()
+            .collect();
+        mail_cap::lock(&txn, &keys).await?;
         // Per petition: None when it takes signatures, else whether it closed (true) or was hidden.
         let mut refusals: HashMap<i32, Option<bool>> = HashMap::new();
         // Confirmations of this batch per petition, added to the count once at the end.
@@ -272,8 +284,8 @@ impl Writer {
                 Some(true) => Err(SignError::Closed),
                 Some(false) => Err(SignError::NotPublic),
                 None => {
-                    match signature::apply(&txn, prepared, &self.mail_domain, templates).await {
-                        Ok(()) => Ok(()),
+                    match signature::apply(&txn, prepared, &self.rules, templates).await {
+                        Ok(_) => Ok(()),
                         Err(SignError::Database(e)) => return Err(e),
                         Err(other) => Err(other),
                     }

@@ -9,6 +9,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub message_id: String,
     pub recipient: String,
+    /// The canonical form of the recipient (`domain::abuse::address`), for the per-address cap.
+    pub recipient_key: Option<String>,
+    /// The petition the mail is about, if any, for the per-petition cap.
+    pub petition_id: Option<i32>,
     pub reply_to: Option<String>,
     pub subject: String,
     pub body_text: String,

@@ -2,6 +2,7 @@
 //! except the search keys each row keeps up to date itself (`search_key`).
 pub mod email_change;
 pub mod invitation;
+pub mod ip_hash_key;
 pub mod mail_queue;
 pub mod mail_throttle;
 pub mod membership;

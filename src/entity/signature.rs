@@ -10,8 +10,10 @@ pub struct Model {
     pub petition_id: i32,
     pub first_name: String,
     pub last_name: String,
-    /// Normalized: trimmed and lower-cased.
+    /// As typed (trimmed); mail goes to it.
     pub email: String,
+    /// The canonical form of `email` (`domain::abuse::address`): one mailbox, one signature.
+    pub email_key: Option<String>,
     pub phone: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
@@ -24,8 +26,13 @@ pub struct Model {
     #[sea_orm(unique)]
     pub confirmation_token_hash: String,
     pub confirmed_at: Option<OffsetDateTime>,
-    /// Keyed hash of the signer's IP address; never the address itself.
+    /// Keyed hash of the signer's IP address, with the key of its day (`domain::abuse::source`);
+    /// never the address itself, and erased once no limit window reaches back to it.
     pub ip_hash: Option<String>,
+    /// Set while the signature is held back by a limit: it does not count and no mail went out.
+    pub held_at: Option<OffsetDateTime>,
+    /// A short label of the client address it came from, to group what one source sent.
+    pub held_source: Option<String>,
     /// Full name and address folded for search (`search_key::signature_key`), kept by
     /// `before_save`.
     pub search_key: Option<String>,

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use crate::domain::abuse::{address, mail_cap, mail_cap::MailCaps};
 use crate::entity::mail_queue;
 use crate::i18n::Lang;
 use crate::templates::Templates;
@@ -23,6 +24,8 @@ pub enum Priority {
 #[derive(Debug, Clone)]
 pub struct Outgoing {
     pub to: String,
+    /// The petition it is about, if any: the per-petition cap counts it there.
+    pub petition_id: Option<i32>,
     pub reply_to: Option<String>,
     pub subject: String,
     pub text: String,
@@ -55,6 +58,7 @@ impl Outgoing {
         };
         Ok(Outgoing {
             to: to.to_string(),
+            petition_id: None,
             reply_to: None,
             subject,
             text,
@@ -64,11 +68,51 @@ impl Outgoing {
     }
 }
 
-/// Queues `mail` in the caller's transaction. `domain` names this instance in the Message-ID, which
-/// stays the same across retries so a receiving server can recognise a repeated delivery.
+/// What every queued mail is stamped with: the domain naming this instance in Message-IDs, and
+/// the caps on what one address may receive (`domain::abuse::mail_cap`).
+#[derive(Debug, Clone)]
+pub struct Postmark {
+    pub domain: String,
+    pub caps: MailCaps,
+}
+
+impl Postmark {
+    /// No cap: for tests of the queue itself.
+    pub fn uncapped(domain: &str) -> Postmark {
+        Postmark {
+            domain: domain.to_string(),
+            caps: MailCaps::NONE,
+        }
+    }
+}
+
+/// Queues `mail` in the caller's transaction, unless its recipient has had their share of mail
+/// for the day (`mail_cap`): then nothing is queued and `None` is returned, whatever path the mail
+/// came from. The Message-ID names this instance and stays the same across retries, so a receiving
+/// server can recognise a repeated delivery.
 pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
     mail: Outgoing,
+    postmark: &Postmark,
+) -> Result<Option<i32>, sea_orm::DbErr> {
+    let recipient_key = address::canonical(&mail.to);
+    if postmark.caps != MailCaps::NONE {
+        mail_cap::lock(conn, std::slice::from_ref(&recipient_key)).await?;
+        if !mail_cap::allows(conn, postmark.caps, &recipient_key, mail.petition_id).await? {
+            tracing::info!(petition = ?mail.petition_id, "mail cap reached: a mail was not queued");
+            return Ok(None);
+        }
+    }
+    enqueue_checked(conn, mail, recipient_key, &postmark.domain)
+        .await
+        .map(Some)
+}
+
+/// Queues a mail whose cap the caller has already checked (in this transaction, under its lock).
+pub(crate) async fn enqueue_checked<C: ConnectionTrait>(
+    conn: &C,
+    mail: Outgoing,
+    recipient_key: String,
     domain: &str,
 ) -> Result<i32, sea_orm::DbErr> {
     let now = super::now_millis();
@@ -76,6 +120,8 @@ pub async fn enqueue<C: ConnectionTrait>(
     let row = mail_queue::ActiveModel {
         message_id: Set(format!("<{now}.{unique}@{domain}>")),
         recipient: Set(mail.to),
+        recipient_key: Set(Some(recipient_key)),
+        petition_id: Set(mail.petition_id),
         reply_to: Set(mail.reply_to),
         subject: Set(mail.subject),
         body_text: Set(mail.text),

@@ -87,7 +87,8 @@ async fn sign(
     }
     let input = form.input();
     // Checked and composed here, in parallel with other signers; written by the group commit.
-    let written = match signature::prepare(site, &located, &input, ip, &lang) {
+    let source = site.sources.source(db.inner(), ip).await?;
+    let written = match signature::prepare(site, &located, &input, source, &lang) {
         Ok(prepared) => queue.sign(db.inner(), site, prepared).await,
         Err(refused) => Err(refused),
     };
@@ -152,7 +153,8 @@ async fn confirm_page(
     Ok(signer_page(template, &pending, token, site))
 }
 
-/// A page shown to the signer a mailed link belongs to, with the link's token for its buttons.
+/// A page shown to the signer a mailed link belongs to, with the link's token for its buttons and
+/// what the signature holds, so that they confirm (or withdraw) what they see.
 fn signer_page(
     template: &'static str,
     pending: &signature::Pending,
@@ -164,6 +166,7 @@ fn signer_page(
         json!({
             "petition": pending.petition.view(site.settings.public_url()),
             "first_name": pending.signature.first_name,
+            "details": signature::details(pending),
             "token": token,
         }),
     )

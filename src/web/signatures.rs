@@ -22,6 +22,7 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::CurrentUser;
 use crate::Site;
+use crate::domain::abuse::held::{self, HeldSelection};
 use crate::domain::permission::Permission;
 use crate::domain::signature::SignError;
 use crate::domain::signature_list::{self as list, Export, ListQuery, Selection, StatusFilter};
@@ -29,12 +30,14 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
 pub fn routes() -> Vec<Route> {
-    routes![page, delete, resend, export]
+    routes![page, delete, resend, release, discard, export]
 }
 
 /// The flash kinds of the notices this page shows after an action.
 const DELETED: &str = "signatures-deleted";
 const RESENT: &str = "signatures-resent";
+const RELEASED: &str = "signatures-released";
+const DISCARDED: &str = "signatures-discarded";
 
 /// The signatures page of `id` with this search, filter and page.
 fn page_url(id: i32, search: &str, status: StatusFilter, page: u64) -> String {
@@ -93,12 +96,17 @@ async fn page(
     };
     let listing = list::list(db.inner(), &located, &query).await?;
     let abilities = list::abilities(db.inner(), user.id, &located).await?;
-    // "<count>" after a deletion, "<queued> <left out>" after a re-send.
+    let held_sources = if listing.held > 0 {
+        held::sources(db.inner(), id).await?
+    } else {
+        Vec::new()
+    };
+    // "<count>" after a deletion or a discard, "<queued> <left out>" after a re-send or a release.
     let notice = flash.and_then(|f| {
         let mut numbers = f.message().split(' ').map(str::parse::<u64>);
         let count = numbers.next()?.ok()?;
         let skipped = numbers.next().and_then(Result::ok).unwrap_or(0);
-        [DELETED, RESENT]
+        [DELETED, RESENT, RELEASED, DISCARDED]
             .contains(&f.kind())
             .then(|| json!({ "key": f.kind(), "count": count, "skipped": skipped }))
     });
@@ -107,6 +115,7 @@ async fn page(
         StatusFilter::All,
         StatusFilter::Confirmed,
         StatusFilter::Unconfirmed,
+        StatusFilter::Held,
     ]
     .into_iter()
     .map(|s| json!({ "value": s.as_str(), "current": s == status }))
@@ -117,6 +126,7 @@ async fn page(
             "petition": located.view(site.settings.public_url()),
             "listing": listing,
             "abilities": abilities,
+            "held_sources": held_sources,
             "notice": notice,
             "search": search,
             "status": status.as_str(),
@@ -136,6 +146,8 @@ struct SelectionForm {
     csrf: Option<String>,
     ids: Vec<i32>,
     all_unconfirmed: Option<String>,
+    /// The label of a source of held signatures: act on all of them.
+    source: Option<String>,
     q: Option<String>,
     status: Option<String>,
     page: Option<u64>,
@@ -149,6 +161,14 @@ impl SelectionForm {
             StatusFilter::parse(self.status.as_deref()),
             self.page.unwrap_or(1),
         )
+    }
+
+    /// The held signatures this form acts on: all from one source, or the ticked ones.
+    fn held(&self) -> HeldSelection {
+        match &self.source {
+            Some(label) => HeldSelection::Source(label.trim().to_string()),
+            None => HeldSelection::Ids(self.ids.clone()),
+        }
     }
 }
 
@@ -194,16 +214,68 @@ async fn resend(
     };
     let resent = list::resend_confirmation(db.inner(), site, &located, &selection)
         .await
-        .map_err(|e| match e {
-            SignError::Database(e) => Error::Database(e),
-            SignError::Template(e) => Error::Template(e),
-            other => Error::Internal(other.to_string()),
-        })?;
+        .map_err(sign_error)?;
     Ok(Flash::new(
         Redirect::to(form.back(id)),
         RESENT,
         format!("{} {}", resent.queued, resent.skipped),
     ))
+}
+
+/// Releases held signatures (modify signatures): their confirmation mails go out, within the caps
+/// per address.
+#[post("/petitions/<id>/signatures/release", data = "<form>")]
+async fn release(
+    id: i32,
+    form: Form<SelectionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Flash<Redirect>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = user.ok_or(Error::NotFound)?;
+    let located = list::petition_for(db.inner(), user.id, id, Permission::ModifySignatures)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let done = held::release(db.inner(), site, &located, &form.held())
+        .await
+        .map_err(sign_error)?;
+    Ok(Flash::new(
+        Redirect::to(form.back(id)),
+        RELEASED,
+        format!("{} {}", done.released, done.capped),
+    ))
+}
+
+/// Discards held signatures (delete signatures).
+#[post("/petitions/<id>/signatures/discard", data = "<form>")]
+async fn discard(
+    id: i32,
+    form: Form<SelectionForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Flash<Redirect>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = user.ok_or(Error::NotFound)?;
+    list::petition_for(db.inner(), user.id, id, Permission::DeleteSignatures)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let discarded = held::discard(db.inner(), id, &form.held()).await?;
+    Ok(Flash::new(
+        Redirect::to(form.back(id)),
+        DISCARDED,
+        discarded.to_string(),
+    ))
+}
+
+fn sign_error(e: SignError) -> Error {
+    match e {
+        SignError::Database(e) => Error::Database(e),
+        SignError::Template(e) => Error::Template(e),
+        other => Error::Internal(other.to_string()),
+    }
 }
 
 #[get("/petitions/<id>/signatures.csv?<confirmed>")]

@@ -1,0 +1,103 @@
+//! The cap on the mails one address receives (F2.7): whatever path sends it (a confirmation link,
+//! "you already signed", a re-send, a released signature, a password reset, an invitation, a change
+//! of address), an address gets at most `per_petition` mails about one petition and `per_address`
+//! mails in all within a day. Counted from the queue itself (each row keeps its recipient's canonical
+//! address and its petition), inside the transaction that queues the mail, so no extra commit is
+//! needed and every instance sees the same count. Sent mails stay in the queue at least a day
+//! (`mail::worker`), so the count covers the whole day.
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect,
+};
+
+use crate::entity::mail_queue;
+
+/// How far back the cap looks.
+pub const WINDOW_MILLIS: i64 = 24 * 3600 * 1000;
+
+/// The caps of this instance (settings `mail_cap_per_petition`, `mail_cap_per_address`); 0: none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailCaps {
+    pub per_petition: u32,
+    pub per_address: u32,
+}
+
+impl MailCaps {
+    pub const NONE: MailCaps = MailCaps {
+        per_petition: 0,
+        per_address: 0,
+    };
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Received {
+    all: i64,
+    about_petition: i64,
+}
+
+/// Whether one more mail to `recipient_key` (about `petition_id`) stays under the caps. Call it in
+/// the transaction that queues the mail, after `lock` on PostgreSQL.
+pub async fn allows<C: ConnectionTrait>(
+    conn: &C,
+    caps: MailCaps,
+    recipient_key: &str,
+    petition_id: Option<i32>,
+) -> Result<bool, DbErr> {
+    if caps == MailCaps::NONE {
+        return Ok(true);
+    }
+    let since = crate::mail::now_millis() - WINDOW_MILLIS;
+    let about = match petition_id {
+        Some(id) => format!("CASE WHEN petition_id = {id} THEN 1 ELSE 0 END"),
+        None => "0".to_string(),
+    };
+    let received = mail_queue::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "all")
+        .column_as(
+            Expr::cust(format!("CAST(COALESCE(SUM({about}), 0) AS BIGINT)")),
+            "about_petition",
+        )
+        .filter(mail_queue::Column::RecipientKey.eq(recipient_key))
+        .filter(mail_queue::Column::CreatedAt.gt(since))
+        .into_model::<Received>()
+        .one(conn)
+        .await?
+        .unwrap_or(Received {
+            all: 0,
+            about_petition: 0,
+        });
+    let under = |cap: u32, count: i64| cap == 0 || count < i64::from(cap);
+    Ok(under(caps.per_address, received.all)
+        && (petition_id.is_none() || under(caps.per_petition, received.about_petition)))
+}
+
+/// On PostgreSQL, serializes the transactions that count and write for these keys (canonical
+/// addresses, client sources), whatever instance runs them, until the transaction ends; all keys at
+/// once and in one order, so that two transactions never wait on each other in a circle. SQLite
+/// needs nothing: a write transaction there already excludes every other.
+pub async fn lock<C: ConnectionTrait>(conn: &C, keys: &[String]) -> Result<(), DbErr> {
+    if conn.get_database_backend() != DatabaseBackend::Postgres || keys.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = keys.iter().map(|k| lock_id(k)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let list = ids
+        .iter()
+        .map(|id| format!("pg_advisory_xact_lock({id})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    conn.execute_unprepared(&format!("SELECT {list}")).await?;
+    Ok(())
+}
+
+/// A 64-bit lock number for a key (the first 8 bytes of its SHA-256), in Signons' own space.
+fn lock_id(key: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("signons limit\0{key}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}
