@@ -247,7 +247,8 @@ async fn a_signer_withdraws_through_the_link_in_their_mail_and_nothing_of_them_s
 }
 
 #[rocket::async_test]
-async fn signing_twice_before_confirming_answers_the_same_and_only_the_latest_link_works() {
+async fn signing_twice_before_confirming_answers_the_same_keeps_the_first_details_and_only_the_latest_link_works()
+{
     for backend in backends() {
         let smtp = SmtpServer::start();
         let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
@@ -308,9 +309,11 @@ async fn signing_twice_before_confirming_answers_the_same_and_only_the_latest_li
             .await
             .expect("query")
             .expect("row");
+        // Someone else typing the same address cannot rewrite what the first signer gave: it stays
+        // until the address's owner confirms what the confirmation page showed them.
         assert_eq!(
-            stored.last_name, "Nguyen",
-            "the latest details are kept while unconfirmed"
+            stored.last_name, "Ng",
+            "the first details are kept while unconfirmed"
         );
         app.finish().await;
     }

@@ -7,7 +7,7 @@
 //! The defaults let a school class, a union office or everyone behind a carrier's NAT sign without
 //! friction (20 people within ten minutes are well under them), and stop a flood within its first
 //! few dozen signatures: 300 signatures from one address within a minute send at most 30 mails.
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
@@ -72,30 +72,22 @@ pub async fn over<C: ConnectionTrait>(
     }
     let now = super::super::now();
     let burst_since = now - time::Duration::minutes(i64::from(limits.burst_minutes));
-    // Times are bound as values, compared as every other time is on each backend.
-    let count_if = |condition: &str, values: Vec<sea_orm::Value>| {
-        Expr::cust_with_values(
-            format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)"),
-            values,
+    // Built from expressions, so that times are bound as every other time is on each backend.
+    let count_if = |condition: SimpleExpr| -> SimpleExpr {
+        let counted: SimpleExpr = Expr::case(condition, 1).finally(0).into();
+        Func::cast_as(
+            Func::coalesce([SimpleExpr::from(Func::sum(counted)), Expr::val(0).into()]),
+            Alias::new("BIGINT"),
         )
+        .into()
     };
+    let in_burst = || Expr::col(signature::Column::CreatedAt).gt(burst_since);
+    let on_petition = || Expr::col(signature::Column::PetitionId).eq(petition_id);
     let admitted = signature::Entity::find()
         .select_only()
-        .column_as(
-            count_if(
-                "petition_id = $1 AND created_at > $2",
-                vec![petition_id.into(), burst_since.into()],
-            ),
-            "burst_petition",
-        )
-        .column_as(
-            count_if("created_at > $1", vec![burst_since.into()]),
-            "burst_site",
-        )
-        .column_as(
-            count_if("petition_id = $1", vec![petition_id.into()]),
-            "day_petition",
-        )
+        .column_as(count_if(on_petition().and(in_burst())), "burst_petition")
+        .column_as(count_if(in_burst()), "burst_site")
+        .column_as(count_if(on_petition()), "day_petition")
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day_site")
         .filter(signature::Column::IpHash.is_in(source.hashes()))
         .filter(signature::Column::CreatedAt.gt(now - DAY))
