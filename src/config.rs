@@ -239,19 +239,25 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 /// Keys derived from the instance secret for purposes other than cookies.
 #[derive(Clone)]
 pub struct Keys {
-    /// Keys the hash of signers' IP addresses (F2.7, F9.2).
+    /// Keys the hash of signers' IP addresses (F2.7, F9.2) where no daily key applies.
     pub ip_hash: [u8; 32],
+    /// Keys the hash of recipients in the ledger of the per-address mail cap.
+    pub recipient: [u8; 32],
 }
 
 impl Keys {
     pub fn derive(figment: &Figment) -> Keys {
         use sha2::{Digest, Sha256};
         let secret: String = figment.extract_inner("secret_key").unwrap_or_default();
-        let mut hasher = Sha256::new();
-        hasher.update(b"signons ip-hash v1\0");
-        hasher.update(secret.as_bytes());
+        let derive = |purpose: &[u8]| -> [u8; 32] {
+            let mut hasher = Sha256::new();
+            hasher.update(purpose);
+            hasher.update(secret.as_bytes());
+            hasher.finalize().into()
+        };
         Keys {
-            ip_hash: hasher.finalize().into(),
+            ip_hash: derive(b"signons ip-hash v1\0"),
+            recipient: derive(b"signons recipient v1\0"),
         }
     }
 }

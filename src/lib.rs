@@ -59,6 +59,7 @@ impl Site {
                 per_petition: self.settings.mail_cap_per_petition,
                 per_address: self.settings.mail_cap_per_address,
             },
+            key: self.keys.recipient,
         }
     }
 

@@ -16,7 +16,7 @@ use futures_util::future::join_all;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use signons::entity::mail_queue::{self, Column, STATUS_FAILED, STATUS_PENDING, STATUS_SENT};
-use signons::mail::queue::{Outgoing, Priority, enqueue};
+use signons::mail::queue::{Outgoing, Postmark, Priority, enqueue};
 
 /// Runs `test` on every backend at the same time, each in a task of its own, and waits for all of
 /// them: a failure on one backend does not hide the result of the other.
@@ -68,8 +68,9 @@ async fn queue_mails(db: &DatabaseConnection, to: &[String], priority: Priority)
             text: format!("Hello {address}, this is mail {i}."),
             html: None,
             priority,
+            petition_id: None,
         };
-        enqueue(&txn, mail, "signons.test")
+        enqueue(&txn, mail, &Postmark::uncapped("signons.test"))
             .await
             .expect("queue a mail");
     }
@@ -919,8 +920,12 @@ async fn sent_mail_is_purged_after_the_configured_delay() {
                 text: "Not yet.".into(),
                 html: None,
                 priority: Priority::Bulk,
+                petition_id: None,
             };
-            let id = enqueue(&txn, mail, "signons.test").await.expect("queue");
+            let id = enqueue(&txn, mail, &Postmark::uncapped("signons.test"))
+                .await
+                .expect("queue")
+                .expect("queued: no cap");
             mail_queue::Entity::update_many()
                 .col_expr(Column::NextAttemptAt, Expr::value(in_an_hour))
                 .filter(Column::Id.eq(id))

@@ -1,7 +1,8 @@
 //! Abuse limits on signing (F2.7, F9.2): signatures keep the canonical form of their address
 //! (`email_key`, filled in by Signons at start for older rows) and may be held back
 //! (`held_at`, `held_source`) instead of counted and mailed; queued mails keep their recipient's
-//! canonical address and petition so that the mails an address receives can be capped; the keys
+//! canonical address and petition, and a ledger (`mail_ledger`, a keyed hash of the canonical
+//! address per mail, kept a day) lets the mails an address receives be capped; the keys
 //! that hash client addresses rotate daily (`ip_hash_keys`) and are discarded after their window.
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -28,6 +29,15 @@ enum MailQueue {
 }
 
 #[derive(DeriveIden)]
+enum MailLedger {
+    Table,
+    Id,
+    RecipientHash,
+    PetitionId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
 enum IpHashKeys {
     Table,
     Period,
@@ -39,6 +49,7 @@ const SIGNATURE_EMAIL_KEY: &str = "idx_signatures_petition_email_key";
 const SIGNATURE_SOURCE: &str = "idx_signatures_ip_hash_created";
 const SIGNATURE_HELD: &str = "idx_signatures_petition_held";
 const MAIL_RECIPIENT: &str = "idx_mail_queue_recipient_key_created";
+const LEDGER_RECIPIENT: &str = "idx_mail_ledger_recipient_created";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -126,6 +137,27 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(MailLedger::Table)
+                    .col(pk_auto(MailLedger::Id))
+                    .col(string_len(MailLedger::RecipientHash, 64))
+                    .col(integer_null(MailLedger::PetitionId))
+                    .col(big_integer(MailLedger::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name(LEDGER_RECIPIENT)
+                    .table(MailLedger::Table)
+                    .col(MailLedger::RecipientHash)
+                    .col(MailLedger::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(IpHashKeys::Table)
                     .col(big_integer(IpHashKeys::Period).primary_key())
                     .col(string_len(IpHashKeys::Secret, 64))
@@ -138,6 +170,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(IpHashKeys::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(MailLedger::Table).to_owned())
             .await?;
         for (name, table) in [
             (MAIL_RECIPIENT, MailQueue::Table.into_iden()),

@@ -71,6 +71,9 @@ pub async fn run(
                         Err(e) => tracing::warn!(error = %e, "cannot purge unconfirmed signatures"),
                     }
                 }
+                if let Err(e) = super::abuse::mail_cap::forget_old(&db).await {
+                    tracing::warn!(error = %e, "cannot forget old lines of the mail cap's ledger");
+                }
                 match super::abuse::source::forget_old(&db).await {
                     Ok(0) => {}
                     Ok(erased) => tracing::info!(erased, "client-address hashes older than a day erased"),

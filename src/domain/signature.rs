@@ -352,7 +352,8 @@ impl Prepared {
     /// What the writing transaction locks on PostgreSQL (`mail_cap::lock`): the signer's canonical
     /// address and source, so that limits count alike across instances.
     pub fn lock_keys(&self) -> impl Iterator<Item = String> + '_ {
-        std::iter::once(self.email_key.clone()).chain(self.source.iter().map(|s| s.hash.clone()))
+        std::iter::once(mail_cap::address_key(&self.clean.email))
+            .chain(self.source.iter().map(|s| format!("ip:{}", s.hash)))
     }
 }
 
@@ -513,13 +514,7 @@ pub async fn apply<C: ConnectionTrait>(
                 .filter(signature::Column::Id.eq(unconfirmed.id))
                 .exec(conn)
                 .await?;
-            queue::enqueue_checked(
-                conn,
-                confirmation.mail,
-                prepared.email_key.clone(),
-                &postmark.domain,
-            )
-            .await?;
+            queue::enqueue_checked(conn, confirmation.mail, postmark).await?;
             Ok(Written::Mailed)
         }
         None => {
@@ -557,13 +552,7 @@ pub async fn apply<C: ConnectionTrait>(
             if held {
                 return Ok(Written::Held);
             }
-            queue::enqueue_checked(
-                conn,
-                prepared.confirmation.mail.clone(),
-                prepared.email_key.clone(),
-                &postmark.domain,
-            )
-            .await?;
+            queue::enqueue_checked(conn, prepared.confirmation.mail.clone(), postmark).await?;
             Ok(Written::Mailed)
         }
     }
@@ -583,8 +572,8 @@ async fn blocked<C: ConnectionTrait>(
     }
     Ok(!mail_cap::allows(
         conn,
-        rules.postmark.caps,
-        &prepared.email_key,
+        &rules.postmark,
+        &prepared.clean.email,
         Some(prepared.petition_id),
     )
     .await?)
@@ -621,8 +610,8 @@ pub async fn renew_confirmation<C: ConnectionTrait>(
     confirmation: Confirmation,
     postmark: &Postmark,
 ) -> Result<bool, sea_orm::DbErr> {
-    let key = address::canonical(&confirmation.mail.to);
-    if !mail_cap::allows(conn, postmark.caps, &key, confirmation.mail.petition_id).await? {
+    let to = confirmation.mail.to.clone();
+    if !mail_cap::allows(conn, postmark, &to, confirmation.mail.petition_id).await? {
         return Ok(false);
     }
     let renewed = signature::Entity::update_many()
@@ -639,7 +628,7 @@ pub async fn renew_confirmation<C: ConnectionTrait>(
     if renewed.rows_affected != 1 {
         return Ok(false);
     }
-    queue::enqueue_checked(conn, confirmation.mail, key, &postmark.domain).await?;
+    queue::enqueue_checked(conn, confirmation.mail, postmark).await?;
     Ok(true)
 }
 

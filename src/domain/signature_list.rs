@@ -492,7 +492,7 @@ async fn resend_batch(
     let txn = crate::db::begin_write(db).await?;
     let keys: Vec<String> = batch
         .iter()
-        .map(|s| super::abuse::address::canonical(&s.email))
+        .map(|s| super::abuse::mail_cap::address_key(&s.email))
         .collect();
     super::abuse::mail_cap::lock(&txn, &keys).await?;
     let mut queued = 0;

@@ -19,10 +19,16 @@ pub fn hash(token: &str) -> String {
 /// The keyed hash of an IP address: lets rate limits recognise a repeat visitor without storing
 /// the address (F2.7, F9.2).
 pub fn ip_hash(key: &[u8; 32], ip: std::net::IpAddr) -> String {
+    keyed_hash(key, &ip.to_string())
+}
+
+/// A keyed hash of any text (HMAC-SHA-256, 128 bits, hex): lets a limit recognise a value again
+/// without keeping it.
+pub fn keyed_hash(key: &[u8; 32], text: &str) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         return String::new();
     };
-    mac.update(ip.to_string().as_bytes());
+    mac.update(text.as_bytes());
     hex(&mac.finalize().into_bytes()[..16])
 }
 

@@ -3,6 +3,7 @@
 pub mod email_change;
 pub mod invitation;
 pub mod ip_hash_key;
+pub mod mail_ledger;
 pub mod mail_queue;
 pub mod mail_throttle;
 pub mod membership;

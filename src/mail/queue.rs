@@ -74,6 +74,8 @@ impl Outgoing {
 pub struct Postmark {
     pub domain: String,
     pub caps: MailCaps,
+    /// Keys the hash of recipients in the caps' ledger.
+    pub key: [u8; 32],
 }
 
 impl Postmark {
@@ -82,6 +84,7 @@ impl Postmark {
         Postmark {
             domain: domain.to_string(),
             caps: MailCaps::NONE,
+            key: [0; 32],
         }
     }
 }
@@ -95,26 +98,28 @@ pub async fn enqueue<C: ConnectionTrait>(
     mail: Outgoing,
     postmark: &Postmark,
 ) -> Result<Option<i32>, sea_orm::DbErr> {
-    let recipient_key = address::canonical(&mail.to);
     if postmark.caps != MailCaps::NONE {
-        mail_cap::lock(conn, std::slice::from_ref(&recipient_key)).await?;
-        if !mail_cap::allows(conn, postmark.caps, &recipient_key, mail.petition_id).await? {
+        mail_cap::lock(conn, &[mail_cap::address_key(&mail.to)]).await?;
+        if !mail_cap::allows(conn, postmark, &mail.to, mail.petition_id).await? {
             tracing::info!(petition = ?mail.petition_id, "mail cap reached: a mail was not queued");
             return Ok(None);
         }
     }
-    enqueue_checked(conn, mail, recipient_key, &postmark.domain)
-        .await
-        .map(Some)
+    enqueue_checked(conn, mail, postmark).await.map(Some)
 }
 
-/// Queues a mail whose cap the caller has already checked (in this transaction, under its lock).
+/// Queues a mail whose cap the caller has already checked (in this transaction, under its lock),
+/// with its line in the caps' ledger.
 pub(crate) async fn enqueue_checked<C: ConnectionTrait>(
     conn: &C,
     mail: Outgoing,
-    recipient_key: String,
-    domain: &str,
+    postmark: &Postmark,
 ) -> Result<i32, sea_orm::DbErr> {
+    if postmark.caps != MailCaps::NONE {
+        mail_cap::record(conn, postmark, &mail.to, mail.petition_id).await?;
+    }
+    let domain = &postmark.domain;
+    let recipient_key = address::canonical(&mail.to);
     let now = super::now_millis();
     let unique = Alphanumeric.sample_string(&mut rand::rng(), 24);
     let row = mail_queue::ActiveModel {

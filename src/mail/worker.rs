@@ -71,9 +71,7 @@ impl Worker {
                 cap => 60_000 / i64::from(cap) + 1,
             },
             throttle_pause_ms: (settings.mail_throttle_pause_secs * 1000) as i64,
-            // At least a day: the per-address cap counts the mails of the last day from the queue.
-            keep_sent_ms: ((settings.mail_keep_sent_days * 86_400_000) as i64)
-                .max(crate::domain::abuse::mail_cap::WINDOW_MILLIS),
+            keep_sent_ms: (settings.mail_keep_sent_days * 86_400_000) as i64,
         }
     }
 

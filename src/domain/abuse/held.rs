@@ -135,11 +135,13 @@ pub async fn release(
             letters.push((s, confirmation));
         }
         let txn = crate::db::begin_write(db).await?;
-        let keys: Vec<String> = batch.iter().map(|s| address::canonical(&s.email)).collect();
+        let keys: Vec<String> = batch
+            .iter()
+            .map(|s| mail_cap::address_key(&s.email))
+            .collect();
         mail_cap::lock(&txn, &keys).await?;
         for (s, confirmation) in letters {
-            let key = address::canonical(&s.email);
-            if !mail_cap::allows(&txn, postmark.caps, &key, Some(petition_id)).await? {
+            if !mail_cap::allows(&txn, &postmark, &s.email, Some(petition_id)).await? {
                 done.capped += 1;
                 continue;
             }
@@ -163,8 +165,7 @@ pub async fn release(
                 .exec(&txn)
                 .await?;
             if released.rows_affected == 1 {
-                crate::mail::queue::enqueue_checked(&txn, confirmation.mail, key, &postmark.domain)
-                    .await?;
+                crate::mail::queue::enqueue_checked(&txn, confirmation.mail, &postmark).await?;
                 done.released += 1;
             }
         }

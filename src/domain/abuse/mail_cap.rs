@@ -1,17 +1,19 @@
 //! The cap on the mails one address receives (F2.7): whatever path sends it (a confirmation link,
 //! "you already signed", a re-send, a released signature, a password reset, an invitation, a change
 //! of address), an address gets at most `per_petition` mails about one petition and `per_address`
-//! mails in all within a day. Counted from the queue itself (each row keeps its recipient's canonical
-//! address and its petition), inside the transaction that queues the mail, so no extra commit is
-//! needed and every instance sees the same count. Sent mails stay in the queue at least a day
-//! (`mail::worker`), so the count covers the whole day.
+//! mails in all within a day. Each queued mail leaves a line in a ledger (a keyed hash of the
+//! canonical address, the petition, the time), written in the transaction that queues the mail and
+//! counted there: no extra commit, and every instance sees the same count. Lines older than a day
+//! are deleted (`forget_old`); the queue keeps its own retention.
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set,
 };
 
-use crate::entity::mail_queue;
+use super::address;
+use crate::entity::mail_ledger;
+use crate::mail::queue::Postmark;
 
 /// How far back the cap looks.
 pub const WINDOW_MILLIS: i64 = 24 * 3600 * 1000;
@@ -30,20 +32,26 @@ impl MailCaps {
     };
 }
 
+/// The ledger's name for an address: a keyed hash of its canonical form.
+fn recipient_hash(postmark: &Postmark, to: &str) -> String {
+    super::super::token::keyed_hash(&postmark.key, &address::canonical(to))
+}
+
 #[derive(Debug, FromQueryResult)]
 struct Received {
     all: i64,
     about_petition: i64,
 }
 
-/// Whether one more mail to `recipient_key` (about `petition_id`) stays under the caps. Call it in
-/// the transaction that queues the mail, after `lock` on PostgreSQL.
+/// Whether one more mail to `to` (about `petition_id`) stays under the caps. Call it in the
+/// transaction that queues the mail, after `lock` on PostgreSQL.
 pub async fn allows<C: ConnectionTrait>(
     conn: &C,
-    caps: MailCaps,
-    recipient_key: &str,
+    postmark: &Postmark,
+    to: &str,
     petition_id: Option<i32>,
 ) -> Result<bool, DbErr> {
+    let caps = postmark.caps;
     if caps == MailCaps::NONE {
         return Ok(true);
     }
@@ -52,15 +60,15 @@ pub async fn allows<C: ConnectionTrait>(
         Some(id) => format!("CASE WHEN petition_id = {id} THEN 1 ELSE 0 END"),
         None => "0".to_string(),
     };
-    let received = mail_queue::Entity::find()
+    let received = mail_ledger::Entity::find()
         .select_only()
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "all")
         .column_as(
             Expr::cust(format!("CAST(COALESCE(SUM({about}), 0) AS BIGINT)")),
             "about_petition",
         )
-        .filter(mail_queue::Column::RecipientKey.eq(recipient_key))
-        .filter(mail_queue::Column::CreatedAt.gt(since))
+        .filter(mail_ledger::Column::RecipientHash.eq(recipient_hash(postmark, to)))
+        .filter(mail_ledger::Column::CreatedAt.gt(since))
         .into_model::<Received>()
         .one(conn)
         .await?
@@ -71,6 +79,38 @@ pub async fn allows<C: ConnectionTrait>(
     let under = |cap: u32, count: i64| cap == 0 || count < i64::from(cap);
     Ok(under(caps.per_address, received.all)
         && (petition_id.is_none() || under(caps.per_petition, received.about_petition)))
+}
+
+/// Writes the ledger line of a mail to `to` being queued, in the caller's transaction.
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    postmark: &Postmark,
+    to: &str,
+    petition_id: Option<i32>,
+) -> Result<(), DbErr> {
+    mail_ledger::ActiveModel {
+        recipient_hash: Set(recipient_hash(postmark, to)),
+        petition_id: Set(petition_id),
+        created_at: Set(crate::mail::now_millis()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the ledger lines no cap looks at any more. Returns how many went.
+pub async fn forget_old<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
+    Ok(mail_ledger::Entity::delete_many()
+        .filter(mail_ledger::Column::CreatedAt.lt(crate::mail::now_millis() - WINDOW_MILLIS))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
+/// The lock key of an address (its canonical form), for `lock`.
+pub fn address_key(to: &str) -> String {
+    format!("to:{}", address::canonical(to))
 }
 
 /// On PostgreSQL, serializes the transactions that count and write for these keys (canonical
