@@ -83,6 +83,12 @@ pub struct Settings {
     pub mail_cap_per_petition: u32,
     /// Mails one address may receive within a day, all paths together (0: no cap).
     pub mail_cap_per_address: u32,
+    /// Whether every petition asks browsers for a proof of work before signing (each petition may
+    /// also ask on its own).
+    pub proof_of_work: bool,
+    /// How hard the puzzle is: leading zero bits of a SHA-256 (18: about a quarter of a second in a
+    /// phone's browser).
+    pub proof_of_work_bits: u32,
     /// Login attempts a minute for one account (five times as many for one client address), and
     /// password-reset requests a minute for one client address.
     pub login_attempts_per_minute: u32,
@@ -122,6 +128,8 @@ impl Default for Settings {
             signing_daily_per_site: 400,
             mail_cap_per_petition: 3,
             mail_cap_per_address: 10,
+            proof_of_work: false,
+            proof_of_work_bits: 18,
             login_attempts_per_minute: 10,
         }
     }
@@ -243,6 +251,8 @@ pub struct Keys {
     pub ip_hash: [u8; 32],
     /// Keys the hash of recipients in the ledger of the per-address mail cap.
     pub recipient: [u8; 32],
+    /// Signs proof-of-work challenges.
+    pub proof_of_work: [u8; 32],
 }
 
 impl Keys {
@@ -258,6 +268,7 @@ impl Keys {
         Keys {
             ip_hash: derive(b"signons ip-hash v1\0"),
             recipient: derive(b"signons recipient v1\0"),
+            proof_of_work: derive(b"signons proof-of-work v1\0"),
         }
     }
 }

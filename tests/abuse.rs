@@ -484,3 +484,128 @@ async fn client_addresses_are_hashed_with_a_daily_key_that_is_discarded_with_the
         app.finish().await;
     }
 }
+
+/// The challenge this client's sign form gets, and a nonce solving it.
+async fn solved_challenge(app: &TestApp, petition_id: i32) -> (String, String) {
+    let (status, body) = app.get(&format!("/petitions/{petition_id}/challenge")).await;
+    assert_eq!(status, Status::Ok, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let challenge = json["challenge"].as_str().expect("a challenge").to_string();
+    let bits = json["bits"].as_u64().expect("bits") as u32;
+    let nonce = signons::domain::abuse::proof_of_work::solve(&challenge, bits);
+    (challenge, nonce)
+}
+
+async fn sign_with_proof(
+    app: &TestApp,
+    csrf: &str,
+    located: &Located,
+    email: &str,
+    ip: &str,
+    proof: Option<(&str, &str)>,
+) -> (Status, String) {
+    let mut fields = vec![
+        ("csrf", csrf),
+        ("first_name", "Pat"),
+        ("last_name", "Solver"),
+        ("email", email),
+    ];
+    if let Some((challenge, nonce)) = proof {
+        fields.push(("pow_challenge", challenge));
+        fields.push(("pow_nonce", nonce));
+    }
+    let response = app
+        .client
+        .post(format!("/petitions/{}/sign", located.petition.id))
+        .header(ContentType::Form)
+        .remote(SocketAddr::new(ip.parse().expect("ip"), 40000))
+        .body(encode_form(&fields))
+        .dispatch()
+        .await;
+    let status = response.status();
+    (status, response.into_string().await.unwrap_or_default())
+}
+
+#[rocket::async_test]
+async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refused() {
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = TestApp::builder(backend)
+            .smtp(&smtp.url())
+            .set("proof_of_work", true)
+            .set("proof_of_work_bits", 10)
+            .build()
+            .await;
+        let located = app.petition("Save the dunes").await;
+        let id = located.petition.id;
+        let (_, page) = app.get(&located.path()).await;
+        assert!(page.contains("data-pow-url"), "the form asks for a proof: {page}");
+        assert!(page.contains("/static/pow.js"));
+        let csrf = extract_csrf(&page).expect("csrf");
+        let (challenge, nonce) = solved_challenge(&app, id).await;
+
+        let (status, _) = sign_with_proof(
+            &app,
+            &csrf,
+            &located,
+            "one@example.org",
+            "192.0.2.1",
+            Some((&challenge, &nonce)),
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}: a solved challenge is accepted");
+
+        let (status, body) = sign_with_proof(
+            &app,
+            &csrf,
+            &located,
+            "two@example.org",
+            "192.0.2.2",
+            Some((&challenge, &nonce)),
+        )
+        .await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: a replay is refused");
+        assert!(body.contains("already used to sign"), "{body}");
+        assert_eq!(stored(&app, id).await, 1, "{backend:?}: the replay stored nothing");
+
+        let (fresh, _) = solved_challenge(&app, id).await;
+        let (status, body) = sign_with_proof(
+            &app,
+            &csrf,
+            &located,
+            "three@example.org",
+            "192.0.2.3",
+            Some((&fresh, "not-a-solution")),
+        )
+        .await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: a wrong nonce");
+        assert!(body.contains("could not be verified"), "{body}");
+        let forged = format!("{id}.99999999999.aaaaaaaaaaaaaaaa.00000000000000000000000000000000");
+        let forged_nonce = signons::domain::abuse::proof_of_work::solve(&forged, 10);
+        let (status, body) = sign_with_proof(
+            &app,
+            &csrf,
+            &located,
+            "four@example.org",
+            "192.0.2.4",
+            Some((&forged, &forged_nonce)),
+        )
+        .await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: a forged challenge");
+        assert!(body.contains("could not be verified"), "{body}");
+        assert_eq!(stored(&app, id).await, 1);
+
+        // Without a solution (JavaScript off), a signature still goes through, under a third of
+        // the limits: from one address, ten are mailed and the rest held.
+        for i in 0..12 {
+            let email = format!("nojs{i}@example.org");
+            let (status, _) =
+                sign_with_proof(&app, &csrf, &located, &email, "198.51.100.5", None).await;
+            assert_eq!(status, Status::SeeOther);
+        }
+        settled(&app).await;
+        assert_eq!(held(&app, id).await, 2, "{backend:?}");
+        assert_eq!(smtp.messages().len(), 11, "{backend:?}: one solved, ten unsolved");
+        app.finish().await;
+    }
+}

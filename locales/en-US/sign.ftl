@@ -41,3 +41,7 @@ withdraw-button = Withdraw my signature
 withdrawn-title = Signature withdrawn
 withdrawn-text = Your signature of “{ $title }” has been withdrawn and what you gave with it deleted.
 withdraw-link-invalid = This link is not valid: the signature has already been withdrawn, or a newer e-mail replaced this link.
+# The proof of work asked by some petitions (a puzzle the browser solves on its own).
+pow-invalid = Your browser’s answer to our anti-robot check could not be verified. Please sign again: nothing was recorded.
+pow-expired = The anti-robot check of this page has expired. Please sign again: nothing was recorded.
+pow-replayed = This form was already used to sign. Please reload the page and sign again: nothing was recorded.

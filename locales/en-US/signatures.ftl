@@ -112,3 +112,12 @@ signatures-discarded = { $count ->
     [one] One held signature discarded.
    *[other] { $count } held signatures discarded.
 }
+pow-off = Anti-robot check: off. Turn it on when robots flood this petition: browsers then solve a small puzzle on their own before signing (a fraction of a second, nothing to read or click). People without JavaScript still sign, under stricter limits.
+pow-on = Anti-robot check: on. Browsers solve a small puzzle on their own before signing; people without JavaScript still sign, under stricter limits.
+pow-everywhere = Anti-robot check: on for every petition of this site (set by its administrators).
+pow-turn-on = Turn the anti-robot check on
+pow-turn-off = Turn the anti-robot check off
+signatures-pow-saved = { $count ->
+    [0] The anti-robot check is off.
+   *[other] The anti-robot check is on.
+}

@@ -41,3 +41,7 @@ withdraw-button = Retirer ma signature
 withdrawn-title = Signature retirée
 withdrawn-text = Votre signature de « { $title } » a été retirée et ce que vous aviez donné avec elle effacé.
 withdraw-link-invalid = Ce lien n’est pas valide : la signature a déjà été retirée, ou un courriel plus récent a remplacé ce lien.
+# La preuve de travail demandée par certaines pétitions (un calcul que le navigateur fait seul).
+pow-invalid = La réponse de votre navigateur à notre vérification anti-robot n’a pas pu être vérifiée. Veuillez signer de nouveau : rien n’a été enregistré.
+pow-expired = La vérification anti-robot de cette page a expiré. Veuillez signer de nouveau : rien n’a été enregistré.
+pow-replayed = Ce formulaire a déjà servi à signer. Veuillez recharger la page et signer de nouveau : rien n’a été enregistré.

@@ -112,3 +112,12 @@ signatures-discarded = { $count ->
     [one] Une signature retenue écartée.
    *[other] { $count } signatures retenues écartées.
 }
+pow-off = Vérification anti-robot : désactivée. Activez-la quand des robots inondent cette pétition : les navigateurs résolvent alors seuls un petit calcul avant de signer (une fraction de seconde, rien à lire ni à cliquer). Les personnes sans JavaScript signent quand même, sous des limites plus strictes.
+pow-on = Vérification anti-robot : activée. Les navigateurs résolvent seuls un petit calcul avant de signer ; les personnes sans JavaScript signent quand même, sous des limites plus strictes.
+pow-everywhere = Vérification anti-robot : activée pour toutes les pétitions de ce site (réglage de ses administrateurs).
+pow-turn-on = Activer la vérification anti-robot
+pow-turn-off = Désactiver la vérification anti-robot
+signatures-pow-saved = { $count ->
+    [0] La vérification anti-robot est désactivée.
+   *[other] La vérification anti-robot est activée.
+}

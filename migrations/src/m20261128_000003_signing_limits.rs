@@ -3,7 +3,9 @@
 //! (`held_at`, `held_source`) instead of counted and mailed; queued mails keep their recipient's
 //! canonical address and petition, and a ledger (`mail_ledger`, a keyed hash of the canonical
 //! address per mail, kept a day) lets the mails an address receives be capped; the keys
-//! that hash client addresses rotate daily (`ip_hash_keys`) and are discarded after their window.
+//! that hash client addresses rotate daily (`ip_hash_keys`) and are discarded after their window;
+//! a petition may ask browsers for a proof of work (`proof_of_work`), each solution spent once
+//! (`pow_spent`).
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -35,6 +37,19 @@ enum MailLedger {
     RecipientHash,
     PetitionId,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum PowSpent {
+    Table,
+    Fingerprint,
+    ExpiresAt,
+}
+
+#[derive(DeriveIden)]
+enum Petitions {
+    Table,
+    ProofOfWork,
 }
 
 #[derive(DeriveIden)]
@@ -158,6 +173,23 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(PowSpent::Table)
+                    .col(string_len(PowSpent::Fingerprint, 64).primary_key())
+                    .col(big_integer(PowSpent::ExpiresAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Petitions::Table)
+                    .add_column(boolean(Petitions::ProofOfWork).default(false))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(IpHashKeys::Table)
                     .col(big_integer(IpHashKeys::Period).primary_key())
                     .col(string_len(IpHashKeys::Secret, 64))
@@ -173,6 +205,17 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .drop_table(Table::drop().table(MailLedger::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(PowSpent::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Petitions::Table)
+                    .drop_column(Petitions::ProofOfWork)
+                    .to_owned(),
+            )
             .await?;
         for (name, table) in [
             (MAIL_RECIPIENT, MailQueue::Table.into_iden()),

@@ -71,6 +71,9 @@ pub async fn run(
                         Err(e) => tracing::warn!(error = %e, "cannot purge unconfirmed signatures"),
                     }
                 }
+                if let Err(e) = super::abuse::proof_of_work::forget_old(&db).await {
+                    tracing::warn!(error = %e, "cannot forget spent proof-of-work challenges");
+                }
                 if let Err(e) = super::abuse::mail_cap::forget_old(&db).await {
                     tracing::warn!(error = %e, "cannot forget old lines of the mail cap's ledger");
                 }

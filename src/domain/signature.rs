@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
 
 use super::abuse::signing_limits::{self, SigningLimits};
+use super::abuse::proof_of_work::{self, Proof};
 use super::abuse::source::Source;
 use super::abuse::{address, mail_cap};
 use super::petition::{self, Located};
@@ -208,7 +209,12 @@ pub async fn sign(
     lang: &Lang,
 ) -> Result<(), SignError> {
     let source = site.sources.source(db, ip).await?;
-    let prepared = prepare(site, located, input, source, lang)?;
+    let proof = if proof_of_work::asked(site, located) {
+        Proof::Unsolved
+    } else {
+        Proof::NotAsked
+    };
+    let prepared = prepare(site, located, input, (source, proof), lang)?;
     write_one(db, &prepared, &Rules::of(site), &site.templates).await?;
     site.wake.notify();
     Ok(())
@@ -240,6 +246,7 @@ pub struct Prepared {
     clean: Clean,
     email_key: String,
     source: Option<Source>,
+    proof: Proof,
     locale: String,
     confirmation: Confirmation,
     letters: Letters,
@@ -364,7 +371,7 @@ pub fn prepare(
     site: &Site,
     located: &Located,
     input: &SignatureInput,
-    source: Option<Source>,
+    (source, proof): (Option<Source>, Proof),
     lang: &Lang,
 ) -> Result<Prepared, SignError> {
     if !located.is_public() {
@@ -382,6 +389,7 @@ pub fn prepare(
         petition_id: located.petition.id,
         email_key: address::canonical(&clean.email),
         source,
+        proof,
         locale: lang.code(),
         clean,
         confirmation,
@@ -474,6 +482,13 @@ pub async fn apply<C: ConnectionTrait>(
     templates: &Templates,
 ) -> Result<Written, SignError> {
     let clean = &prepared.clean;
+    // A solution counts once, whatever instance sees it again: a replay is refused before anything
+    // is written.
+    if let Proof::Solved(fingerprint) = &prepared.proof
+        && !proof_of_work::spend(conn, fingerprint).await?
+    {
+        return Err(SignError::Invalid(FieldErrors::from([("form", "pow-replayed")])));
+    }
     let existing = signature::Entity::find()
         .filter(signature::Column::PetitionId.eq(prepared.petition_id))
         .filter(signature::Column::EmailKey.eq(&prepared.email_key))
@@ -565,8 +580,12 @@ async fn blocked<C: ConnectionTrait>(
     prepared: &Prepared,
     rules: &Rules,
 ) -> Result<bool, sea_orm::DbErr> {
+    let limits = match prepared.proof {
+        Proof::Unsolved => rules.limits.stricter(),
+        _ => rules.limits,
+    };
     if let Some(source) = &prepared.source
-        && signing_limits::over(conn, rules.limits, source, prepared.petition_id).await?
+        && signing_limits::over(conn, limits, source, prepared.petition_id).await?
     {
         return Ok(true);
     }

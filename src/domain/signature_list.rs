@@ -54,6 +54,8 @@ pub async fn petition_for<C: ConnectionTrait>(
 pub struct Abilities {
     pub resend: bool,
     pub delete: bool,
+    /// Modify the petition: switch its proof of work on or off.
+    pub protect: bool,
 }
 
 pub async fn abilities<C: ConnectionTrait>(
@@ -75,6 +77,13 @@ pub async fn abilities<C: ConnectionTrait>(
             user_id,
             petition,
             Permission::DeleteSignatures,
+        )
+        .await?,
+        protect: permission::allows_on_petition(
+            conn,
+            user_id,
+            petition,
+            Permission::ModifyPetitions,
         )
         .await?,
     })

@@ -12,6 +12,7 @@ pub mod password_reset;
 pub mod permalink;
 pub mod petition;
 pub mod petition_template;
+pub mod pow_spent;
 pub mod search_key;
 pub mod signature;
 pub mod user;

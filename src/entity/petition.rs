@@ -32,6 +32,8 @@ pub struct Model {
     pub social_text: String,
     /// The social preview's image (`og:image`): an https URL or a path on this site.
     pub social_image_url: Option<String>,
+    /// Whether browsers are asked to solve a small puzzle before signing (`abuse::proof_of_work`).
+    pub proof_of_work: bool,
     /// The title folded for search (`search_key::fold`), kept by `before_save`.
     pub search_key: Option<String>,
     pub created_at: OffsetDateTime,

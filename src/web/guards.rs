@@ -67,6 +67,19 @@ pub fn csrf_token(req: &Request<'_>) -> String {
     .clone()
 }
 
+/// The visitor's CSRF token as a request guard (created on first need), for what is bound to
+/// their forms.
+pub struct FormToken(pub String);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for FormToken {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(FormToken(csrf_token(req)))
+    }
+}
+
 /// Checks a submitted form's token against the visitor's cookie, in constant time.
 pub fn verify_csrf(jar: &CookieJar<'_>, submitted: Option<&str>) -> Result<(), Error> {
     let expected = jar.get_private(CSRF_COOKIE).ok_or(Error::Csrf)?;

@@ -176,6 +176,7 @@ pub fn petition_page(
         "petition/show",
         json!({
             "petition": located.view(site.settings.public_url()),
+            "proof_of_work": crate::domain::abuse::proof_of_work::asked(site, located),
             "values": values,
             "errors": errors,
         }),

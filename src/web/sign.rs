@@ -6,15 +6,17 @@ use std::net::IpAddr;
 use rocket::form::{Form, FromForm};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
+use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, post, routes, uri};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::cache::{self, Cached, PageCache, PageKey};
-use super::guards::verify_csrf;
+use super::guards::{FormToken, verify_csrf};
 use super::page::Page;
 use super::petition::petition_page;
 use crate::Site;
+use crate::domain::abuse::proof_of_work;
 use crate::domain::petition;
 use crate::domain::signature::{self, SignError, SignatureInput};
 use crate::domain::signing_queue::SigningQueue;
@@ -22,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
 pub fn routes() -> Vec<Route> {
-    routes![sign, signed, confirm_page, confirm, withdraw_page, withdraw]
+    routes![sign, challenge, signed, confirm_page, confirm, withdraw_page, withdraw]
 }
 
 /// The sign form. Every field is optional here so that a missing one is answered with the form and
@@ -42,6 +44,9 @@ struct SignForm {
     newsletter: bool,
     /// Hidden from people; only robots fill it in.
     website: Option<String>,
+    /// The proof of work our script solved, when the petition asks for one.
+    pow_challenge: Option<String>,
+    pow_nonce: Option<String>,
 }
 
 impl SignForm {
@@ -86,9 +91,26 @@ async fn sign(
         return Ok(done);
     }
     let input = form.input();
+    let proof = match proof_of_work::check(
+        &site.keys.proof_of_work,
+        site.settings.proof_of_work_bits,
+        proof_of_work::asked(site, &located),
+        id,
+        form.csrf.as_deref().unwrap_or_default(),
+        form.pow_challenge.as_deref(),
+        form.pow_nonce.as_deref(),
+    ) {
+        Ok(proof) => proof,
+        Err(refused) => {
+            let errors = signature::FieldErrors::from([("form", refused.message_key())]);
+            return Ok(Either::Right(petition_page(
+                site, &located, &input, &errors,
+            )));
+        }
+    };
     // Checked and composed here, in parallel with other signers; written by the group commit.
     let source = site.sources.source(db.inner(), ip).await?;
-    let written = match signature::prepare(site, &located, &input, source, &lang) {
+    let written = match signature::prepare(site, &located, &input, (source, proof), &lang) {
         Ok(prepared) => queue.sign(db.inner(), site, prepared).await,
         Err(refused) => Err(refused),
     };
@@ -106,6 +128,46 @@ async fn sign(
         Err(SignError::NotPublic) => Err(Error::NotFound),
         Err(SignError::Database(e)) => Err(Error::Database(e)),
         Err(SignError::Template(e)) => Err(Error::Template(e)),
+    }
+}
+
+/// A proof-of-work challenge for this visitor's sign form (`static/pow.js` asks for it and solves
+/// it). Never cached: each is new, bound to the petition and to the visitor's form token.
+#[get("/petitions/<id>/challenge")]
+async fn challenge(
+    id: i32,
+    token: FormToken,
+    cache: &State<PageCache>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<NoStore<Json<serde_json::Value>>> {
+    let located = cache
+        .petition(db.inner(), id)
+        .await?
+        .filter(|l| l.is_public())
+        .ok_or(Error::NotFound)?;
+    if !proof_of_work::asked(site, &located) {
+        return Err(Error::NotFound);
+    }
+    Ok(NoStore(Json(json!({
+        "challenge": proof_of_work::challenge(&site.keys.proof_of_work, id, &token.0),
+        "bits": site.settings.proof_of_work_bits,
+    }))))
+}
+
+/// A response no cache may keep.
+#[derive(rocket::Responder)]
+#[response(content_type = "json")]
+struct NoStore<T> {
+    inner: T,
+    cache_control: rocket::http::Header<'static>,
+}
+
+#[allow(non_snake_case)]
+fn NoStore<T>(inner: T) -> NoStore<T> {
+    NoStore {
+        inner,
+        cache_control: rocket::http::Header::new("Cache-Control", "no-store"),
     }
 }
 

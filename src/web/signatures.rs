@@ -23,6 +23,7 @@ use super::page::Page;
 use super::session::CurrentUser;
 use crate::Site;
 use crate::domain::abuse::held::{self, HeldSelection};
+use crate::domain::abuse::proof_of_work;
 use crate::domain::permission::Permission;
 use crate::domain::signature::SignError;
 use crate::domain::signature_list::{self as list, Export, ListQuery, Selection, StatusFilter};
@@ -30,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
 pub fn routes() -> Vec<Route> {
-    routes![page, delete, resend, release, discard, export]
+    routes![page, delete, resend, release, discard, protect, export]
 }
 
 /// The flash kinds of the notices this page shows after an action.
@@ -38,6 +39,7 @@ const DELETED: &str = "signatures-deleted";
 const RESENT: &str = "signatures-resent";
 const RELEASED: &str = "signatures-released";
 const DISCARDED: &str = "signatures-discarded";
+const PROTECTED: &str = "signatures-pow-saved";
 
 /// The signatures page of `id` with this search, filter and page.
 fn page_url(id: i32, search: &str, status: StatusFilter, page: u64) -> String {
@@ -106,7 +108,7 @@ async fn page(
         let mut numbers = f.message().split(' ').map(str::parse::<u64>);
         let count = numbers.next()?.ok()?;
         let skipped = numbers.next().and_then(Result::ok).unwrap_or(0);
-        [DELETED, RESENT, RELEASED, DISCARDED]
+        [DELETED, RESENT, RELEASED, DISCARDED, PROTECTED]
             .contains(&f.kind())
             .then(|| json!({ "key": f.kind(), "count": count, "skipped": skipped }))
     });
@@ -127,6 +129,10 @@ async fn page(
             "listing": listing,
             "abilities": abilities,
             "held_sources": held_sources,
+            "proof_of_work": {
+                "petition": located.petition.proof_of_work,
+                "everywhere": site.settings.proof_of_work,
+            },
             "notice": notice,
             "search": search,
             "status": status.as_str(),
@@ -267,6 +273,37 @@ async fn discard(
         Redirect::to(form.back(id)),
         DISCARDED,
         discarded.to_string(),
+    ))
+}
+
+#[derive(Debug, FromForm)]
+struct ProtectForm {
+    csrf: Option<String>,
+    on: Option<String>,
+}
+
+/// Switches the petition's proof of work on or off (modify petitions).
+#[post("/petitions/<id>/proof-of-work", data = "<form>")]
+async fn protect(
+    id: i32,
+    form: Form<ProtectForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    cache: &State<crate::web::cache::PageCache>,
+    db: &State<DatabaseConnection>,
+) -> Result<Flash<Redirect>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = user.ok_or(Error::NotFound)?;
+    list::petition_for(db.inner(), user.id, id, Permission::ModifyPetitions)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let on = is_on(form.on.as_deref());
+    proof_of_work::ask_on_petition(db.inner(), id, on).await?;
+    cache.invalidate_petition(id);
+    Ok(Flash::new(
+        Redirect::to(format!("/petitions/{id}/signatures")),
+        PROTECTED,
+        u8::from(on).to_string(),
     ))
 }
 

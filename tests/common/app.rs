@@ -20,13 +20,37 @@ pub enum Backend {
 }
 
 static POSTGRES_NOTE: Once = Once::new();
+static ONLY_NOTE: Once = Once::new();
 
-/// The backends this run covers: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
+/// The backends this run covers: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set; or
+/// only those `TEST_BACKENDS` names (`sqlite`, `postgres`, comma-separated), so that CI runs each
+/// journey once per database (`TEST_BACKENDS=postgres` after a plain `cargo test`).
 pub fn backends() -> Vec<Backend> {
+    let postgres_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    if let Ok(only) = std::env::var("TEST_BACKENDS")
+        && !only.trim().is_empty()
+    {
+        let list: Vec<Backend> = only
+            .split(',')
+            .filter_map(|name| match name.trim() {
+                "sqlite" => Some(Backend::Sqlite),
+                "postgres" => Some(Backend::Postgres),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            !list.contains(&Backend::Postgres) || postgres_url.is_some(),
+            "TEST_BACKENDS names postgres: set TEST_DATABASE_URL too"
+        );
+        ONLY_NOTE.call_once(|| {
+            eprintln!("NOTE: TEST_BACKENDS={only}: the journeys run on {list:?} only in this run.")
+        });
+        return list;
+    }
     let mut list = vec![Backend::Sqlite];
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => list.push(Backend::Postgres),
-        _ => POSTGRES_NOTE.call_once(|| {
+    match postgres_url {
+        Some(_) => list.push(Backend::Postgres),
+        None => POSTGRES_NOTE.call_once(|| {
             eprintln!("NOTE: TEST_DATABASE_URL is not set: PostgreSQL is not tested in this run, only SQLite.")
         }),
     }

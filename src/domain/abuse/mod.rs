@@ -5,5 +5,6 @@
 pub mod address;
 pub mod held;
 pub mod mail_cap;
+pub mod proof_of_work;
 pub mod signing_limits;
 pub mod source;

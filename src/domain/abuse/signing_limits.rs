@@ -40,6 +40,20 @@ impl SigningLimits {
         }
     }
 
+    /// The limits for a signature sent without the proof of work its petition asks: a third of
+    /// each (at least one), so that a script that skips the puzzle gets little through while a
+    /// signer without JavaScript still signs.
+    pub fn stricter(self) -> SigningLimits {
+        let third = |n: u32| if n == 0 { 0 } else { Ord::max(n / 3, 1) };
+        SigningLimits {
+            burst_minutes: self.burst_minutes,
+            burst_per_petition: third(self.burst_per_petition),
+            burst_per_site: third(self.burst_per_site),
+            daily_per_petition: third(self.daily_per_petition),
+            daily_per_site: third(self.daily_per_site),
+        }
+    }
+
     /// No limit at all.
     pub const NONE: SigningLimits = SigningLimits {
         burst_minutes: 10,

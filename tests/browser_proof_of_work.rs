@@ -1,0 +1,147 @@
+//! A petition that asks browsers for a proof of work, signed in a real headless Chromium: with
+//! JavaScript, our script solves the puzzle on its own and the signature goes through as solved;
+//! without JavaScript, the signature goes through all the same (under stricter limits).
+mod common;
+
+use std::time::Duration;
+
+use common::app::{TestServer, backends};
+use common::smtp::SmtpServer;
+use fantoccini::Locator;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use signons::domain::abuse::proof_of_work;
+use signons::domain::petition::{self, Located, NewPetition, Owner};
+use signons::domain::{account, organization};
+use signons::entity::{pow_spent, signature};
+
+async fn wait_for_text(browser: &fantoccini::Client, text: &str) -> String {
+    for _ in 0..150 {
+        if let Ok(source) = browser.source().await
+            && source.contains(text)
+        {
+            return source;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let source = browser.source().await.unwrap_or_default();
+    panic!("the page never showed {text:?}:\n{source}");
+}
+
+async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// A published petition that asks for a proof of work (switched on the way its page does).
+async fn protected_petition(server: &TestServer) -> Located {
+    let user = account::create(&server.db, "alice", "alice@example.org", "correct horse battery")
+        .await
+        .expect("user");
+    let org = organization::create(&server.db, "Friends of the Park", &user)
+        .await
+        .expect("organization");
+    let located = petition::create(
+        &server.db,
+        &Owner::Organization(org),
+        NewPetition {
+            title: "Save the park".into(),
+            body_html: "<p>Trees.</p>".into(),
+            published: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("petition");
+    proof_of_work::ask_on_petition(&server.db, located.petition.id, true)
+        .await
+        .expect("ask for a proof of work");
+    petition::find(&server.db, located.petition.id)
+        .await
+        .expect("query")
+        .expect("petition")
+}
+
+async fn sign_in_browser(browser: &fantoccini::Client, server: &TestServer, located: &Located) {
+    browser
+        .goto(&format!("{}{}", server.url, located.path()))
+        .await
+        .expect("open the petition");
+    wait_for_text(browser, "Nobody has signed yet").await;
+    fill(browser, "#first_name", "Ann").await;
+    fill(browser, "#last_name", "Lee").await;
+    fill(browser, "#email", "ann@example.org").await;
+}
+
+async fn submit(browser: &fantoccini::Client) {
+    browser
+        .find(Locator::Css("form[data-pow-url] button.primary"))
+        .await
+        .expect("the sign button of a form that asks for a proof of work")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(browser, "Check your mailbox").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_a_signer_still_signs_a_petition_that_asks_for_a_proof_of_work() {
+    let Some(browser) = common::browser::start(false).await else {
+        return;
+    };
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let server = TestServer::start(backend, Some(&smtp.url())).await;
+        let located = protected_petition(&server).await;
+        sign_in_browser(&browser, &server, &located).await;
+        submit(&browser).await;
+        let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(mails.len(), 1, "{backend:?}: the confirmation mail arrives");
+        let stored = signature::Entity::find().count(&server.db).await.expect("count");
+        assert_eq!(stored, 1);
+        let spent = pow_spent::Entity::find().count(&server.db).await.expect("count");
+        assert_eq!(spent, 0, "{backend:?}: nothing was solved without JavaScript");
+        server.stop().await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_the_browser_solves_the_puzzle_by_itself_before_signing() {
+    let Some(browser) = common::browser::start(true).await else {
+        return;
+    };
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let server = TestServer::start(backend, Some(&smtp.url())).await;
+        let located = protected_petition(&server).await;
+        sign_in_browser(&browser, &server, &located).await;
+        let mut solved = false;
+        for _ in 0..300 {
+            let state = browser
+                .execute(
+                    "return document.querySelector('form[data-pow-url]').getAttribute('data-pow');",
+                    vec![],
+                )
+                .await
+                .expect("read the form");
+            if state.as_str() == Some("solved") {
+                solved = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(solved, "{backend:?}: the script solves the puzzle within 30 s");
+        submit(&browser).await;
+        let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(mails.len(), 1, "{backend:?}: the confirmation mail arrives");
+        let spent = pow_spent::Entity::find().count(&server.db).await.expect("count");
+        assert_eq!(spent, 1, "{backend:?}: the solution was checked and spent");
+        server.stop().await;
+    }
+    browser.close().await;
+}
