@@ -94,14 +94,21 @@ async fn a_flood_from_one_address_is_answered_as_usual_held_back_and_released_by
                 "203.0.113.7",
             )
             .await;
-            assert_eq!(answer, usual, "{backend:?}: signature {i} is answered like the first");
+            assert_eq!(
+                answer, usual,
+                "{backend:?}: signature {i} is answered like the first"
+            );
         }
         let (status, page) = app.get(usual.1.as_deref().expect("a location")).await;
         assert_eq!(status, Status::Ok);
         assert!(page.contains("Check your mailbox"), "{page}");
 
         settled(&app).await;
-        assert_eq!(stored(&app, id).await, 300, "{backend:?}: every signature is kept");
+        assert_eq!(
+            stored(&app, id).await,
+            300,
+            "{backend:?}: every signature is kept"
+        );
         assert_eq!(
             smtp.messages().len(),
             30,
@@ -127,7 +134,9 @@ async fn a_flood_from_one_address_is_answered_as_usual_held_back_and_released_by
         let (status, page) = app.get(&format!("/petitions/{id}/signatures")).await;
         assert_eq!(status, Status::Ok);
         assert!(page.contains("270 signatures held back"), "{page}");
-        let label_at = page.find("name=\"source\" value=\"").expect("a source to release");
+        let label_at = page
+            .find("name=\"source\" value=\"")
+            .expect("a source to release");
         let label: String = page[label_at + "name=\"source\" value=\"".len()..]
             .chars()
             .take_while(|c| *c != '"')
@@ -152,14 +161,22 @@ async fn a_flood_from_one_address_is_answered_as_usual_held_back_and_released_by
         assert!(page.contains("270 signatures released"), "{page}");
         settled(&app).await;
         let mails = smtp.messages();
-        assert_eq!(mails.len(), 270, "{backend:?}: one mail per released signature");
+        assert_eq!(
+            mails.len(),
+            270,
+            "{backend:?}: one mail per released signature"
+        );
         assert_eq!(held(&app, id).await, 0);
         let link = mails[0].link_containing("/confirm/").expect("a link");
         let csrf = app.csrf(&local(&link)).await;
         let response = app.post_form(&local(&link), &[("csrf", &csrf)]).await;
         assert_eq!(response.status(), Status::Ok);
         drop(response);
-        assert_eq!(app.signature_count(id).await, 1, "a released signature counts once confirmed");
+        assert_eq!(
+            app.signature_count(id).await,
+            1,
+            "a released signature counts once confirmed"
+        );
         app.finish().await;
     }
 }
@@ -208,7 +225,14 @@ async fn twenty_people_of_one_school_sign_within_minutes_without_friction() {
         let csrf = app.csrf(&located.path()).await;
         for i in 0..20 {
             let email = format!("pupil{i}@school.example");
-            sign_from(&app, &csrf, &located, ("Pupil", "Parent", &email), "192.0.2.44").await;
+            sign_from(
+                &app,
+                &csrf,
+                &located,
+                ("Pupil", "Parent", &email),
+                "192.0.2.44",
+            )
+            .await;
         }
         settled(&app).await;
         assert_eq!(held(&app, located.petition.id).await, 0, "{backend:?}");
@@ -240,11 +264,19 @@ async fn one_address_signed_twenty_times_receives_at_most_three_mails_greeted_by
         }
         settled(&app).await;
         let mails = smtp.messages_to("victim@example.org");
-        assert_eq!(mails.len(), 3, "{backend:?}: three mails a day about one petition");
+        assert_eq!(
+            mails.len(),
+            3,
+            "{backend:?}: three mails a day about one petition"
+        );
         for mail in &mails {
             assert!(mail.text().contains("Insult0"), "{}", mail.text());
             assert!(!mail.text().contains("Insult1"), "{}", mail.text());
-            assert!(!mail.text().contains("Rude"), "no last name: {}", mail.text());
+            assert!(
+                !mail.text().contains("Rude"),
+                "no last name: {}",
+                mail.text()
+            );
         }
         assert_eq!(stored(&app, located.petition.id).await, 1);
 
@@ -319,12 +351,25 @@ async fn gmail_variants_are_one_signer_and_the_note_greets_with_the_confirmed_na
         let located = app.petition("Save the meadow").await;
         let id = located.petition.id;
         let csrf = app.csrf(&located.path()).await;
-        sign_from(&app, &csrf, &located, ("Jane", "Doe", "Jane.Doe@gmail.com"), "192.0.2.1").await;
+        sign_from(
+            &app,
+            &csrf,
+            &located,
+            ("Jane", "Doe", "Jane.Doe@gmail.com"),
+            "192.0.2.1",
+        )
+        .await;
         let mail = smtp.wait_for(1, MAIL_WAIT).await.remove(0);
-        assert!(mail.is_to("Jane.Doe@gmail.com"), "mailed as typed: {:?}", mail.to);
+        assert!(
+            mail.is_to("Jane.Doe@gmail.com"),
+            "mailed as typed: {:?}",
+            mail.to
+        );
         let link = mail.link_containing("/confirm/").expect("link");
         let csrf_confirm = app.csrf(&local(&link)).await;
-        let response = app.post_form(&local(&link), &[("csrf", &csrf_confirm)]).await;
+        let response = app
+            .post_form(&local(&link), &[("csrf", &csrf_confirm)])
+            .await;
         assert_eq!(response.status(), Status::Ok);
         drop(response);
         assert_eq!(app.signature_count(id).await, 1);
@@ -339,11 +384,23 @@ async fn gmail_variants_are_one_signer_and_the_note_greets_with_the_confirmed_na
         )
         .await;
         let note = smtp.wait_for(1, MAIL_WAIT).await.remove(0);
-        assert!(note.subject().contains("already signed"), "{}", note.subject());
+        assert!(
+            note.subject().contains("already signed"),
+            "{}",
+            note.subject()
+        );
         assert!(note.text().contains("Jane"), "{}", note.text());
         assert!(!note.text().contains("Impostor"), "{}", note.text());
-        assert_eq!(stored(&app, id).await, 1, "{backend:?}: one signature per mailbox");
-        assert_eq!(app.signature_count(id).await, 1, "{backend:?}: counted once");
+        assert_eq!(
+            stored(&app, id).await,
+            1,
+            "{backend:?}: one signature per mailbox"
+        );
+        assert_eq!(
+            app.signature_count(id).await,
+            1,
+            "{backend:?}: counted once"
+        );
         app.finish().await;
     }
 }
@@ -372,7 +429,14 @@ async fn two_instances_on_one_database_share_the_limits() {
             let email = format!("split{i}@example.org");
             let located = &located;
             tasks.push(async move {
-                sign_from(app, csrf, located, ("Split", "Flood", &email), "203.0.113.9").await
+                sign_from(
+                    app,
+                    csrf,
+                    located,
+                    ("Split", "Flood", &email),
+                    "203.0.113.9",
+                )
+                .await
             });
         }
         for answer in futures_util::future::join_all(tasks).await {
@@ -420,7 +484,10 @@ async fn a_withdrawal_takes_the_confirmation_mail_still_waiting_in_the_queue_wit
             .count(&app.db)
             .await
             .expect("count");
-        assert_eq!(left, 0, "{backend:?}: nothing of the signer stays in the queue");
+        assert_eq!(
+            left, 0,
+            "{backend:?}: nothing of the signer stays in the queue"
+        );
         app.finish().await;
     }
 }
@@ -432,7 +499,14 @@ async fn client_addresses_are_hashed_with_a_daily_key_that_is_discarded_with_the
         let app = TestApp::start(backend).await;
         let located = app.petition("Save the wood").await;
         let csrf = app.csrf(&located.path()).await;
-        sign_from(&app, &csrf, &located, ("Kim", "Lee", "kim@example.org"), "192.0.2.99").await;
+        sign_from(
+            &app,
+            &csrf,
+            &located,
+            ("Kim", "Lee", "kim@example.org"),
+            "192.0.2.99",
+        )
+        .await;
         let row = signature::Entity::find()
             .one(&app.db)
             .await
@@ -444,7 +518,10 @@ async fn client_addresses_are_hashed_with_a_daily_key_that_is_discarded_with_the
         let derived = signons::config::Keys::derive(&common::app::test_figment());
         let ip = "192.0.2.99".parse().expect("ip");
         assert_ne!(hash, signons::domain::token::ip_hash(&derived.ip_hash, ip));
-        let keys = ip_hash_key::Entity::find().all(&app.db).await.expect("keys");
+        let keys = ip_hash_key::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("keys");
         assert_eq!(keys.len(), 1, "{backend:?}: today's key");
 
         // Three days later: an old key and an old hash are forgotten.
@@ -472,7 +549,10 @@ async fn client_addresses_are_hashed_with_a_daily_key_that_is_discarded_with_the
             .await
             .expect("query")
             .expect("row");
-        assert_eq!(row.ip_hash, None, "{backend:?}: the hash is erased after a day");
+        assert_eq!(
+            row.ip_hash, None,
+            "{backend:?}: the hash is erased after a day"
+        );
         let periods: Vec<i64> = ip_hash_key::Entity::find()
             .all(&app.db)
             .await
@@ -480,14 +560,20 @@ async fn client_addresses_are_hashed_with_a_daily_key_that_is_discarded_with_the
             .into_iter()
             .map(|k| k.period)
             .collect();
-        assert_eq!(periods, vec![today], "{backend:?}: older keys are discarded");
+        assert_eq!(
+            periods,
+            vec![today],
+            "{backend:?}: older keys are discarded"
+        );
         app.finish().await;
     }
 }
 
 /// The challenge this client's sign form gets, and a nonce solving it.
 async fn solved_challenge(app: &TestApp, petition_id: i32) -> (String, String) {
-    let (status, body) = app.get(&format!("/petitions/{petition_id}/challenge")).await;
+    let (status, body) = app
+        .get(&format!("/petitions/{petition_id}/challenge"))
+        .await;
     assert_eq!(status, Status::Ok, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     let challenge = json["challenge"].as_str().expect("a challenge").to_string();
@@ -539,7 +625,10 @@ async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refu
         let located = app.petition("Save the dunes").await;
         let id = located.petition.id;
         let (_, page) = app.get(&located.path()).await;
-        assert!(page.contains("data-pow-url"), "the form asks for a proof: {page}");
+        assert!(
+            page.contains("data-pow-url"),
+            "the form asks for a proof: {page}"
+        );
         assert!(page.contains("/static/pow.js"));
         let csrf = extract_csrf(&page).expect("csrf");
         let (challenge, nonce) = solved_challenge(&app, id).await;
@@ -553,7 +642,11 @@ async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refu
             Some((&challenge, &nonce)),
         )
         .await;
-        assert_eq!(status, Status::SeeOther, "{backend:?}: a solved challenge is accepted");
+        assert_eq!(
+            status,
+            Status::SeeOther,
+            "{backend:?}: a solved challenge is accepted"
+        );
 
         let (status, body) = sign_with_proof(
             &app,
@@ -564,9 +657,17 @@ async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refu
             Some((&challenge, &nonce)),
         )
         .await;
-        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: a replay is refused");
+        assert_eq!(
+            status,
+            Status::UnprocessableEntity,
+            "{backend:?}: a replay is refused"
+        );
         assert!(body.contains("already used to sign"), "{body}");
-        assert_eq!(stored(&app, id).await, 1, "{backend:?}: the replay stored nothing");
+        assert_eq!(
+            stored(&app, id).await,
+            1,
+            "{backend:?}: the replay stored nothing"
+        );
 
         let (fresh, _) = solved_challenge(&app, id).await;
         let (status, body) = sign_with_proof(
@@ -578,7 +679,11 @@ async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refu
             Some((&fresh, "not-a-solution")),
         )
         .await;
-        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: a wrong nonce");
+        assert_eq!(
+            status,
+            Status::UnprocessableEntity,
+            "{backend:?}: a wrong nonce"
+        );
         assert!(body.contains("could not be verified"), "{body}");
         let forged = format!("{id}.99999999999.aaaaaaaaaaaaaaaa.00000000000000000000000000000000");
         let forged_nonce = signons::domain::abuse::proof_of_work::solve(&forged, 10);
@@ -591,7 +696,11 @@ async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refu
             Some((&forged, &forged_nonce)),
         )
         .await;
-        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: a forged challenge");
+        assert_eq!(
+            status,
+            Status::UnprocessableEntity,
+            "{backend:?}: a forged challenge"
+        );
         assert!(body.contains("could not be verified"), "{body}");
         assert_eq!(stored(&app, id).await, 1);
 
@@ -605,7 +714,11 @@ async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refu
         }
         settled(&app).await;
         assert_eq!(held(&app, id).await, 2, "{backend:?}");
-        assert_eq!(smtp.messages().len(), 11, "{backend:?}: one solved, ten unsolved");
+        assert_eq!(
+            smtp.messages().len(),
+            11,
+            "{backend:?}: one solved, ten unsolved"
+        );
         app.finish().await;
     }
 }

@@ -39,9 +39,14 @@ async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
 
 /// A published petition that asks for a proof of work (switched on the way its page does).
 async fn protected_petition(server: &TestServer) -> Located {
-    let user = account::create(&server.db, "alice", "alice@example.org", "correct horse battery")
-        .await
-        .expect("user");
+    let user = account::create(
+        &server.db,
+        "alice",
+        "alice@example.org",
+        "correct horse battery",
+    )
+    .await
+    .expect("user");
     let org = organization::create(&server.db, "Friends of the Park", &user)
         .await
         .expect("organization");
@@ -101,10 +106,19 @@ async fn without_javascript_a_signer_still_signs_a_petition_that_asks_for_a_proo
         submit(&browser).await;
         let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
         assert_eq!(mails.len(), 1, "{backend:?}: the confirmation mail arrives");
-        let stored = signature::Entity::find().count(&server.db).await.expect("count");
+        let stored = signature::Entity::find()
+            .count(&server.db)
+            .await
+            .expect("count");
         assert_eq!(stored, 1);
-        let spent = pow_spent::Entity::find().count(&server.db).await.expect("count");
-        assert_eq!(spent, 0, "{backend:?}: nothing was solved without JavaScript");
+        let spent = pow_spent::Entity::find()
+            .count(&server.db)
+            .await
+            .expect("count");
+        assert_eq!(
+            spent, 0,
+            "{backend:?}: nothing was solved without JavaScript"
+        );
         server.stop().await;
     }
     browser.close().await;
@@ -135,11 +149,17 @@ async fn with_javascript_the_browser_solves_the_puzzle_by_itself_before_signing(
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(solved, "{backend:?}: the script solves the puzzle within 30 s");
+        assert!(
+            solved,
+            "{backend:?}: the script solves the puzzle within 30 s"
+        );
         submit(&browser).await;
         let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
         assert_eq!(mails.len(), 1, "{backend:?}: the confirmation mail arrives");
-        let spent = pow_spent::Entity::find().count(&server.db).await.expect("count");
+        let spent = pow_spent::Entity::find()
+            .count(&server.db)
+            .await
+            .expect("count");
         assert_eq!(spent, 1, "{backend:?}: the solution was checked and spent");
         server.stop().await;
     }

@@ -248,7 +248,7 @@ async fn a_signer_withdraws_through_the_link_in_their_mail_and_nothing_of_them_s
 
 #[rocket::async_test]
 async fn signing_twice_before_confirming_answers_the_same_keeps_the_first_details_and_only_the_latest_link_works()
-{
+ {
     for backend in backends() {
         let smtp = SmtpServer::start();
         let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;

@@ -85,8 +85,8 @@ held-title = { $count ->
    *[other] { $count } signatures held back
 }
 held-explain = These signatures came faster from one connection than honest signers do, or to an address that has had its e-mails for today. They do not count and no e-mail went to them. The person who sent them saw the usual page. Release the ones you trust: each gets its confirmation e-mail and counts once confirmed. Discard the others.
-held-col-source = Source (connection, anonymized)
-held-col-count = Held
+held-col-source = Source (anonymized connection)
+held-col-count = Held back
 held-col-when = When (UTC)
 held-source-unknown = unknown
 held-between = { $first } to { $last }

@@ -85,7 +85,7 @@ held-title = { $count ->
    *[other] { $count } signatures retenues
 }
 held-explain = Ces signatures sont arrivées d’une même connexion plus vite que ne signent des personnes de bonne foi, ou pour une adresse qui a déjà reçu ses e-mails du jour. Elles ne comptent pas et aucun e-mail ne leur a été envoyé. La personne qui les a envoyées a vu la page habituelle. Libérez celles auxquelles vous faites confiance : chacune reçoit son e-mail de confirmation et compte une fois confirmée. Écartez les autres.
-held-col-source = Source (connexion, anonymisée)
+held-col-source = Source (connexion anonymisée)
 held-col-count = Retenues
 held-col-when = Quand (UTC)
 held-source-unknown = inconnue

@@ -98,7 +98,10 @@ impl MigrationTrait for Migration {
                 .string_len(254)
                 .null()
                 .to_owned(),
-            ColumnDef::new(MailQueue::PetitionId).integer().null().to_owned(),
+            ColumnDef::new(MailQueue::PetitionId)
+                .integer()
+                .null()
+                .to_owned(),
         ] {
             manager
                 .alter_table(

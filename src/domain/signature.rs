@@ -11,8 +11,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
 
-use super::abuse::signing_limits::{self, SigningLimits};
 use super::abuse::proof_of_work::{self, Proof};
+use super::abuse::signing_limits::{self, SigningLimits};
 use super::abuse::source::Source;
 use super::abuse::{address, mail_cap};
 use super::petition::{self, Located};
@@ -487,7 +487,10 @@ pub async fn apply<C: ConnectionTrait>(
     if let Proof::Solved(fingerprint) = &prepared.proof
         && !proof_of_work::spend(conn, fingerprint).await?
     {
-        return Err(SignError::Invalid(FieldErrors::from([("form", "pow-replayed")])));
+        return Err(SignError::Invalid(FieldErrors::from([(
+            "form",
+            "pow-replayed",
+        )])));
     }
     let existing = signature::Entity::find()
         .filter(signature::Column::PetitionId.eq(prepared.petition_id))
@@ -748,7 +751,9 @@ pub async fn withdraw(
         .filter(
             crate::entity::mail_queue::Column::RecipientKey.eq(address::canonical(&found.email)),
         )
-        .filter(crate::entity::mail_queue::Column::Status.ne(crate::entity::mail_queue::STATUS_SENT))
+        .filter(
+            crate::entity::mail_queue::Column::Status.ne(crate::entity::mail_queue::STATUS_SENT),
+        )
         .exec(&txn)
         .await?;
     txn.commit().await?;

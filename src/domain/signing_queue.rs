@@ -19,8 +19,8 @@ use std::sync::{Arc, OnceLock};
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
-use super::signature::{self, Prepared, SignError};
 use super::abuse::mail_cap;
+use super::signature::{self, Prepared, SignError};
 use super::{counter, token};
 use crate::Site;
 use crate::mail::Wake;
@@ -213,8 +213,7 @@ impl Writer {
             match job {
                 Job::Sign { prepared, reply } => {
                     let outcome =
-                        signature::write_one(&self.db, &prepared, &self.rules, templates)
-                            .await;
+                        signature::write_one(&self.db, &prepared, &self.rules, templates).await;
                     self.stats.signatures.fetch_add(1, Ordering::Relaxed);
                     let _ = reply.send(outcome);
                 }
@@ -283,13 +282,11 @@ impl Writer {
             outcomes.push(Outcome::Signed(match refusal {
                 Some(true) => Err(SignError::Closed),
                 Some(false) => Err(SignError::NotPublic),
-                None => {
-                    match signature::apply(&txn, prepared, &self.rules, templates).await {
-                        Ok(_) => Ok(()),
-                        Err(SignError::Database(e)) => return Err(e),
-                        Err(other) => Err(other),
-                    }
-                }
+                None => match signature::apply(&txn, prepared, &self.rules, templates).await {
+                    Ok(_) => Ok(()),
+                    Err(SignError::Database(e)) => return Err(e),
+                    Err(other) => Err(other),
+                },
             }));
         }
         for (petition_id, n) in confirmed {

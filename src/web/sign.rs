@@ -24,7 +24,15 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
 pub fn routes() -> Vec<Route> {
-    routes![sign, challenge, signed, confirm_page, confirm, withdraw_page, withdraw]
+    routes![
+        sign,
+        challenge,
+        signed,
+        confirm_page,
+        confirm,
+        withdraw_page,
+        withdraw
+    ]
 }
 
 /// The sign form. Every field is optional here so that a missing one is answered with the form and

@@ -26,7 +26,9 @@ static ONLY_NOTE: Once = Once::new();
 /// only those `TEST_BACKENDS` names (`sqlite`, `postgres`, comma-separated), so that CI runs each
 /// journey once per database (`TEST_BACKENDS=postgres` after a plain `cargo test`).
 pub fn backends() -> Vec<Backend> {
-    let postgres_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    let postgres_url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
     if let Ok(only) = std::env::var("TEST_BACKENDS")
         && !only.trim().is_empty()
     {

@@ -65,7 +65,10 @@ mod tests {
     #[test]
     fn other_providers_keep_their_dots_and_unlisted_ones_their_tags() {
         assert_eq!(canonical("Jane.Doe+x@outlook.com"), "jane.doe@outlook.com");
-        assert_eq!(canonical("jane.doe+x@example.org"), "jane.doe+x@example.org");
+        assert_eq!(
+            canonical("jane.doe+x@example.org"),
+            "jane.doe+x@example.org"
+        );
         assert_eq!(canonical("Ann@Example.ORG"), "ann@example.org");
         assert_eq!(canonical("no-at-sign"), "no-at-sign");
     }

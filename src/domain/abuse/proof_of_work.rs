@@ -74,7 +74,10 @@ impl Refused {
 fn mac(key: &[u8; 32], petition_id: i32, expires: i64, salt: &str, form: &str) -> String {
     super::super::token::keyed_hash(
         key,
-        &format!("pow\0{petition_id}\0{expires}\0{salt}\0{}", super::super::token::hash(form)),
+        &format!(
+            "pow\0{petition_id}\0{expires}\0{salt}\0{}",
+            super::super::token::hash(form)
+        ),
     )
 }
 

@@ -9,9 +9,7 @@ use std::sync::Mutex;
 
 use rand::RngExt;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 
 use crate::entity::{ip_hash_key, signature};
 
@@ -54,7 +52,9 @@ struct Keys {
 }
 
 fn period_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp().div_euclid(PERIOD_SECS)
+    time::OffsetDateTime::now_utc()
+        .unix_timestamp()
+        .div_euclid(PERIOD_SECS)
 }
 
 fn decode(secret: &str) -> Option<[u8; 32]> {
