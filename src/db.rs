@@ -77,7 +77,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
         }
         _ => Migrator::up(db, None).await?,
     }
-    let keyed = crate::domain::abuse::held::fill_missing_email_keys(db).await?;
+    let keyed = crate::domain::abuse::address::fill_missing_email_keys(db).await?;
     if keyed > 0 {
         tracing::info!(
             rows = keyed,

@@ -722,3 +722,24 @@ async fn a_solved_proof_of_work_counts_once_and_a_replayed_or_forged_one_is_refu
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn signatures_written_before_canonical_addresses_are_recognised_after_the_upgrade() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the bridge").await;
+        let id = located.petition.id;
+        // A row as an older version wrote it: no canonical address.
+        app.stored_signature(id, ("Old", "Timer", "old.timer@gmail.com"), "en-US", true)
+            .await;
+        let filled = signons::domain::abuse::address::fill_missing_email_keys(&app.db)
+            .await
+            .expect("fill");
+        assert_eq!(filled, 1, "{backend:?}");
+        let csrf = app.csrf(&located.path()).await;
+        sign_from(&app, &csrf, &located, ("Old", "Timer", "OldTimer+x@gmail.com"), "192.0.2.8").await;
+        assert_eq!(stored(&app, id).await, 1, "{backend:?}: the variant is the same signer");
+        assert_eq!(app.signature_count(id).await, 1);
+        app.finish().await;
+    }
+}

@@ -1,6 +1,9 @@
 -- Signing load for wrk: every connection behaves like a browser. It opens the petition page without
 -- cookies (a new visitor: the answer sets a CSRF cookie and carries the token), then posts the sign
 -- form with that cookie, that token and a fresh address, then opens the page again, and so on.
+-- Each signer comes from an address of its own, given in X-Real-IP (the server runs with
+-- ip_header = X-Real-IP, as behind a proxy), so that the limits per client address are checked on
+-- every signature and never hold an honest one.
 -- Arguments: <petition path> <sign path> <tag making the addresses of this run unique>.
 local threads = {}
 local next_id = 1
@@ -23,8 +26,10 @@ function request()
     n = n + 1
     local body = "csrf=" .. visitor[2] .. "&first_name=Sam&last_name=Load&email=s" .. tid .. "." .. n
       .. "." .. tag .. "%40example.org"
+    local ip = "10." .. tid .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256)
     return wrk.format("POST", sign_path,
-      { ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = visitor[1] }, body)
+      { ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = visitor[1],
+        ["X-Real-IP"] = ip }, body)
   end
   return wrk.format("GET", page_path)
 end

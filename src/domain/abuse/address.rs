@@ -6,6 +6,11 @@
 //! variant to the same mailbox, the `+tag` is dropped too, and for Gmail the dots of the local part
 //! (`Jane.Doe+petitions@GoogleMail.com` → `janedoe@gmail.com`).
 
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::entity::signature;
+
 /// Providers that ignore the dots of the local part and any `+tag` (Gmail's two domains).
 pub const DOTS_AND_TAGS_IGNORED: &[&str] = &["gmail.com", "googlemail.com"];
 
@@ -44,6 +49,36 @@ pub fn canonical(address: &str) -> String {
         (local.to_string(), domain)
     };
     format!("{local}@{domain}")
+}
+
+/// Gives every signature written before canonical addresses existed its `email_key`, so that a
+/// variant of an address that signed before is recognised. Idempotent; returns how many it filled.
+pub async fn fill_missing_email_keys(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    crate::db::in_batches(db, 1_000, |txn| {
+        Box::pin(async move {
+            let rows: Vec<(i32, String)> = signature::Entity::find()
+                .select_only()
+                .columns([signature::Column::Id, signature::Column::Email])
+                .filter(signature::Column::EmailKey.is_null())
+                .limit(1_000)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            let found = rows.len() as u64;
+            for (id, email) in rows {
+                signature::Entity::update_many()
+                    .col_expr(
+                        signature::Column::EmailKey,
+                        Expr::value(canonical(&email)),
+                    )
+                    .filter(signature::Column::Id.eq(id))
+                    .exec(txn)
+                    .await?;
+            }
+            Ok((found, found))
+        })
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{address, mail_cap};
+use super::mail_cap;
 use crate::Site;
 use crate::domain::petition::Located;
 use crate::domain::signature::{self, SignError};
@@ -206,36 +206,6 @@ pub async fn discard(
                 .exec(txn)
                 .await?;
             Ok((ids.len() as u64, gone.rows_affected))
-        })
-    })
-    .await
-}
-
-/// Gives every signature written before canonical addresses existed its `email_key`, so that a
-/// variant of an address that signed before is recognised. Idempotent; returns how many it filled.
-pub async fn fill_missing_email_keys(db: &DatabaseConnection) -> Result<u64, DbErr> {
-    crate::db::in_batches(db, 1_000, |txn| {
-        Box::pin(async move {
-            let rows: Vec<(i32, String)> = entity::Entity::find()
-                .select_only()
-                .columns([entity::Column::Id, entity::Column::Email])
-                .filter(entity::Column::EmailKey.is_null())
-                .limit(1_000)
-                .into_tuple()
-                .all(txn)
-                .await?;
-            let found = rows.len() as u64;
-            for (id, email) in rows {
-                entity::Entity::update_many()
-                    .col_expr(
-                        entity::Column::EmailKey,
-                        Expr::value(address::canonical(&email)),
-                    )
-                    .filter(entity::Column::Id.eq(id))
-                    .exec(txn)
-                    .await?;
-            }
-            Ok((found, found))
         })
     })
     .await
