@@ -67,9 +67,13 @@ pub struct Settings {
     /// Whether a person may own petitions themselves (F3.4); when not, petitions belong to
     /// organizations only.
     pub personal_petitions: bool,
-    /// Login attempts a minute for one account (five times as many for one client address), and
-    /// password-reset requests a minute for one client address.
+    /// Login attempts a minute for one account from one client address (five times as many for one
+    /// client address, and for one account from all addresses), and password-reset requests a
+    /// minute for one client address. Counted in the database, for all instances together.
     pub login_attempts_per_minute: u32,
+    // --- Accounts open to the internet (limits shared by every instance) ---
+    /// Registration attempts an hour from one client address (over it: 429, nothing created).
+    pub registrations_per_ip_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -100,6 +104,7 @@ impl Default for Settings {
             organization_creation_admins_only: false,
             personal_petitions: true,
             login_attempts_per_minute: 10,
+            registrations_per_ip_per_hour: 5,
         }
     }
 }

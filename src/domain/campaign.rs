@@ -48,6 +48,10 @@ pub async fn set_published(
     id: i32,
     published: bool,
 ) -> Result<petition::Model, CampaignError> {
+    if published && !super::permission::may_publish(user) {
+        // `web::verification` explains before this is reached; a refusal here reveals nothing.
+        return Err(CampaignError::NotFound);
+    }
     let txn = crate::db::begin_write(db).await?;
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
     let mut active = petition.into_active_model();

@@ -26,6 +26,9 @@ pub enum WizardError {
     /// Field → Fluent key of the message shown next to it.
     #[error("invalid petition details")]
     Invalid(FieldErrors),
+    /// Publishing needs a verified e-mail address (`permission::may_publish`).
+    #[error("the address is not verified")]
+    Unverified,
 }
 
 /// The steps after the first, in order.
@@ -427,6 +430,10 @@ pub async fn finish(
     id: i32,
     publish: bool,
 ) -> Result<Located, WizardError> {
+    if publish && !super::permission::may_publish(user) {
+        draft_for(db, user, id).await?;
+        return Err(WizardError::Unverified);
+    }
     let txn = crate::db::begin_write(db).await?;
     let draft = draft_for(&txn, user, id).await?;
     let mut errors = FieldErrors::new();

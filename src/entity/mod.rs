@@ -1,5 +1,6 @@
 //! sea-orm entities, one file per table. They mirror `migrations/`; behaviour lives in `domain`,
 //! except the search keys each row keeps up to date itself (`search_key`).
+pub mod attempt;
 pub mod email_change;
 pub mod invitation;
 pub mod mail_queue;
@@ -11,5 +12,6 @@ pub mod permalink;
 pub mod petition;
 pub mod petition_template;
 pub mod search_key;
+pub mod session;
 pub mod signature;
 pub mod user;

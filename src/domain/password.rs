@@ -1,0 +1,67 @@
+//! Password hashing with Argon2, bounded: each hash takes about 19 MB and a fair share of a core, so
+//! at most as many run at once as there are cores (the others wait their turn), off the async
+//! threads. Fifty people logging in at once then cost the memory of two or four hashes, not fifty.
+use std::sync::LazyLock;
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use tokio::sync::Semaphore;
+
+/// Verified when the account typed does not exist, so that an unknown name takes as long as a
+/// wrong password (no account enumeration by timing). Same parameters as `Argon2::default()`.
+const NO_SUCH_ACCOUNT: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2lnbm9ucy1uby11c2VyIQ$AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing: {0}")]
+pub struct HashError(String);
+
+/// Runs `work` on a blocking thread once a hashing slot is free.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, HashError> {
+    let _slot = HASHING
+        .acquire()
+        .await
+        .map_err(|e| HashError(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| HashError(e.to_string()))
+}
+
+/// The PHC string to store for `password`.
+pub async fn hash(password: &str) -> Result<String, HashError> {
+    let password = password.to_owned();
+    bounded(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| HashError(e.to_string()))
+    })
+    .await?
+}
+
+/// Whether `password` matches `stored` (a PHC string); `None` checks against a fixed hash that
+/// matches nothing, in the same time.
+pub async fn verify(password: &str, stored: Option<&str>) -> bool {
+    let password = password.to_owned();
+    let (stored, real) = match stored {
+        Some(s) => (s.to_owned(), true),
+        None => (NO_SUCH_ACCOUNT.to_owned(), false),
+    };
+    let matched = bounded(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), stored.as_str())
+            .is_ok()
+    })
+    .await;
+    match matched {
+        Ok(m) => m && real,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot verify a password");
+            false
+        }
+    }
+}
