@@ -161,3 +161,4 @@ mail-registration-attempt-intro = Someone, perhaps you, tried to create a new ac
 mail-registration-attempt-login = To log in:
 mail-registration-attempt-forgot = If you forgot your password:
 mail-registration-attempt-ignore = If it was not you, you can ignore this e-mail: your account has not changed.
+field-control-characters = This field contains an invisible control character. Please type it again.

@@ -161,3 +161,4 @@ mail-registration-attempt-intro = Quelqu’un, peut-être vous, a tenté de cré
 mail-registration-attempt-login = Pour vous connecter :
 mail-registration-attempt-forgot = Si vous avez oublié votre mot de passe :
 mail-registration-attempt-ignore = Si ce n’était pas vous, ignorez ce courriel : votre compte n’a pas changé.
+field-control-characters = Ce champ contient un caractère de contrôle invisible. Veuillez le saisir à nouveau.

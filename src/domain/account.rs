@@ -63,7 +63,9 @@ pub async fn find_by_email<C: ConnectionTrait>(
 
 fn check_password(errors: &mut FieldErrors, field: &'static str, password: &str) {
     let length = password.chars().count();
-    if length < MIN_PASSWORD {
+    if super::text::has_control(password) {
+        errors.insert(field, super::text::CONTROL_CHARACTERS);
+    } else if length < MIN_PASSWORD {
         errors.insert(field, "password-too-short");
     } else if length > MAX_PASSWORD {
         errors.insert(field, "field-too-long");
@@ -87,6 +89,7 @@ fn check_new_account(username: &str, email: &str, password: &str) -> FieldErrors
         errors.insert("email", "field-email-invalid");
     }
     check_password(&mut errors, "password", password);
+    super::text::check(&mut errors, &[("username", username), ("email", email)]);
     errors
 }
 
@@ -314,6 +317,11 @@ pub async fn authenticate(
     password: &str,
 ) -> Result<Option<user::Model>, sea_orm::DbErr> {
     let login = login.trim().to_lowercase();
+    if super::text::has_control(&login) {
+        // No account has such a name; still answered in the time a wrong password takes.
+        password::verify(password, None).await;
+        return Ok(None);
+    }
     let found = if login.contains('@') {
         find_by_email(db, &login).await?
     } else {
@@ -363,6 +371,7 @@ pub async fn request_email_change(
     } else if email == user.email {
         errors.insert("email", "email-same");
     }
+    super::text::check(&mut errors, &[("email", &email)]);
     if !password::verify(password, Some(&user.password_hash)).await {
         errors.insert("email_password", "password-wrong");
     }
@@ -545,6 +554,12 @@ pub async fn request_password_reset(
     email: &str,
     lang: &Lang,
 ) -> Result<(), AccountError> {
+    if super::text::has_control(email) {
+        return Err(AccountError::Invalid(FieldErrors::from([(
+            "email",
+            super::text::CONTROL_CHARACTERS,
+        )])));
+    }
     let Some(user) = find_by_email(db, email).await? else {
         return Ok(());
     };

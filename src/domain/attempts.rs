@@ -173,6 +173,25 @@ pub async fn allow_login<C: ConnectionTrait>(
     hit(conn, &format!("login-account:{account}"), wide).await
 }
 
+/// After the right password: this client's attempts on this account are forgotten, so that an
+/// owner who mistyped a few times and logs in and out again is not held back. The per-client and
+/// per-account counts stay.
+pub async fn login_succeeded<C: ConnectionTrait>(
+    conn: &C,
+    keys: &Keys,
+    ip: Option<IpAddr>,
+    login: &str,
+) -> Result<(), DbErr> {
+    if let Some(ip) = ip {
+        let pair = format!("login-pair:{}:{}", account_key(login), client(keys, ip));
+        attempt::Entity::delete_many()
+            .filter(attempt::Column::Key.eq(pair))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Counts a password-reset request from `ip` and answers whether it may go on.
 pub async fn allow_reset<C: ConnectionTrait>(
     conn: &C,

@@ -19,6 +19,7 @@ pub mod signature;
 pub mod signature_list;
 pub mod signing_queue;
 pub mod slug;
+pub mod text;
 pub mod theme;
 pub mod token;
 pub mod wizard;

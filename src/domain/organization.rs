@@ -90,6 +90,7 @@ pub async fn create_checked(
     } else if name.chars().count() > 200 {
         errors.insert("name", "field-too-long");
     }
+    super::text::check(&mut errors, &[("name", name)]);
     if !errors.is_empty() {
         return Err(OrgError::Invalid(errors));
     }
@@ -234,6 +235,12 @@ pub async fn invite(
         return Err(OrgError::Forbidden);
     }
     let who = who.trim();
+    if super::text::has_control(who) {
+        return Err(OrgError::Invalid(FieldErrors::from([(
+            "who",
+            super::text::CONTROL_CHARACTERS,
+        )])));
+    }
     let (account, address) = if who.contains('@') {
         let address = who.to_lowercase();
         if !validator::ValidateEmail::validate_email(&address) {

@@ -261,6 +261,13 @@ async fn login(
         )
         .status(status)
     };
+    let password = form.password.as_deref().unwrap_or_default();
+    if crate::domain::text::has_control(&login) || crate::domain::text::has_control(password) {
+        return Ok(Either::Right(again(
+            crate::domain::text::CONTROL_CHARACTERS,
+            Status::UnprocessableEntity,
+        )));
+    }
     let known = session::known_device(jar, &login);
     let per_minute = site.settings.login_attempts_per_minute;
     if !attempts::allow_login(db.inner(), &site.keys, per_minute, ip, &login, known).await? {
@@ -269,14 +276,9 @@ async fn login(
             Status::TooManyRequests,
         )));
     }
-    match account::authenticate(
-        db.inner(),
-        &login,
-        form.password.as_deref().unwrap_or_default(),
-    )
-    .await?
-    {
+    match account::authenticate(db.inner(), &login, password).await? {
         Some(user) => {
+            attempts::login_succeeded(db.inner(), &site.keys, ip, &login).await?;
             session::log_in(jar, site, db.inner(), &user, &login).await?;
             let target = if next == "/" {
                 "/dashboard".to_string()
@@ -577,9 +579,16 @@ async fn forgot(
         )));
     }
     let email = form.email.clone().unwrap_or_default();
-    account::request_password_reset(db.inner(), site, &email, &lang)
-        .await
-        .map_err(account_error)?;
+    match account::request_password_reset(db.inner(), site, &email, &lang).await {
+        Ok(()) => {}
+        Err(AccountError::Invalid(errors)) => {
+            return Ok(Either::Right(
+                Page::new("account/forgot", json!({ "errors": errors }))
+                    .status(Status::UnprocessableEntity),
+            ));
+        }
+        Err(e) => return Err(account_error(e)),
+    }
     // The same answer whether or not an account has this address.
     Ok(Either::Left(Redirect::to("/password/forgot/sent")))
 }
