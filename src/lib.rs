@@ -1,5 +1,6 @@
 //! Signons, a self-hosted petition platform. `build` assembles the web application from a figment
 //! of settings; `main.rs` is only the command line around it.
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -567,3 +567,23 @@ async fn a_verification_link_mailed_again_replaces_the_first() {
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn password_hashing_runs_at_most_one_hash_per_two_cores_at_once() {
+    use signons::domain::password;
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let allowed = (cores / 2).max(1);
+    let hashes: Vec<_> = (0..4 * cores)
+        .map(|i| tokio::spawn(async move { password::hash(&format!("password number {i}")).await }))
+        .collect();
+    for hash in hashes {
+        let stored = hash.await.expect("task").expect("hash");
+        assert!(!password::verify("password number", Some(&stored)).await);
+    }
+    assert!(
+        password::peak_at_once() <= allowed,
+        "{} hashes at once on {cores} cores",
+        password::peak_at_once()
+    );
+    assert!(password::peak_at_once() >= 1);
+}

@@ -1,7 +1,10 @@
-//! Password hashing with Argon2, bounded: each hash takes about 19 MB and a fair share of a core, so
-//! at most as many run at once as there are cores (the others wait their turn), off the async
-//! threads. Fifty people logging in at once then cost the memory of two or four hashes, not fifty.
+//! Password hashing with Argon2, bounded: each hash takes about 19 MB and a core for a moment, so
+//! at most one per two cores runs at once (at least one), off the async threads; the others wait
+//! their turn. Fifty people logging in at once then cost the memory of one or two hashes, not fifty,
+//! and a flood of logins always leaves cores to the people signing. (`crate::allocator` makes sure
+//! the memory of a finished hash goes back to the system.)
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use tokio::sync::Semaphore;
@@ -10,9 +13,19 @@ use tokio::sync::Semaphore;
 /// wrong password (no account enumeration by timing). Same parameters as `Argon2::default()`.
 const NO_SUCH_ACCOUNT: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2lnbm9ucy1uby11c2VyIQ$AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
 
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
-    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
-});
+/// How many hashes may run at once: one per two cores, at least one.
+pub fn at_once() -> usize {
+    (std::thread::available_parallelism().map_or(2, std::num::NonZero::get) / 2).max(1)
+}
+
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(at_once()));
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The most hashes that ran at the same moment since start (for tests and benches).
+pub fn peak_at_once() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
 
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing: {0}")]
@@ -26,9 +39,13 @@ async fn bounded<T: Send + 'static>(
         .acquire()
         .await
         .map_err(|e| HashError(e.to_string()))?;
-    tokio::task::spawn_blocking(work)
+    let running = RUNNING.fetch_add(1, Ordering::Relaxed) + 1;
+    PEAK.fetch_max(running, Ordering::Relaxed);
+    let done = tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| HashError(e.to_string()))
+        .map_err(|e| HashError(e.to_string()));
+    RUNNING.fetch_sub(1, Ordering::Relaxed);
+    done
 }
 
 /// The PHC string to store for `password`.
