@@ -145,6 +145,7 @@ verify-text = Press the button to verify { $email } for the account { $username 
 verify-button = Verify my address
 verified-text = Done: { $email } is verified. The account { $username } may now publish petitions and create organizations.
 verified-continue = Go to the dashboard
+verified-title = Your address is verified
 verify-link-invalid = This link is not valid: it has already been used, or a newer one was sent since.
 verify-needed-title = Verify your e-mail address first
 verify-needed-text = Before you publish a petition or create an organization, open the link we sent to { $email }.

@@ -145,6 +145,7 @@ verify-text = Appuyez sur le bouton pour vérifier { $email } pour le compte { $
 verify-button = Vérifier mon adresse
 verified-text = C’est fait : { $email } est vérifiée. Le compte { $username } peut désormais publier des pétitions et créer des organisations.
 verified-continue = Aller au tableau de bord
+verified-title = Votre adresse est vérifiée
 verify-link-invalid = Ce lien n’est pas valide : il a déjà servi, ou un lien plus récent a été envoyé depuis.
 verify-needed-title = Vérifiez d’abord votre adresse e-mail
 verify-needed-text = Avant de publier une pétition ou de créer une organisation, ouvrez le lien envoyé à { $email }.
