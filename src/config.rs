@@ -89,9 +89,13 @@ pub struct Settings {
     /// How hard the puzzle is: leading zero bits of a SHA-256 (18: about a quarter of a second in a
     /// phone's browser).
     pub proof_of_work_bits: u32,
-    /// Login attempts a minute for one account (five times as many for one client address), and
-    /// password-reset requests a minute for one client address.
+    /// Login attempts a minute for one account from one client address (five times as many for one
+    /// client address, and for one account from all addresses), and password-reset requests a
+    /// minute for one client address. Counted in the database, for all instances together.
     pub login_attempts_per_minute: u32,
+    // --- Accounts open to the internet (limits shared by every instance) ---
+    /// Registration attempts an hour from one client address (over it: 429, nothing created).
+    pub registrations_per_ip_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -131,6 +135,7 @@ impl Default for Settings {
             proof_of_work: false,
             proof_of_work_bits: 18,
             login_attempts_per_minute: 10,
+            registrations_per_ip_per_hour: 5,
         }
     }
 }

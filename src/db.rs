@@ -1,5 +1,6 @@
 //! Connecting to the database and migrating it: SQLite (WAL, synchronous=FULL, busy timeout,
-//! an explicit pool) by default, PostgreSQL when the URL says so.
+//! secure_delete, an explicit pool, files readable by their owner only) by default, PostgreSQL
+//! when the URL says so.
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -36,6 +37,8 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, StartupE
             opts.journal_mode(SqliteJournalMode::Wal)
                 // FULL: a commit is on disk before the signer is answered, even across a power cut.
                 .synchronous(SqliteSynchronous::Full)
+                // Freed pages are zeroed: a deleted signer's address does not linger in the file.
+                .pragma("secure_delete", "on")
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .create_if_missing(true)
@@ -53,11 +56,43 @@ fn create_sqlite_parent(url: &str) -> Result<(), StartupError> {
     if path.is_empty() || path.contains(":memory:") {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path).parent()
+    let path = std::path::Path::new(path);
+    if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).map_err(|e| StartupError::io(parent, e))?;
+        let mut dir = std::fs::DirBuilder::new();
+        dir.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            dir.mode(0o700);
+        }
+        dir.create(parent)
+            .map_err(|e| StartupError::io(parent, e))?;
     }
+    owner_only(path).map_err(|e| StartupError::io(path, e))
+}
+
+/// Creates the database file readable and writable by its owner only, or narrows an existing one
+/// to that. SQLite gives its `-wal` and `-shm` files the mode of the database file.
+fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 

@@ -19,11 +19,19 @@ pub enum Error {
     Internal(String),
 }
 
+/// Whether the database refused text it cannot store (PostgreSQL and a NUL byte): the visitor's
+/// input, not a fault of ours. The net under the forms' own checks (`domain::text`).
+fn refused_text(e: &sea_orm::DbErr) -> bool {
+    let message = e.to_string();
+    message.contains("invalid byte sequence") || message.contains("22021")
+}
+
 impl Error {
     pub fn status(&self) -> Status {
         match self {
             Error::NotFound => Status::NotFound,
             Error::Csrf => Status::Forbidden,
+            Error::Database(e) if refused_text(e) => Status::UnprocessableEntity,
             Error::Database(_) | Error::Template(_) | Error::Internal(_) => {
                 Status::InternalServerError
             }
@@ -35,6 +43,7 @@ impl Error {
         match self {
             Error::NotFound => "error-not-found",
             Error::Csrf => "error-csrf",
+            Error::Database(e) if refused_text(e) => crate::domain::text::CONTROL_CHARACTERS,
             _ => "error-internal",
         }
     }

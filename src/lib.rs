@@ -1,5 +1,6 @@
 //! Signons, a self-hosted petition platform. `build` assembles the web application from a figment
 //! of settings; `main.rs` is only the command line around it.
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -90,9 +91,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
     let figment = config::with_secret_key(figment)?;
     let site = Site::new(&figment)?;
     tracing::info!(transport = %site.transport.describe(), "mail goes to");
-    let limits = web::ratelimit::Limits::new(site.settings.login_attempts_per_minute);
     let rocket = rocket::custom(figment)
-        .manage(limits)
         .manage(site)
         .manage(MailWorkerTask::default())
         .attach(AdHoc::try_on_ignite("Database", |rocket| async move {

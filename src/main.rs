@@ -71,6 +71,7 @@ enum LocalesCommand {
 }
 
 fn main() -> ExitCode {
+    signons::allocator::return_large_blocks();
     // Logs go to stderr: stdout carries what commands print (`demo`'s URL, `mail status`).
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

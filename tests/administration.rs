@@ -10,20 +10,9 @@ use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use signons::entity::mail_queue;
 
+/// Registers through the form, verifies the address through the mailed link, and logs in.
 async fn register(app: &TestApp, username: &str) {
-    let csrf = app.csrf("/register").await;
-    let response = app
-        .post_form(
-            "/register",
-            &[
-                ("csrf", &csrf),
-                ("username", username),
-                ("email", &format!("{username}@example.org")),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), Status::SeeOther);
+    common::people::register(app, username).await;
 }
 
 async fn log_out(app: &TestApp) {

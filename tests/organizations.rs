@@ -181,6 +181,29 @@ async fn an_invitation_by_email_reaches_the_mailbox_and_a_person_without_an_acco
                 ],
             )
             .await;
+        let encoded: String =
+            url::form_urlencoded::byte_serialize(local(&link).as_bytes()).collect();
+        assert_eq!(
+            response.headers().get_one("Location"),
+            Some(format!("/register/sent?next={encoded}").as_str())
+        );
+        drop(response);
+        // Her address is verified by the welcome mail; logging in comes back to the invitation.
+        common::accounts::verify_address(&app, "dana@example.org").await;
+        let (_, sent) = app.get(&format!("/register/sent?next={encoded}")).await;
+        assert!(sent.contains("/login?next="), "{sent}");
+        let csrf = app.csrf("/login").await;
+        let response = app
+            .post_form(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("login", "dana"),
+                    ("password", PASSWORD),
+                    ("next", &local(&link)),
+                ],
+            )
+            .await;
         assert_eq!(
             response.headers().get_one("Location"),
             Some(local(&link).as_str())

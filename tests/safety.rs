@@ -240,3 +240,60 @@ async fn the_client_address_comes_from_the_socket_and_is_stored_only_as_a_keyed_
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn the_sqlite_files_are_readable_by_their_owner_only_and_freed_pages_are_zeroed() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::start(common::app::Backend::Sqlite).await;
+    app.petition("Save the park").await;
+    let db = app.dir.path().join("test.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+        let mode = std::fs::metadata(&file)
+            .expect("the file")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Sqlite,
+            "PRAGMA secure_delete",
+        ))
+        .await
+        .expect("pragma")
+        .expect("a row");
+    let on: i32 = row.try_get_by_index(0).expect("a number");
+    assert_eq!(on, 1);
+    app.finish().await;
+}
+
+#[rocket::async_test]
+async fn a_site_reached_over_https_asks_browsers_to_keep_to_https() {
+    for backend in backends() {
+        let app = TestApp::builder(backend)
+            .set("public_url", "https://petitions.example.org")
+            .build()
+            .await;
+        let response = app.client.get("/").dispatch().await;
+        assert_eq!(
+            response.headers().get_one("Strict-Transport-Security"),
+            Some("max-age=31536000"),
+            "{backend:?}"
+        );
+        drop(response);
+        app.finish().await;
+        let app = TestApp::start(backend).await;
+        let response = app.client.get("/").dispatch().await;
+        assert_eq!(
+            response.headers().get_one("Strict-Transport-Security"),
+            None,
+            "plain http: no promise"
+        );
+        drop(response);
+        app.finish().await;
+    }
+}

@@ -14,6 +14,7 @@ mod m20261127_000001_share_and_preview;
 mod m20261128_000001_search_keys;
 mod m20261128_000002_email_changes;
 mod m20261128_000003_signing_limits;
+mod m20261128_000010_accounts_hardening;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_search_keys::Migration),
             Box::new(m20261128_000002_email_changes::Migration),
             Box::new(m20261128_000003_signing_limits::Migration),
+            Box::new(m20261128_000010_accounts_hardening::Migration),
         ]
     }
 }

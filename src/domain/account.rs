@@ -1,18 +1,18 @@
 //! User accounts (F3.1): registration, authentication, password change and reset by e-mail, a
 //! change of address confirmed from the new mailbox.
-//! Passwords are hashed with Argon2; reset links are single-use, expire, and are stored hashed.
+//! Passwords are hashed with Argon2 (`domain::password`); reset and verification links are
+//! single-use and stored hashed. An account registered on the site proves its address through a
+//! mailed link before it may publish (`domain::permission::may_publish`).
 use std::collections::BTreeMap;
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
-use sha2::{Digest, Sha256};
 use validator::ValidateEmail;
 
-use super::token;
+use super::{password, session, token};
 use crate::Site;
 use crate::entity::{email_change, password_reset, user};
 use crate::i18n::Lang;
@@ -30,8 +30,8 @@ const EMAIL_CHANGE_VALID_FOR: time::Duration = time::Duration::hours(24);
 pub enum AccountError {
     #[error("invalid account details")]
     Invalid(FieldErrors),
-    #[error("password hashing: {0}")]
-    Hash(String),
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
     #[error("mail template: {0}")]
     Template(String),
     /// The account is the last administrator of organizations that have other members.
@@ -39,25 +39,6 @@ pub enum AccountError {
     MustHandOver(Vec<super::organization::OrganizationName>),
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
-}
-
-pub fn hash_password(password: &str) -> Result<String, AccountError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| AccountError::Hash(e.to_string()))
-}
-
-pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), stored_hash)
-        .is_ok()
-}
-
-/// Changes whenever the password does: a session cookie carrying it dies with the old password.
-pub fn session_fingerprint(user: &user::Model) -> String {
-    let digest = Sha256::digest(user.password_hash.as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 pub async fn find_by_username<C: ConnectionTrait>(
@@ -82,7 +63,9 @@ pub async fn find_by_email<C: ConnectionTrait>(
 
 fn check_password(errors: &mut FieldErrors, field: &'static str, password: &str) {
     let length = password.chars().count();
-    if length < MIN_PASSWORD {
+    if super::text::has_control(password) {
+        errors.insert(field, super::text::CONTROL_CHARACTERS);
+    } else if length < MIN_PASSWORD {
         errors.insert(field, "password-too-short");
     } else if length > MAX_PASSWORD {
         errors.insert(field, "field-too-long");
@@ -106,10 +89,12 @@ fn check_new_account(username: &str, email: &str, password: &str) -> FieldErrors
         errors.insert("email", "field-email-invalid");
     }
     check_password(&mut errors, "password", password);
+    super::text::check(&mut errors, &[("username", username), ("email", email)]);
     errors
 }
 
-/// Creates an account. The first account of an instance becomes its administrator.
+/// Creates an account whose address counts as verified (the command line, the demo, and code that
+/// sets accounts up). The first account of an instance becomes its administrator.
 pub async fn create<C: ConnectionTrait>(
     conn: &C,
     username: &str,
@@ -132,33 +117,181 @@ pub async fn create<C: ConnectionTrait>(
     if !taken.is_empty() {
         return Err(AccountError::Invalid(taken));
     }
+    let hash = password::hash(password).await?;
+    Ok(insert(conn, &username, &email, hash, None).await?)
+}
+
+/// Inserts an account; `verify_token_hash` is `Some` for an address still to be verified.
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    username: &str,
+    email: &str,
+    password_hash: String,
+    verify_token_hash: Option<String>,
+) -> Result<user::Model, sea_orm::DbErr> {
     let first = user::Entity::find().count(conn).await? == 0;
-    let created = user::ActiveModel {
-        username: Set(username.clone()),
-        email: Set(email),
-        display_name: Set(username),
-        password_hash: Set(hash_password(password)?),
+    user::ActiveModel {
+        username: Set(username.to_string()),
+        email: Set(email.to_string()),
+        display_name: Set(username.to_string()),
+        password_hash: Set(password_hash),
         is_admin: Set(first),
         locale: Set(None),
         created_at: Set(super::now()),
+        email_verified: Set(verify_token_hash.is_none()),
+        verify_token_hash: Set(verify_token_hash),
         ..Default::default()
     }
     .insert(conn)
-    .await?;
-    Ok(created)
+    .await
 }
 
-/// Registers an account in one write transaction (so two registrations cannot both be "first").
+/// Registers an account from the site. The answer is the same whether or not the address is
+/// already used (so the form does not tell who has an account here): a new account gets a welcome
+/// mail with the link that verifies its address; the owner of an existing one is told that someone
+/// tried to register with it. A taken username is said (usernames are public).
 pub async fn register(
     db: &DatabaseConnection,
+    site: &Site,
     username: &str,
     email: &str,
     password: &str,
-) -> Result<user::Model, AccountError> {
+    lang: &Lang,
+) -> Result<(), AccountError> {
+    let username = username.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
+    let mut errors = check_new_account(&username, &email, password);
+    if errors.is_empty() && find_by_username(db, &username).await?.is_some() {
+        errors.insert("username", "username-taken");
+    }
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    // Hashed whatever happens next, so that a taken address answers in the same time.
+    let hash = password::hash(password).await?;
+    let token = token::generate();
     let txn = crate::db::begin_write(db).await?;
-    let created = create(&txn, username, email, password).await?;
+    if find_by_username(&txn, &username).await?.is_some() {
+        return Err(AccountError::Invalid(FieldErrors::from([(
+            "username",
+            "username-taken",
+        )])));
+    }
+    let public_url = site.settings.public_url();
+    let (template, subject, context) = match find_by_email(&txn, &email).await? {
+        Some(existing) => (
+            "registration-attempt",
+            "mail-registration-attempt-subject",
+            serde_json::json!({
+                "site_name": site.settings.site_name,
+                "username": existing.username,
+                "login_url": format!("{public_url}/login"),
+                "forgot_url": format!("{public_url}/password/forgot"),
+            }),
+        ),
+        None => {
+            insert(&txn, &username, &email, hash, Some(token::hash(&token))).await?;
+            (
+                "welcome",
+                "mail-welcome-subject",
+                serde_json::json!({
+                    "site_name": site.settings.site_name,
+                    "username": username,
+                    "verify_url": format!("{public_url}/account/verify/{token}"),
+                }),
+            )
+        }
+    };
+    let subject = lang.t_args(subject, &[("site", site.settings.site_name.clone().into())]);
+    let mail = Outgoing::compose(&site.templates, template, lang, subject, &email, &context)
+        .map_err(|e| AccountError::Template(crate::error::describe_chain(&e)))?;
+    queue::enqueue(&txn, mail, &site.postmark()).await?;
     txn.commit().await?;
-    Ok(created)
+    site.wake.notify();
+    Ok(())
+}
+
+/// Mails a new verification link to an account whose address is not verified yet (the previous
+/// link stops working). Nothing happens for a verified account.
+pub async fn resend_verification(
+    db: &DatabaseConnection,
+    site: &Site,
+    user: &user::Model,
+    lang: &Lang,
+) -> Result<(), AccountError> {
+    if user.email_verified {
+        return Ok(());
+    }
+    let token = token::generate();
+    let txn = crate::db::begin_write(db).await?;
+    let updated = user::Entity::update_many()
+        .col_expr(
+            user::Column::VerifyTokenHash,
+            Expr::value(token::hash(&token)),
+        )
+        .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::EmailVerified.eq(false))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Ok(());
+    }
+    let context = serde_json::json!({
+        "site_name": site.settings.site_name,
+        "username": user.username,
+        "verify_url": format!("{}/account/verify/{token}", site.settings.public_url()),
+    });
+    let subject = lang.t_args(
+        "mail-welcome-subject",
+        &[("site", site.settings.site_name.clone().into())],
+    );
+    let mail = Outgoing::compose(
+        &site.templates,
+        "welcome",
+        lang,
+        subject,
+        &user.email,
+        &context,
+    )
+    .map_err(|e| AccountError::Template(crate::error::describe_chain(&e)))?;
+    queue::enqueue(&txn, mail, &site.postmark()).await?;
+    txn.commit().await?;
+    site.wake.notify();
+    Ok(())
+}
+
+/// The account a verification link would verify (opening the link changes nothing).
+pub async fn pending_verification(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::VerifyTokenHash.eq(token::hash(token)))
+        .filter(user::Column::EmailVerified.eq(false))
+        .one(db)
+        .await
+}
+
+/// Marks the address behind a verification link as verified; the link then dies. `None` when it is
+/// unknown, used or replaced by a newer one.
+pub async fn verify_email(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    // Conditional on the link still being there: two presses cannot both count.
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::EmailVerified, Expr::value(true))
+        .col_expr(
+            user::Column::VerifyTokenHash,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(user::Column::VerifyTokenHash.eq(token::hash(token)))
+        .filter(user::Column::EmailVerified.eq(false))
+        .exec_with_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(done.into_iter().next())
 }
 
 /// Creates an account with administrator rights (the command line's `admin create`).
@@ -184,12 +317,20 @@ pub async fn authenticate(
     password: &str,
 ) -> Result<Option<user::Model>, sea_orm::DbErr> {
     let login = login.trim().to_lowercase();
+    if super::text::has_control(&login) {
+        // No account has such a name; still answered in the time a wrong password takes.
+        password::verify(password, None).await;
+        return Ok(None);
+    }
     let found = if login.contains('@') {
         find_by_email(db, &login).await?
     } else {
         find_by_username(db, &login).await?
     };
-    Ok(found.filter(|u| verify_password(password, &u.password_hash)))
+    // An unknown account is checked against a fixed hash: it answers in the same time.
+    let matched =
+        password::verify(password, found.as_ref().map(|u| u.password_hash.as_str())).await;
+    Ok(found.filter(|_| matched))
 }
 
 pub async fn change_password(
@@ -199,7 +340,7 @@ pub async fn change_password(
     new: &str,
 ) -> Result<user::Model, AccountError> {
     let mut errors = FieldErrors::new();
-    if !verify_password(current, &user.password_hash) {
+    if !password::verify(current, Some(&user.password_hash)).await {
         errors.insert("current_password", "password-wrong");
     }
     check_password(&mut errors, "new_password", new);
@@ -230,7 +371,8 @@ pub async fn request_email_change(
     } else if email == user.email {
         errors.insert("email", "email-same");
     }
-    if !verify_password(password, &user.password_hash) {
+    super::text::check(&mut errors, &[("email", &email)]);
+    if !password::verify(password, Some(&user.password_hash)).await {
         errors.insert("email_password", "password-wrong");
     }
     if !errors.is_empty() {
@@ -352,6 +494,9 @@ pub async fn confirm_email_change(
     }
     let mut active = user.into_active_model();
     active.email = Set(change.new_email);
+    // The link was opened from that mailbox: the address is proven.
+    active.email_verified = Set(true);
+    active.verify_token_hash = Set(None);
     let updated = active.update(&txn).await?;
     txn.commit().await?;
     Ok(Some(updated))
@@ -365,7 +510,7 @@ pub async fn delete(
     user: &user::Model,
     password: &str,
 ) -> Result<(), AccountError> {
-    if !verify_password(password, &user.password_hash) {
+    if !password::verify(password, Some(&user.password_hash)).await {
         let mut errors = FieldErrors::new();
         errors.insert("delete_password", "password-wrong");
         return Err(AccountError::Invalid(errors));
@@ -393,8 +538,11 @@ async fn set_password<C: ConnectionTrait>(
     user: user::Model,
     password: &str,
 ) -> Result<user::Model, AccountError> {
+    let hash = password::hash(password).await?;
+    // A new password ends every session; the caller opens a fresh one for this browser.
+    session::close_all(conn, user.id).await?;
     let mut active = user.into_active_model();
-    active.password_hash = Set(hash_password(password)?);
+    active.password_hash = Set(hash);
     Ok(active.update(conn).await?)
 }
 
@@ -406,6 +554,12 @@ pub async fn request_password_reset(
     email: &str,
     lang: &Lang,
 ) -> Result<(), AccountError> {
+    if super::text::has_control(email) {
+        return Err(AccountError::Invalid(FieldErrors::from([(
+            "email",
+            super::text::CONTROL_CHARACTERS,
+        )])));
+    }
     let Some(user) = find_by_email(db, email).await? else {
         return Ok(());
     };

@@ -48,6 +48,10 @@ pub async fn set_published(
     id: i32,
     published: bool,
 ) -> Result<petition::Model, CampaignError> {
+    if published && !super::permission::may_publish(user) {
+        // `web::verification` explains before this is reached; a refusal here reveals nothing.
+        return Err(CampaignError::NotFound);
+    }
     let txn = crate::db::begin_write(db).await?;
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
     let mut active = petition.into_active_model();
@@ -327,21 +331,36 @@ pub(super) fn read_goal(errors: &mut super::account::FieldErrors, typed: &str) -
     }
 }
 
-/// A closing date as typed: empty, or `YYYY-MM-DD`; signing closes at the end of that day, UTC.
+/// A closing date as typed: empty, or `YYYY-MM-DD` with a four-digit year; signing closes at the
+/// end of that day, UTC. The one rule of the wizard and the editor: a day already over may only
+/// close a `published` petition (the editor's way to end signing); a draft gets a day to come.
 pub(super) fn read_closing_date(
     errors: &mut super::account::FieldErrors,
     typed: &str,
+    published: bool,
 ) -> Option<time::OffsetDateTime> {
     let date_format = time::macros::format_description!("[year]-[month]-[day]");
-    match typed.trim() {
-        "" => None,
-        text => match time::Date::parse(text, &date_format) {
-            Ok(day) => Some(day.with_time(time::macros::time!(23:59:59)).assume_utc()),
-            Err(_) => {
-                errors.insert("deadline", "deadline-invalid");
-                None
+    let text = typed.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let four_digits = text
+        .split('-')
+        .next()
+        .is_some_and(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()));
+    match time::Date::parse(text, &date_format) {
+        Ok(day) if four_digits && day.year() >= 1 => {
+            let closes = day.with_time(time::macros::time!(23:59:59)).assume_utc();
+            if closes <= super::now() && !published {
+                errors.insert("deadline", "deadline-past");
+                return None;
             }
-        },
+            Some(closes)
+        }
+        _ => {
+            errors.insert("deadline", "deadline-invalid");
+            None
+        }
     }
 }
 
@@ -352,6 +371,11 @@ pub async fn edit(
     id: i32,
     edit: &Edit,
 ) -> Result<(petition::Model, Saved), CampaignError> {
+    // Asked first: a stranger's petition stays a 404 whatever was typed, and the closing date's
+    // rule depends on whether it is published.
+    let published = petition_for(db, user, id, Permission::ModifyPetitions)
+        .await?
+        .published;
     let mut errors = super::account::FieldErrors::new();
     let title = edit.title.trim();
     if title.is_empty() {
@@ -363,7 +387,7 @@ pub async fn edit(
         errors.insert("body_html", "field-too-long");
     }
     let goal = read_goal(&mut errors, &edit.goal);
-    let deadline = read_closing_date(&mut errors, &edit.deadline);
+    let deadline = read_closing_date(&mut errors, &edit.deadline, published);
     let paper = match edit.paper_signatures.trim() {
         "" => 0,
         typed => typed
@@ -405,6 +429,22 @@ pub async fn edit(
             }
         },
     };
+    // Last, so that its message is the one shown for such a field.
+    super::text::check(
+        &mut errors,
+        &[
+            ("title", &edit.title),
+            ("body_html", &edit.body_html),
+            ("goal", &edit.goal),
+            ("deadline", &edit.deadline),
+            ("paper_signatures", &edit.paper_signatures),
+            ("data_notice", &edit.data_notice),
+            ("reply_to", &edit.reply_to),
+            ("accent", &edit.accent),
+            ("social_text", &edit.social_text),
+            ("social_image_url", &edit.social_image_url),
+        ],
+    );
     if !errors.is_empty() {
         return Err(CampaignError::Invalid(errors));
     }

@@ -32,7 +32,9 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Demo, DemoError> {
     let user = match account::find_by_username(&txn, USERNAME).await? {
         Some(user) => {
             let mut active = user.into_active_model();
-            active.password_hash = Set(account::hash_password(&password)?);
+            active.password_hash = Set(super::password::hash(&password)
+                .await
+                .map_err(account::AccountError::from)?);
             active.update(&txn).await?
         }
         None => account::create(&txn, USERNAME, "demo@example.org", &password).await?,

@@ -3,7 +3,7 @@
 //! are the members who may modify permissions; the last one can neither leave, nor be removed, nor
 //! lose that right while other members remain.
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
@@ -22,6 +22,9 @@ pub enum OrgError {
     Invalid(FieldErrors),
     #[error("not allowed")]
     Forbidden,
+    /// Creating an organization needs a verified e-mail address (`permission::may_publish`).
+    #[error("the address is not verified")]
+    Unverified,
     #[error("the last administrator must stay while other members remain")]
     LastAdministrator,
     #[error("not found")]
@@ -77,6 +80,9 @@ pub async fn create_checked(
     if admins_only && !creator.is_admin {
         return Err(OrgError::Forbidden);
     }
+    if !permission::may_publish(creator) {
+        return Err(OrgError::Unverified);
+    }
     let name = name.trim();
     let mut errors = FieldErrors::new();
     if name.is_empty() {
@@ -84,6 +90,7 @@ pub async fn create_checked(
     } else if name.chars().count() > 200 {
         errors.insert("name", "field-too-long");
     }
+    super::text::check(&mut errors, &[("name", name)]);
     if !errors.is_empty() {
         return Err(OrgError::Invalid(errors));
     }
@@ -228,6 +235,12 @@ pub async fn invite(
         return Err(OrgError::Forbidden);
     }
     let who = who.trim();
+    if super::text::has_control(who) {
+        return Err(OrgError::Invalid(FieldErrors::from([(
+            "who",
+            super::text::CONTROL_CHARACTERS,
+        )])));
+    }
     let (account, address) = if who.contains('@') {
         let address = who.to_lowercase();
         if !validator::ValidateEmail::validate_email(&address) {
@@ -236,7 +249,11 @@ pub async fn invite(
                 "field-email-invalid",
             )])));
         }
-        (super::account::find_by_email(db, &address).await?, address)
+        // An unverified address proves nothing: its invitation goes by the mailed link only.
+        let verified = super::account::find_by_email(db, &address)
+            .await?
+            .filter(|u| u.email_verified);
+        (verified, address)
     } else {
         match super::account::find_by_username(db, &who.to_lowercase()).await? {
             Some(u) => {
@@ -309,17 +326,14 @@ pub struct PendingInvitation {
     pub organization: String,
 }
 
-/// Invitations addressed to this account, or to its e-mail address.
+/// Invitations addressed to this account. Those mailed to an address are answered through their
+/// link only (`answer` with the token): whoever registers with an address does not get them.
 pub async fn pending_for<C: ConnectionTrait>(
     conn: &C,
     user: &user::Model,
 ) -> Result<Vec<PendingInvitation>, sea_orm::DbErr> {
     let rows = invitation::Entity::find()
-        .filter(
-            Condition::any()
-                .add(invitation::Column::UserId.eq(user.id))
-                .add(invitation::Column::Email.eq(user.email.clone())),
-        )
+        .filter(invitation::Column::UserId.eq(user.id))
         .order_by_asc(invitation::Column::Id)
         .all(conn)
         .await?;
@@ -356,10 +370,10 @@ pub async fn invitation_by_token<C: ConnectionTrait>(
     Ok(org.map(|o| (found, o)))
 }
 
-/// Whether `user` may answer `invitation`: it is addressed to them, or they hold its mailed token.
+/// Whether `user` may answer `invitation`: it is addressed to their account, or they hold its mailed
+/// token (an invitation mailed to an address is taken through its link only).
 fn addressed_to(invitation: &invitation::Model, user: &user::Model, token: Option<&str>) -> bool {
     invitation.user_id == Some(user.id)
-        || invitation.email.as_deref() == Some(user.email.as_str())
         || token.is_some_and(|t| token::hash(t) == invitation.token_hash)
 }
 

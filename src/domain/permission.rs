@@ -1,7 +1,7 @@
 //! The per-member permissions of an organization (F3.3). Every permission question is answered here.
 use serde::Serialize;
 
-use crate::entity::membership;
+use crate::entity::{membership, user};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -163,4 +163,11 @@ pub async fn organizations_where<C: sea_orm::ConnectionTrait>(
         .order_by_asc(organization::Column::Name)
         .all(conn)
         .await
+}
+
+/// Whether `user` may make something public: publish a petition or create an organization. An
+/// address registered on the site must be verified first, so that nobody speaks publicly under an
+/// address they do not hold.
+pub fn may_publish(user: &user::Model) -> bool {
+    user.email_verified
 }

@@ -148,6 +148,7 @@ pub async fn save_from_petition(
     } else if name.chars().count() > MAX_NAME {
         errors.insert("name", "field-too-long");
     }
+    super::text::check(&mut errors, &[("name", name)]);
     let txn = crate::db::begin_write(db).await?;
     let (petition, owner) = petition_for(&txn, user, petition_id).await?;
     if !errors.is_empty() {

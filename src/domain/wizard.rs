@@ -26,6 +26,9 @@ pub enum WizardError {
     /// Field → Fluent key of the message shown next to it.
     #[error("invalid petition details")]
     Invalid(FieldErrors),
+    /// Publishing needs a verified e-mail address (`permission::may_publish`).
+    #[error("the address is not verified")]
+    Unverified,
 }
 
 /// The steps after the first, in order.
@@ -212,6 +215,7 @@ pub async fn start(
     let mut errors = FieldErrors::new();
     let title = clean_title(&typed.title);
     check_title(&mut errors, &title);
+    super::text::check(&mut errors, &[("title", &typed.title)]);
     let txn = crate::db::begin_write(db).await?;
     let owner = resolve_owner(&txn, user, &typed.owner, personal_petitions).await?;
     let template = match (&owner, typed.template.trim()) {
@@ -333,14 +337,12 @@ type Options = (Option<i32>, Option<time::OffsetDateTime>);
 
 fn check_options(errors: &mut FieldErrors, typed: &Typed) -> Options {
     let goal = super::campaign::read_goal(errors, &typed.goal);
-    // A new petition cannot be closed already (the editor may close one by a past date).
-    let deadline = super::campaign::read_closing_date(errors, &typed.deadline).filter(|closes| {
-        let open = *closes > super::now();
-        if !open {
-            errors.insert("deadline", "wizard-deadline-past");
-        }
-        open
-    });
+    // A draft is unpublished: the same rule as the editor's for one, no past closing date.
+    let deadline = super::campaign::read_closing_date(errors, &typed.deadline, false);
+    super::text::check(
+        errors,
+        &[("goal", &typed.goal), ("deadline", &typed.deadline)],
+    );
     (goal, deadline)
 }
 
@@ -357,11 +359,15 @@ pub async fn save_step(
     let mut options = (None, None);
     let title = clean_title(&typed.title);
     match step {
-        Step::Title => check_title(&mut errors, &title),
+        Step::Title => {
+            check_title(&mut errors, &title);
+            super::text::check(&mut errors, &[("title", &typed.title)]);
+        }
         Step::Text => {
             if typed.body_html.len() > MAX_BODY {
                 errors.insert("body_html", "field-too-long");
             }
+            super::text::check(&mut errors, &[("body_html", &typed.body_html)]);
         }
         Step::Options => options = check_options(&mut errors, typed),
         Step::Preview => {}
@@ -427,6 +433,10 @@ pub async fn finish(
     id: i32,
     publish: bool,
 ) -> Result<Located, WizardError> {
+    if publish && !super::permission::may_publish(user) {
+        draft_for(db, user, id).await?;
+        return Err(WizardError::Unverified);
+    }
     let txn = crate::db::begin_write(db).await?;
     let draft = draft_for(&txn, user, id).await?;
     let mut errors = FieldErrors::new();

@@ -15,6 +15,11 @@ pub struct Model {
     pub is_admin: bool,
     pub locale: Option<String>,
     pub created_at: OffsetDateTime,
+    /// Whether the address was proven by a mailed link (accounts made on the command line, and
+    /// those that existed before verification, count as verified).
+    pub email_verified: bool,
+    /// SHA-256 of the pending verification link's token; `None` once used.
+    pub verify_token_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

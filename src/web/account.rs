@@ -1,5 +1,6 @@
-//! Accounts (F3.1): register, log in and out, change the password, reset a forgotten one by mail,
-//! change the address (confirmed from the new mailbox).
+//! Accounts (F3.1): register (then verify the address through the mailed link), log in and out
+//! (here or everywhere), change the password, reset a forgotten one by mail, change the address
+//! (confirmed from the new mailbox). Attempt limits are asked of `domain::attempts`.
 use std::net::IpAddr;
 
 use rocket::form::{Form, FromForm};
@@ -11,17 +12,29 @@ use serde_json::json;
 
 use super::guards::{local_path, verify_csrf};
 use super::page::Page;
-use super::ratelimit::Limits;
 use super::session::{self, CurrentUser};
 use crate::Site;
 use crate::domain::account::{self, AccountError, FieldErrors};
+use crate::domain::attempts;
+use crate::entity::user;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
 pub fn routes() -> Vec<Route> {
-    routes![
+    // Before the dashboard's publish (rank -5, Rocket's default for its path): it forwards for
+    // verified accounts.
+    let mut first = routes![publish_unverified];
+    for route in &mut first {
+        route.rank = -20;
+    }
+    first.extend(routes![
         register_page,
         register,
+        register_sent,
+        verify_page,
+        verify,
+        resend_verification,
+        logout_everywhere,
         login_page,
         login,
         logout,
@@ -37,14 +50,15 @@ pub fn routes() -> Vec<Route> {
         forgot_sent,
         reset_page,
         reset
-    ]
+    ]);
+    first
 }
 
 fn account_error(e: AccountError) -> Error {
     match e {
         AccountError::Database(e) => Error::Database(e),
         AccountError::Template(e) => Error::Template(e),
-        AccountError::Hash(e) => Error::Internal(e),
+        AccountError::Hash(e) => Error::Internal(e.to_string()),
         AccountError::Invalid(_) | AccountError::MustHandOver(_) => {
             Error::Internal("unexpected account error".into())
         }
@@ -63,6 +77,8 @@ struct RegisterForm {
     email: Option<String>,
     password: Option<String>,
     next: Option<String>,
+    /// Hidden from people; a robot that fills every field fills it.
+    website: Option<String>,
 }
 
 #[get("/register?<next>")]
@@ -80,6 +96,8 @@ fn register_page(next: Option<&str>, site: &State<Site>) -> Page {
 async fn register(
     form: Form<RegisterForm>,
     jar: &CookieJar<'_>,
+    ip: Option<IpAddr>,
+    lang: Lang,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Either<Redirect, Page>> {
@@ -90,40 +108,122 @@ async fn register(
             "registration-closed",
         )));
     }
+    let next = local_path(form.next.as_deref());
+    let encoded = url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
+    // The same answer whether an account was made, the address was taken, or a robot was caught.
+    let sent = Redirect::to(format!("/register/sent?next={encoded}"));
+    if form.website.as_deref().is_some_and(|w| !w.is_empty()) {
+        return Ok(Either::Left(sent));
+    }
+    let per_hour = site.settings.registrations_per_ip_per_hour;
+    if !attempts::allow_registration(db.inner(), &site.keys, per_hour, ip).await? {
+        return Ok(Either::Right(Page::error(
+            Status::TooManyRequests,
+            "register-too-many",
+        )));
+    }
     let (username, email) = (
         form.username.clone().unwrap_or_default(),
         form.email.clone().unwrap_or_default(),
     );
     match account::register(
         db.inner(),
+        site,
         &username,
         &email,
         form.password.as_deref().unwrap_or_default(),
+        &lang,
     )
     .await
     {
-        Ok(user) => {
-            session::log_in(jar, site, &user);
-            let next = local_path(form.next.as_deref());
-            Ok(Either::Left(Redirect::to(if next == "/" {
-                "/dashboard".to_string()
-            } else {
-                next
-            })))
-        }
+        Ok(()) => Ok(Either::Left(sent)),
         Err(AccountError::Invalid(errors)) => Ok(Either::Right(
             Page::new(
                 "account/register",
                 json!({
                     "values": { "username": username, "email": email },
                     "errors": errors,
-                    "next": local_path(form.next.as_deref()),
+                    "next": next,
                 }),
             )
             .status(Status::UnprocessableEntity),
         )),
         Err(e) => Err(account_error(e)),
     }
+}
+
+#[get("/register/sent?<next>")]
+fn register_sent(next: Option<&str>) -> Page {
+    Page::new("account/register-sent", json!({ "next": local_path(next) }))
+}
+
+/// The link of the welcome mail: a page with a button, so that a mail scanner opening it verifies
+/// nothing.
+#[get("/account/verify/<token>")]
+async fn verify_page(token: &str, db: &State<DatabaseConnection>) -> Result<Page> {
+    match account::pending_verification(db.inner(), token).await? {
+        Some(user) => Ok(Page::new(
+            "account/verify",
+            json!({ "token": token, "username": user.username, "email": user.email }),
+        )),
+        None => Ok(Page::error(Status::NotFound, "verify-link-invalid")),
+    }
+}
+
+#[post("/account/verify/<token>", data = "<form>", rank = 2)]
+async fn verify(
+    token: &str,
+    form: Form<CsrfOnly>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Page> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    match account::verify_email(db.inner(), token).await? {
+        Some(user) => Ok(Page::new(
+            "account/verified",
+            json!({ "username": user.username, "email": user.email }),
+        )),
+        None => Ok(Page::error(Status::NotFound, "verify-link-invalid")),
+    }
+}
+
+/// What an account whose address is not verified sees where it tried to publish: why not, and a
+/// button that mails the link again.
+pub(super) fn verify_needed(user: &user::Model) -> Page {
+    Page::new(
+        "account/verify-needed",
+        json!({ "email": user.email, "resent": false }),
+    )
+    .status(Status::Forbidden)
+}
+
+#[post("/account/verify/resend", data = "<form>", rank = 1)]
+async fn resend_verification(
+    form: Form<CsrfOnly>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    lang: Lang,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Either<Page, Redirect>> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let Some(CurrentUser(user)) = user else {
+        return Ok(Either::Right(login_redirect("/account")));
+    };
+    account::resend_verification(db.inner(), site, &user, &lang)
+        .await
+        .map_err(account_error)?;
+    Ok(Either::Left(Page::new(
+        "account/verify-needed",
+        json!({ "email": user.email, "resent": true }),
+    )))
+}
+
+/// Tried before the dashboard's publish button when the address is not verified: the page says why
+/// (the domain refuses anyway, `domain::permission::may_publish`). Verified accounts go on.
+#[post("/petitions/<_id>/publish")]
+fn publish_unverified(_id: i32, user: session::UnverifiedUser) -> Page {
+    verify_needed(&user.0)
 }
 
 #[get("/login?<next>")]
@@ -147,7 +247,6 @@ async fn login(
     form: Form<LoginForm>,
     jar: &CookieJar<'_>,
     ip: Option<IpAddr>,
-    limits: &State<Limits>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Either<Redirect, Page>> {
@@ -162,21 +261,25 @@ async fn login(
         )
         .status(status)
     };
-    if !limits.allow_login(ip, &login) {
+    let password = form.password.as_deref().unwrap_or_default();
+    if crate::domain::text::has_control(&login) || crate::domain::text::has_control(password) {
+        return Ok(Either::Right(again(
+            crate::domain::text::CONTROL_CHARACTERS,
+            Status::UnprocessableEntity,
+        )));
+    }
+    let known = session::known_device(jar, &login);
+    let per_minute = site.settings.login_attempts_per_minute;
+    if !attempts::allow_login(db.inner(), &site.keys, per_minute, ip, &login, known).await? {
         return Ok(Either::Right(again(
             "login-too-many",
             Status::TooManyRequests,
         )));
     }
-    match account::authenticate(
-        db.inner(),
-        &login,
-        form.password.as_deref().unwrap_or_default(),
-    )
-    .await?
-    {
+    match account::authenticate(db.inner(), &login, password).await? {
         Some(user) => {
-            session::log_in(jar, site, &user);
+            attempts::login_succeeded(db.inner(), &site.keys, ip, &login).await?;
+            session::log_in(jar, site, db.inner(), &user, &login).await?;
             let target = if next == "/" {
                 "/dashboard".to_string()
             } else {
@@ -194,9 +297,29 @@ struct CsrfOnly {
 }
 
 #[post("/logout", data = "<form>")]
-fn logout(form: Form<CsrfOnly>, jar: &CookieJar<'_>) -> Result<Redirect> {
+async fn logout(
+    form: Form<CsrfOnly>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    session::log_out(jar);
+    session::log_out(jar, db.inner()).await?;
+    Ok(Redirect::to("/"))
+}
+
+/// Ends every session of the account, this browser's included (a lost phone, a shared computer).
+#[post("/account/logout-everywhere", data = "<form>")]
+async fn logout_everywhere(
+    form: Form<CsrfOnly>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    if let Some(CurrentUser(user)) = user {
+        crate::domain::session::close_all(db.inner(), user.id).await?;
+    }
+    session::log_out(jar, db.inner()).await?;
     Ok(Redirect::to("/"))
 }
 
@@ -205,10 +328,15 @@ fn account_page(user: Option<CurrentUser>) -> Either<Page, Redirect> {
     match user {
         Some(CurrentUser(user)) => Either::Left(Page::new(
             "account/settings",
-            json!({ "account": { "username": user.username, "email": user.email }, "errors": {}, "done": null }),
+            json!({ "account": account_values(&user), "errors": {}, "done": null }),
         )),
         None => Either::Right(login_redirect("/account")),
     }
+}
+
+/// What the account page shows of the account.
+fn account_values(user: &user::Model) -> serde_json::Value {
+    json!({ "username": user.username, "email": user.email, "email_verified": user.email_verified })
 }
 
 #[derive(Debug, FromForm)]
@@ -230,7 +358,7 @@ async fn change_password(
     let Some(CurrentUser(user)) = user else {
         return Ok(Either::Right(login_redirect("/account")));
     };
-    let account = json!({ "username": user.username, "email": user.email });
+    let account = account_values(&user);
     let current = form.current_password.as_deref().unwrap_or_default();
     match account::change_password(
         db.inner(),
@@ -241,8 +369,8 @@ async fn change_password(
     .await
     {
         Ok(updated) => {
-            // The fingerprint changed: this browser stays logged in, every other session ends.
-            session::log_in(jar, site, &updated);
+            // Every session ended with the old password: this browser gets a fresh one.
+            session::log_in(jar, site, db.inner(), &updated, &updated.username).await?;
             Ok(Either::Left(Page::new(
                 "account/settings",
                 json!({ "account": account, "errors": {}, "done": "password-changed" }),
@@ -279,7 +407,7 @@ async fn change_email(
     let Some(CurrentUser(user)) = user else {
         return Ok(Either::Right(login_redirect("/account")));
     };
-    let account = json!({ "username": user.username, "email": user.email });
+    let account = account_values(&user);
     let typed = form.email.as_deref().unwrap_or_default();
     match account::request_email_change(
         db.inner(),
@@ -402,7 +530,7 @@ async fn delete(
     .await
     {
         Ok(()) => {
-            session::log_out(jar);
+            session::log_out(jar, db.inner()).await?;
             Ok(Either::Left(Page::new("account/deleted", json!({}))))
         }
         Err(AccountError::Invalid(errors)) => Ok(Either::Left(
@@ -439,21 +567,28 @@ async fn forgot(
     jar: &CookieJar<'_>,
     ip: Option<IpAddr>,
     lang: Lang,
-    limits: &State<Limits>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Either<Redirect, Page>> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    if !limits.allow_reset(ip) {
+    let per_minute = site.settings.login_attempts_per_minute;
+    if !attempts::allow_reset(db.inner(), &site.keys, per_minute, ip).await? {
         return Ok(Either::Right(Page::error(
             Status::TooManyRequests,
             "login-too-many",
         )));
     }
     let email = form.email.clone().unwrap_or_default();
-    account::request_password_reset(db.inner(), site, &email, &lang)
-        .await
-        .map_err(account_error)?;
+    match account::request_password_reset(db.inner(), site, &email, &lang).await {
+        Ok(()) => {}
+        Err(AccountError::Invalid(errors)) => {
+            return Ok(Either::Right(
+                Page::new("account/forgot", json!({ "errors": errors }))
+                    .status(Status::UnprocessableEntity),
+            ));
+        }
+        Err(e) => return Err(account_error(e)),
+    }
     // The same answer whether or not an account has this address.
     Ok(Either::Left(Redirect::to("/password/forgot/sent")))
 }
@@ -497,7 +632,7 @@ async fn reset(
     .await
     {
         Ok(Some(user)) => {
-            session::log_in(jar, site, &user);
+            session::log_in(jar, site, db.inner(), &user, &user.username).await?;
             Ok(Either::Left(Redirect::to("/dashboard")))
         }
         Ok(None) => Ok(Either::Right(Page::error(

@@ -91,10 +91,18 @@ pub fn verify_csrf(jar: &CookieJar<'_>, submitted: Option<&str>) -> Result<(), E
     }
 }
 
-/// A local path to send the reader back to: `/…` only, never `//host` or a full URL.
+/// A local path to send the reader back to: `/…` only, never `//host`, a full URL, or anything with
+/// a control character (a tab or line break would be dropped by browsers, and cannot go in a header).
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control) =>
+        {
+            p.to_string()
+        }
         _ => "/".to_string(),
     }
 }

@@ -1,5 +1,6 @@
 //! Security headers on every response, in one place. The Content-Security-Policy allows nothing but
-//! this site itself: no CDN, no font host, no analytics can ever be loaded (F9.1).
+//! this site itself: no CDN, no font host, no analytics can ever be loaded (F9.1). A site reached
+//! over https tells browsers to keep to https for a year (HSTS).
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::{Request, Response};
@@ -18,7 +19,14 @@ impl Fairing for SecurityHeaders {
         }
     }
 
-    async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        let https = req
+            .rocket()
+            .state::<crate::Site>()
+            .is_some_and(|s| s.settings.public_url().starts_with("https://"));
+        if https {
+            res.set_header(Header::new("Strict-Transport-Security", "max-age=31536000"));
+        }
         res.set_header(Header::new(
             "Content-Security-Policy",
             CONTENT_SECURITY_POLICY,

@@ -13,7 +13,6 @@ pub mod organization;
 pub mod page;
 pub mod petition;
 pub mod petition_templates;
-pub mod ratelimit;
 pub mod session;
 pub mod sign;
 pub mod signatures;

@@ -40,7 +40,7 @@ fn org_error(e: OrgError) -> Error {
         OrgError::Template(e) => Error::Template(e),
         // Refusals look like the page does not exist: they reveal nothing to outsiders.
         OrgError::Forbidden | OrgError::NotFound => Error::NotFound,
-        OrgError::Invalid(_) | OrgError::LastAdministrator => {
+        OrgError::Invalid(_) | OrgError::LastAdministrator | OrgError::Unverified => {
             Error::Internal("unexpected organization error".into())
         }
     }
@@ -109,6 +109,7 @@ async fn create(
             Status::Forbidden,
             "organization-creation-closed",
         ))),
+        Err(OrgError::Unverified) => Ok(Either::Right(super::account::verify_needed(&user))),
         Err(e) => Err(org_error(e)),
     }
 }

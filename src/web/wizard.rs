@@ -27,7 +27,9 @@ fn wizard_error(e: WizardError) -> Error {
     match e {
         WizardError::Database(e) => Error::Database(e),
         WizardError::NotFound => Error::NotFound,
-        WizardError::Invalid(_) => Error::Internal("unexpected wizard error".into()),
+        WizardError::Invalid(_) | WizardError::Unverified => {
+            Error::Internal("unexpected wizard error".into())
+        }
     }
 }
 
@@ -243,6 +245,7 @@ async fn save_step(
                 Ok(Either::Left(Redirect::to(located.path())))
             }
             Ok(_) => Ok(Either::Left(Redirect::to("/dashboard"))),
+            Err(WizardError::Unverified) => Ok(Either::Right(super::account::verify_needed(&user))),
             Err(WizardError::Invalid(errors)) => Ok(Either::Right(
                 render_step(
                     db.inner(),

@@ -6,22 +6,28 @@ use super::app::TestApp;
 
 pub const PASSWORD: &str = "a long enough password";
 
+/// Registers `username` (address `<username>@example.org`) through the form, verifies the address
+/// through the mailed link, and logs in.
 pub async fn register(app: &TestApp, username: &str) {
     log_out(app).await;
     let csrf = app.csrf("/register").await;
     let email = format!("{username}@example.org");
-    let response = app
-        .post_form(
-            "/register",
-            &[
-                ("csrf", &csrf),
-                ("username", username),
-                ("email", &email),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    let response = super::accounts::post_from(
+        app,
+        &super::accounts::address_of(username),
+        "/register",
+        &[
+            ("csrf", &csrf),
+            ("username", username),
+            ("email", &email),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
     assert_eq!(response.status(), Status::SeeOther, "register {username}");
+    drop(response);
+    super::accounts::verify_address(app, &email).await;
+    log_in(app, username).await;
 }
 
 pub async fn log_in(app: &TestApp, username: &str) {
