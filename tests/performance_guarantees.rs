@@ -486,12 +486,19 @@ async fn signers_racing_with_one_address_count_once() {
             .await
             .expect("rows");
         assert_eq!(rows.len(), 1, "{backend:?}: one row for one address");
-        let mails = mail_queue::Entity::find()
-            .filter(mail_queue::Column::Recipient.eq("ivy@example.org"))
+        // The address is mailed as typed, and at most three times a day about one petition.
+        let mails: Vec<_> = mail_queue::Entity::find()
             .all(&app.db)
             .await
-            .expect("mails");
-        assert_eq!(mails.len(), 30, "{backend:?}: every signer got a mail");
+            .expect("mails")
+            .into_iter()
+            .filter(|m| m.recipient.trim().eq_ignore_ascii_case("ivy@example.org"))
+            .collect();
+        assert_eq!(
+            mails.len(),
+            3,
+            "{backend:?}: the address got its three mails of the day, not thirty"
+        );
 
         // Only the link of the latest signature works, and it counts once.
         let mut links: Vec<String> = mails
