@@ -115,6 +115,43 @@ async fn a_flood_from_one_address_never_locks_the_owner_out_from_another() {
 }
 
 #[rocket::async_test]
+async fn a_browser_that_logged_in_before_is_not_held_back_when_many_addresses_guess_the_password() {
+    for backend in backends() {
+        let owner = TestApp::start(backend).await;
+        let attacker = TestApp::builder(backend)
+            .shared_database(&owner.test_db)
+            .build()
+            .await;
+        account(&owner, "ana").await;
+        assert_eq!(
+            log_in_from(&owner, "10.0.2.1:1234", "ana", PASSWORD).await,
+            Status::SeeOther
+        );
+        people::log_out(&owner).await;
+        // Seventy guesses from seven addresses: each within its own limits, together over the
+        // account's.
+        for address in 2..9 {
+            for _ in 0..10 {
+                let remote = format!("10.0.2.{address}:1234");
+                log_in_from(&attacker, &remote, "ana", "a wrong guess!").await;
+            }
+        }
+        assert_eq!(
+            log_in_from(&attacker, "10.0.2.20:1234", "ana", PASSWORD).await,
+            Status::TooManyRequests,
+            "{backend:?}: a browser never seen waits"
+        );
+        assert_eq!(
+            log_in_from(&owner, "10.0.2.21:1234", "ana", PASSWORD).await,
+            Status::SeeOther,
+            "{backend:?}: the owner's browser, from a new address, logs in"
+        );
+        attacker.finish().await;
+        owner.finish().await;
+    }
+}
+
+#[rocket::async_test]
 async fn registration_answers_the_same_for_a_taken_and_a_free_address_and_tells_the_owner() {
     for backend in backends() {
         let app = TestApp::start(backend).await;
