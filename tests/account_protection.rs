@@ -624,3 +624,65 @@ async fn password_hashing_runs_at_most_one_hash_per_two_cores_at_once() {
     );
     assert!(password::peak_at_once() >= 1);
 }
+
+#[rocket::async_test]
+async fn attempt_counters_and_sessions_are_deleted_once_expired() {
+    use sea_orm::{ActiveModelTrait, Set};
+    use signons::domain::attempts;
+    use signons::entity::{attempt, session};
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        attempt::ActiveModel {
+            key: Set("login-client:old".into()),
+            window: Set(1),
+            count: Set(3),
+            expires_at: Set(120),
+        }
+        .insert(&app.db)
+        .await
+        .expect("an old counter");
+        assert_eq!(
+            attempts::purge_expired(&app.db).await.expect("purge"),
+            1,
+            "{backend:?}"
+        );
+        assert!(
+            attempts::hit(&app.db, "login-client:new", attempts::Limit::per_minute(5))
+                .await
+                .expect("hit")
+        );
+        let keys: Vec<String> = attempt::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("rows")
+            .into_iter()
+            .map(|row| row.key)
+            .collect();
+        assert_eq!(keys, vec!["login-client:new".to_string()], "{backend:?}");
+
+        account(&app, "ana").await;
+        let ana = account::find_by_username(&app.db, "ana")
+            .await
+            .expect("query")
+            .expect("ana");
+        let long_ago = signons::domain::now() - time::Duration::days(60);
+        session::ActiveModel {
+            user_id: Set(ana.id),
+            token_hash: Set("0".repeat(64)),
+            created_at: Set(long_ago),
+            expires_at: Set(long_ago + signons::domain::session::LIFETIME),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("an old session");
+        people::log_in(&app, "ana").await;
+        let sessions = session::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("sessions");
+        assert_eq!(sessions.len(), 1, "{backend:?}: only the fresh one");
+        assert_ne!(sessions[0].token_hash, "0".repeat(64));
+        app.finish().await;
+    }
+}
