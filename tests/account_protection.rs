@@ -115,6 +115,43 @@ async fn a_flood_from_one_address_never_locks_the_owner_out_from_another() {
 }
 
 #[rocket::async_test]
+async fn a_browser_that_logged_in_before_is_not_held_back_when_many_addresses_guess_the_password() {
+    for backend in backends() {
+        let owner = TestApp::start(backend).await;
+        let attacker = TestApp::builder(backend)
+            .shared_database(&owner.test_db)
+            .build()
+            .await;
+        account(&owner, "ana").await;
+        assert_eq!(
+            log_in_from(&owner, "10.0.2.1:1234", "ana", PASSWORD).await,
+            Status::SeeOther
+        );
+        people::log_out(&owner).await;
+        // Seventy guesses from seven addresses: each within its own limits, together over the
+        // account's.
+        for address in 2..9 {
+            for _ in 0..10 {
+                let remote = format!("10.0.2.{address}:1234");
+                log_in_from(&attacker, &remote, "ana", "a wrong guess!").await;
+            }
+        }
+        assert_eq!(
+            log_in_from(&attacker, "10.0.2.20:1234", "ana", PASSWORD).await,
+            Status::TooManyRequests,
+            "{backend:?}: a browser never seen waits"
+        );
+        assert_eq!(
+            log_in_from(&owner, "10.0.2.21:1234", "ana", PASSWORD).await,
+            Status::SeeOther,
+            "{backend:?}: the owner's browser, from a new address, logs in"
+        );
+        attacker.finish().await;
+        owner.finish().await;
+    }
+}
+
+#[rocket::async_test]
 async fn registration_answers_the_same_for_a_taken_and_a_free_address_and_tells_the_owner() {
     for backend in backends() {
         let app = TestApp::start(backend).await;
@@ -586,4 +623,66 @@ async fn password_hashing_runs_at_most_one_hash_per_two_cores_at_once() {
         password::peak_at_once()
     );
     assert!(password::peak_at_once() >= 1);
+}
+
+#[rocket::async_test]
+async fn attempt_counters_and_sessions_are_deleted_once_expired() {
+    use sea_orm::{ActiveModelTrait, Set};
+    use signons::domain::attempts;
+    use signons::entity::{attempt, session};
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        attempt::ActiveModel {
+            key: Set("login-client:old".into()),
+            window: Set(1),
+            count: Set(3),
+            expires_at: Set(120),
+        }
+        .insert(&app.db)
+        .await
+        .expect("an old counter");
+        assert_eq!(
+            attempts::purge_expired(&app.db).await.expect("purge"),
+            1,
+            "{backend:?}"
+        );
+        assert!(
+            attempts::hit(&app.db, "login-client:new", attempts::Limit::per_minute(5))
+                .await
+                .expect("hit")
+        );
+        let keys: Vec<String> = attempt::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("rows")
+            .into_iter()
+            .map(|row| row.key)
+            .collect();
+        assert_eq!(keys, vec!["login-client:new".to_string()], "{backend:?}");
+
+        account(&app, "ana").await;
+        let ana = account::find_by_username(&app.db, "ana")
+            .await
+            .expect("query")
+            .expect("ana");
+        let long_ago = signons::domain::now() - time::Duration::days(60);
+        session::ActiveModel {
+            user_id: Set(ana.id),
+            token_hash: Set("0".repeat(64)),
+            created_at: Set(long_ago),
+            expires_at: Set(long_ago + signons::domain::session::LIFETIME),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("an old session");
+        people::log_in(&app, "ana").await;
+        let sessions = session::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("sessions");
+        assert_eq!(sessions.len(), 1, "{backend:?}: only the fresh one");
+        assert_ne!(sessions[0].token_hash, "0".repeat(64));
+        app.finish().await;
+    }
 }

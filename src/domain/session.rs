@@ -25,9 +25,8 @@ pub async fn open<C: ConnectionTrait>(conn: &C, user: &user::Model) -> Result<St
     }
     .insert(conn)
     .await?;
-    // Expired sessions of this account go on its next login, so the table never keeps them long.
+    // Expired sessions (of anyone) go at each login, so the table never keeps them long.
     session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user.id))
         .filter(session::Column::ExpiresAt.lt(now))
         .exec(conn)
         .await?;

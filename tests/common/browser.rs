@@ -336,3 +336,71 @@ impl Drop for ProcessGuard {
         }
     }
 }
+
+impl Browser {
+    /// Registers through the form as a person would, opens the verification link of the welcome
+    /// mail `smtp` received, presses its button, then logs in: the browser ends on the dashboard.
+    pub async fn register_and_verify(
+        &self,
+        base: &str,
+        smtp: &super::smtp::SmtpServer,
+        (username, email, password): (&str, &str, &str),
+    ) {
+        self.goto(&format!("{base}/register"))
+            .await
+            .expect("register page");
+        self.type_into("#username", username).await;
+        self.type_into("#email", email).await;
+        self.type_into("#password", password).await;
+        self.press("form button.primary").await;
+        self.wait_for("Check your mailbox").await;
+        let link = smtp
+            .wait_for_to(email, Duration::from_secs(15))
+            .await
+            .and_then(|m| m.link_containing("/account/verify/"))
+            .unwrap_or_else(|| panic!("a welcome mail with a link to {email}"));
+        self.goto(&link).await.expect("the verification link");
+        self.wait_for("Verify my address").await;
+        self.press("form button.primary").await;
+        self.wait_for("is verified").await;
+        self.goto(&format!("{base}/login"))
+            .await
+            .expect("login page");
+        self.type_into("#login", username).await;
+        self.type_into("#password", password).await;
+        self.press("form button.primary").await;
+        self.wait_for("Dashboard").await;
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let field = self
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        field.clear().await.ok();
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    async fn press(&self, css: &str) {
+        self.find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    async fn wait_for(&self, text: &str) {
+        for _ in 0..100 {
+            if self.source().await.is_ok_and(|s| s.contains(text)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let source = self.source().await.unwrap_or_default();
+        panic!("the page never showed {text:?}:\n{source}");
+    }
+}
