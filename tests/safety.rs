@@ -224,14 +224,20 @@ async fn the_client_address_comes_from_the_socket_and_is_stored_only_as_a_keyed_
             .await
             .expect("query")
             .expect("a signature");
+        // Hashed with the key of the day, as the signing limits see the address.
         let site = app.client.rocket().state::<signons::Site>().expect("site");
-        let socket_hash =
-            signons::domain::token::ip_hash(&site.keys.ip_hash, "203.0.113.7".parse().expect("ip"));
+        let source = |ip: &str| {
+            site.sources
+                .source(&app.db, Some(ip.parse().expect("ip")))
+        };
+        let socket_hash = source("203.0.113.7").await.expect("keys").expect("a source").hash;
+        let header_hash = source("6.6.6.6").await.expect("keys").expect("a source").hash;
         assert_eq!(
             stored.ip_hash.as_deref(),
             Some(socket_hash.as_str()),
             "{backend:?}: the socket address, not a header"
         );
+        assert_ne!(socket_hash, header_hash);
         let ip_hash = stored.ip_hash.unwrap_or_default();
         assert!(
             !ip_hash.contains("203.0.113.7") && !ip_hash.contains("6.6.6.6"),

@@ -396,6 +396,13 @@ async fn re_sending_to_all_unconfirmed_reaches_exactly_the_unconfirmed_signers_w
         let smtp = SmtpServer::start();
         let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
         let (slug, located) = campaign(&app).await;
+        // The campaign's members got their welcome mails: this test counts only re-sends.
+        assert!(app.wait_queue_empty(MAIL_WAIT).await);
+        smtp.clear();
+        mail_queue::Entity::delete_many()
+            .exec(&app.db)
+            .await
+            .expect("forget the welcome mails");
         let id = located.petition.id;
         let other = org_petition(&app, &slug, "Save the pond").await.petition.id;
         for i in 0..3 {
@@ -505,6 +512,13 @@ async fn re_sending_to_a_selection_skips_confirmed_signers_and_other_petitions()
         let smtp = SmtpServer::start();
         let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
         let (slug, located) = campaign(&app).await;
+        // The campaign's members got their welcome mails: this test counts only re-sends.
+        assert!(app.wait_queue_empty(MAIL_WAIT).await);
+        smtp.clear();
+        mail_queue::Entity::delete_many()
+            .exec(&app.db)
+            .await
+            .expect("forget the welcome mails");
         let id = located.petition.id;
         let other = org_petition(&app, &slug, "Save the pond").await.petition.id;
         let confirmed = add(&app, id, ("Con", "Firmed", "c@example.org"), true).await;
