@@ -60,7 +60,7 @@ pub fn admin_create(
     email: &str,
     password: Option<&str>,
 ) -> Result<ExitCode, StartupError> {
-    use crate::domain::account::{self, AccountError};
+    use crate::domain::people::account::{self, AccountError};
     let settings = Settings::from_figment(&config::figment())?;
     let generated = crate::domain::token::generate()[..20].to_string();
     let password = password.unwrap_or(&generated);

@@ -119,7 +119,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
             "canonical addresses filled in for signatures written before them"
         );
     }
-    let filled = crate::domain::search::fill_missing_keys(db).await?;
+    let filled = crate::domain::petitions::search::fill_missing_keys(db).await?;
     if filled > 0 {
         tracing::info!(
             rows = filled,

@@ -132,7 +132,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                 if let (Some(site), Some(db)) =
                     (rocket.state::<Site>(), rocket.state::<DatabaseConnection>())
                 {
-                    tokio::spawn(domain::retention::run(
+                    tokio::spawn(domain::signing::retention::run(
                         db.clone(),
                         site.settings.unconfirmed_keep_days,
                         rocket.shutdown(),

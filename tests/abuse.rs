@@ -13,7 +13,7 @@ use common::people;
 use common::smtp::{Mode, SmtpServer};
 use rocket::http::{ContentType, Header, Status};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use signons::domain::petition::Located;
+use signons::domain::petitions::petition::Located;
 use signons::entity::{ip_hash_key, mail_queue, signature};
 
 const MAIL_WAIT: Duration = Duration::from_secs(30);
@@ -737,8 +737,19 @@ async fn signatures_written_before_canonical_addresses_are_recognised_after_the_
             .expect("fill");
         assert_eq!(filled, 1, "{backend:?}");
         let csrf = app.csrf(&located.path()).await;
-        sign_from(&app, &csrf, &located, ("Old", "Timer", "OldTimer+x@gmail.com"), "192.0.2.8").await;
-        assert_eq!(stored(&app, id).await, 1, "{backend:?}: the variant is the same signer");
+        sign_from(
+            &app,
+            &csrf,
+            &located,
+            ("Old", "Timer", "OldTimer+x@gmail.com"),
+            "192.0.2.8",
+        )
+        .await;
+        assert_eq!(
+            stored(&app, id).await,
+            1,
+            "{backend:?}: the variant is the same signer"
+        );
         assert_eq!(app.signature_count(id).await, 1);
         app.finish().await;
     }

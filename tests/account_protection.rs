@@ -12,7 +12,7 @@ use common::people::{self, PASSWORD, create_org, post};
 use common::smtp::ReceivedMail;
 use rocket::http::{Cookie, Status};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use signons::domain::account;
+use signons::domain::people::account;
 use signons::entity::{membership, petition as petition_entity, user};
 
 /// A verified account made the way the command line makes them.
@@ -607,7 +607,7 @@ async fn a_verification_link_mailed_again_replaces_the_first() {
 
 #[rocket::async_test]
 async fn password_hashing_runs_at_most_one_hash_per_two_cores_at_once() {
-    use signons::domain::password;
+    use signons::domain::people::password;
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let allowed = (cores / 2).max(1);
     let hashes: Vec<_> = (0..4 * cores)
@@ -628,7 +628,7 @@ async fn password_hashing_runs_at_most_one_hash_per_two_cores_at_once() {
 #[rocket::async_test]
 async fn attempt_counters_and_sessions_are_deleted_once_expired() {
     use sea_orm::{ActiveModelTrait, Set};
-    use signons::domain::attempts;
+    use signons::domain::abuse::attempts;
     use signons::entity::{attempt, session};
     for backend in backends() {
         let app = TestApp::start(backend).await;
@@ -670,7 +670,7 @@ async fn attempt_counters_and_sessions_are_deleted_once_expired() {
             user_id: Set(ana.id),
             token_hash: Set("0".repeat(64)),
             created_at: Set(long_ago),
-            expires_at: Set(long_ago + signons::domain::session::LIFETIME),
+            expires_at: Set(long_ago + signons::domain::people::session::LIFETIME),
             ..Default::default()
         }
         .insert(&app.db)

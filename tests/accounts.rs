@@ -412,7 +412,7 @@ async fn the_dashboard_shows_exact_confirmed_and_unconfirmed_counts_of_the_membe
             row.confirmation_token_hash = Set(signons::domain::token::hash(&token));
             row.update(&app.db).await.expect("update");
         }
-        signons::domain::signature::confirm(&app.db, &token)
+        signons::domain::signing::signature::confirm(&app.db, &token)
             .await
             .expect("confirm");
         assert_eq!(
@@ -484,7 +484,7 @@ async fn changing_the_email_needs_the_password_a_free_address_and_the_link_sent_
         let stored = |username: &'static str| {
             let app = &app;
             async move {
-                signons::domain::account::find_by_username(&app.db, username)
+                signons::domain::people::account::find_by_username(&app.db, username)
                     .await
                     .expect("query")
                     .expect("user")
@@ -607,8 +607,8 @@ async fn changing_the_email_needs_the_password_a_free_address_and_the_link_sent_
 
 #[rocket::async_test]
 async fn deleting_an_account_takes_its_own_petitions_but_never_strands_an_organization() {
-    use signons::domain::permission::Permission;
-    use signons::domain::petition::{self, NewPetition, Owner};
+    use signons::domain::people::permission::Permission;
+    use signons::domain::petitions::petition::{self, NewPetition, Owner};
     use signons::entity::{organization, petition as petition_entity, signature};
     for backend in backends() {
         let app = TestApp::start(backend).await;
@@ -624,7 +624,7 @@ async fn deleting_an_account_takes_its_own_petitions_but_never_strands_an_organi
         let park = common::people::create_org(&app, "Park Friends").await;
         common::people::create_org(&app, "Solo").await;
         common::people::join(&app, &park, "ana", "ben").await;
-        let ana = signons::domain::account::find_by_username(&app.db, "ana")
+        let ana = signons::domain::people::account::find_by_username(&app.db, "ana")
             .await
             .expect("query")
             .expect("ana");
@@ -730,7 +730,7 @@ async fn deleting_an_account_takes_its_own_petitions_but_never_strands_an_organi
 }
 
 async fn ben_id(app: &TestApp) -> i32 {
-    signons::domain::account::find_by_username(&app.db, "ben")
+    signons::domain::people::account::find_by_username(&app.db, "ben")
         .await
         .expect("query")
         .expect("ben")

@@ -30,7 +30,7 @@ async fn snapshot(app: &TestApp) -> (Vec<u64>, Option<user::Model>) {
             .await
             .expect("count"),
     ];
-    let ana = signons::domain::account::find_by_username(&app.db, "ana")
+    let ana = signons::domain::people::account::find_by_username(&app.db, "ana")
         .await
         .expect("query");
     (counts, ana)

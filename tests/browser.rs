@@ -8,8 +8,8 @@ use std::time::Duration;
 use common::app::{TestServer, backends};
 use common::smtp::SmtpServer;
 use fantoccini::Locator;
-use signons::domain::petition::{self, NewPetition, Owner};
-use signons::domain::{account, organization};
+use signons::domain::petitions::petition::{self, NewPetition, Owner};
+use signons::domain::{people::account, people::organization};
 
 async fn wait_for_text(browser: &fantoccini::Client, text: &str) -> String {
     for _ in 0..100 {
@@ -203,9 +203,10 @@ async fn an_association_registers_creates_its_organization_and_a_second_account_
             .await
             .expect("query")
             .expect("ben");
-        let membership = signons::domain::permission::membership(&server.db, ben.id, org.id)
-            .await
-            .expect("query");
+        let membership =
+            signons::domain::people::permission::membership(&server.db, ben.id, org.id)
+                .await
+                .expect("query");
         assert!(
             membership.is_some(),
             "{backend:?}: ben joined through the mailed link"

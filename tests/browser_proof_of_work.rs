@@ -10,8 +10,8 @@ use common::smtp::SmtpServer;
 use fantoccini::Locator;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use signons::domain::abuse::proof_of_work;
-use signons::domain::petition::{self, Located, NewPetition, Owner};
-use signons::domain::{account, organization};
+use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
+use signons::domain::{people::account, people::organization};
 use signons::entity::{pow_spent, signature};
 
 async fn wait_for_text(browser: &fantoccini::Client, text: &str) -> String {

@@ -7,13 +7,13 @@ use common::app::{TestApp, backends};
 use common::people::{create_org, join, log_in, log_out, post, register, user_id};
 use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use signons::domain::permission::Permission;
-use signons::domain::petition::{self, NewPetition, Owner};
+use signons::domain::people::permission::Permission;
+use signons::domain::petitions::petition::{self, NewPetition, Owner};
 use signons::entity::{petition as petition_entity, signature};
 
 /// A petition owned by `username` themself, with `signers` confirmed signatures.
 async fn personal_petition(app: &TestApp, username: &str, title: &str, signers: usize) -> i32 {
-    let user = signons::domain::account::find_by_username(&app.db, username)
+    let user = signons::domain::people::account::find_by_username(&app.db, username)
         .await
         .expect("query")
         .expect("user");
@@ -21,7 +21,7 @@ async fn personal_petition(app: &TestApp, username: &str, title: &str, signers: 
 }
 
 async fn org_petition(app: &TestApp, slug: &str, title: &str, signers: usize) -> i32 {
-    let org = signons::domain::organization::find_by_slug(&app.db, slug)
+    let org = signons::domain::people::organization::find_by_slug(&app.db, slug)
         .await
         .expect("query")
         .expect("org");
@@ -163,7 +163,7 @@ async fn a_member_publishes_duplicates_transfers_and_deletes_from_the_dashboard(
             Status::SeeOther
         );
         let moved = petition_row(&app, id).await.expect("row");
-        let org = signons::domain::organization::find_by_slug(&app.db, &slug)
+        let org = signons::domain::people::organization::find_by_slug(&app.db, &slug)
             .await
             .expect("query")
             .expect("org");

@@ -9,7 +9,7 @@ use common::app::{TestApp, TestServer, backends};
 use common::people::{create_org, log_in, register};
 use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use signons::domain::petition::{self, NewPetition, Owner};
+use signons::domain::petitions::petition::{self, NewPetition, Owner};
 use signons::entity::{petition as petition_entity, signature};
 
 /// Classic payloads (OWASP's XSS filter evasion cheat sheet and friends).
@@ -139,7 +139,7 @@ fn the_detector_catches_what_it_must() {
 }
 
 async fn petition_id(app: &TestApp, slug: &str) -> i32 {
-    let org = signons::domain::organization::find_by_slug(&app.db, slug)
+    let org = signons::domain::people::organization::find_by_slug(&app.db, slug)
         .await
         .expect("query")
         .expect("org");
@@ -234,7 +234,7 @@ async fn no_payload_survives_as_executable_markup_in_titles_texts_or_signatures(
                 "{backend:?}: the rest is kept"
             );
 
-            let located = signons::domain::petition::find(&app.db, id)
+            let located = signons::domain::petitions::petition::find(&app.db, id)
                 .await
                 .expect("query")
                 .expect("petition");
@@ -319,7 +319,7 @@ async fn in_a_browser_with_javascript_on_no_payload_opens_a_dialog() {
     };
     let backend = backends()[0];
     let server = TestServer::start(backend, None).await;
-    let user = signons::domain::account::create(
+    let user = signons::domain::people::account::create(
         &server.db,
         "ana",
         "ana@example.org",

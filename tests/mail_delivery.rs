@@ -14,7 +14,7 @@ use common::app::{TestApp, backends, local};
 use common::smtp::{Mode, ReceivedMail, SmtpServer};
 use rocket::http::Status;
 use sea_orm::{EntityTrait, QueryOrder};
-use signons::domain::petition::Located;
+use signons::domain::petitions::petition::Located;
 use signons::entity::mail_queue::{self, STATUS_FAILED, STATUS_PENDING, STATUS_SENT};
 
 const MAIL_WAIT: Duration = Duration::from_secs(15);

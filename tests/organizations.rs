@@ -9,15 +9,15 @@ use common::people::{PASSWORD, create_org, join, log_in, log_out, post, register
 use common::smtp::SmtpServer;
 use rocket::http::Status;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use signons::domain::permission::Permission;
+use signons::domain::people::permission::Permission;
 use signons::entity::{invitation, membership};
 
 async fn member(app: &TestApp, slug: &str, username: &str) -> Option<membership::Model> {
-    let org = signons::domain::organization::find_by_slug(&app.db, slug)
+    let org = signons::domain::people::organization::find_by_slug(&app.db, slug)
         .await
         .expect("query")
         .expect("org");
-    signons::domain::permission::membership(&app.db, user_id(app, username).await, org.id)
+    signons::domain::people::permission::membership(&app.db, user_id(app, username).await, org.id)
         .await
         .expect("query")
 }

@@ -11,9 +11,9 @@ use common::app::{Backend, TestApp, backends, extract_csrf, local, test_figment}
 use rocket::http::{ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::Client;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use signons::domain::petition::Located;
-use signons::domain::signing_queue::SigningQueue;
-use signons::domain::{counter, signature as signing, token};
+use signons::domain::petitions::petition::Located;
+use signons::domain::signing::signing_queue::SigningQueue;
+use signons::domain::{signing::counter, signing::signature as signing, token};
 use signons::entity::{mail_queue, petition, signature};
 
 /// A second instance of the app on the test app's database, with a client that keeps no cookies

@@ -6,11 +6,11 @@ use common::app::{TestApp, backends};
 use common::people::{create_org, log_in, register};
 use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use signons::domain::petition::{self, Located, NewPetition, Owner};
+use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
 use signons::entity::{petition as petition_entity, signature};
 
 async fn petition_of(app: &TestApp, slug: &str, title: &str) -> Located {
-    let org = signons::domain::organization::find_by_slug(&app.db, slug)
+    let org = signons::domain::people::organization::find_by_slug(&app.db, slug)
         .await
         .expect("query")
         .expect("org");
@@ -241,11 +241,11 @@ async fn an_unreadable_accent_is_adjusted_and_the_page_takes_the_theme() {
             .expect("row");
         assert_eq!(row.theme, "paper");
         let accent = row.accent_color.expect("an accent");
-        let rgb = signons::domain::theme::Rgb::parse(&accent).expect("stored as hex");
-        let theme = signons::domain::theme::named("paper");
+        let rgb = signons::domain::petitions::theme::Rgb::parse(&accent).expect("stored as hex");
+        let theme = signons::domain::petitions::theme::named("paper");
         assert!(
-            signons::domain::theme::contrast(rgb, theme.background) >= 4.5
-                && signons::domain::theme::contrast(rgb, theme.on_accent) >= 4.5,
+            signons::domain::petitions::theme::contrast(rgb, theme.background) >= 4.5
+                && signons::domain::petitions::theme::contrast(rgb, theme.on_accent) >= 4.5,
             "{backend:?}: {accent} is readable"
         );
 

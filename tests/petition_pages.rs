@@ -4,7 +4,7 @@ mod common;
 
 use common::app::{TestApp, backends};
 use rocket::http::Status;
-use signons::domain::petition;
+use signons::domain::petitions::petition;
 
 #[rocket::async_test]
 async fn the_canonical_permalink_shows_the_petition_its_count_goal_progress_and_form() {
@@ -205,14 +205,14 @@ async fn the_home_page_pages_through_and_searches_published_petitions_and_profil
         assert!(found.contains("Сохраним парк"), "{backend:?}: сохраним");
 
         // A person's profile lists their published petitions only.
-        let alice = signons::domain::account::find_by_username(&app.db, "alice")
+        let alice = signons::domain::people::account::find_by_username(&app.db, "alice")
             .await
             .expect("query")
             .expect("alice");
-        signons::domain::petition::create(
+        signons::domain::petitions::petition::create(
             &app.db,
-            &signons::domain::petition::Owner::User(alice),
-            signons::domain::petition::NewPetition {
+            &signons::domain::petitions::petition::Owner::User(alice),
+            signons::domain::petitions::petition::NewPetition {
                 title: "Alice's own".into(),
                 body_html: "<p>x</p>".into(),
                 published: true,

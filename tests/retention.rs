@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use common::app::{TestApp, backends};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use signons::domain::{counter, retention};
+use signons::domain::{signing::counter, signing::retention};
 use signons::entity::signature;
 
 /// A signature of `petition_id` whose last link went out `days_ago` days ago, confirmed or not.

@@ -226,12 +226,17 @@ async fn the_client_address_comes_from_the_socket_and_is_stored_only_as_a_keyed_
             .expect("a signature");
         // Hashed with the key of the day, as the signing limits see the address.
         let site = app.client.rocket().state::<signons::Site>().expect("site");
-        let source = |ip: &str| {
-            site.sources
-                .source(&app.db, Some(ip.parse().expect("ip")))
-        };
-        let socket_hash = source("203.0.113.7").await.expect("keys").expect("a source").hash;
-        let header_hash = source("6.6.6.6").await.expect("keys").expect("a source").hash;
+        let source = |ip: &str| site.sources.source(&app.db, Some(ip.parse().expect("ip")));
+        let socket_hash = source("203.0.113.7")
+            .await
+            .expect("keys")
+            .expect("a source")
+            .hash;
+        let header_hash = source("6.6.6.6")
+            .await
+            .expect("keys")
+            .expect("a source")
+            .hash;
         assert_eq!(
             stored.ip_hash.as_deref(),
             Some(socket_hash.as_str()),

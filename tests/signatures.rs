@@ -12,8 +12,8 @@ use common::people::{create_org, log_in, log_out, post, register, user_id};
 use common::smtp::SmtpServer;
 use rocket::http::{Header, Status};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryOrder, Set};
-use signons::domain::petition::{self, Located, NewPetition, Owner};
-use signons::domain::{counter, organization, token};
+use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
+use signons::domain::{people::organization, signing::counter, token};
 use signons::entity::{mail_queue, petition as petition_entity, signature};
 
 const MAIL_WAIT: Duration = Duration::from_secs(15);
@@ -700,7 +700,7 @@ async fn the_csv_export_reads_every_signature_across_batches_in_signing_order() 
         let app = TestApp::start(backend).await;
         let (_, located) = campaign(&app).await;
         let id = located.petition.id;
-        let total = 2 * signons::domain::signature_list::EXPORT_BATCH as usize + 37;
+        let total = 2 * signons::domain::signing::signature_list::EXPORT_BATCH as usize + 37;
         let now = signons::domain::now();
         let rows: Vec<signature::ActiveModel> = (0..total)
             .map(|i| signature::ActiveModel {
@@ -938,7 +938,7 @@ async fn a_personal_petitions_signatures_belong_to_its_owner_alone() {
         let app = TestApp::start(backend).await;
         register(&app, "ana").await;
         register(&app, "ben").await;
-        let ben = signons::domain::account::find_by_username(&app.db, "ben")
+        let ben = signons::domain::people::account::find_by_username(&app.db, "ben")
             .await
             .expect("query")
             .expect("ben");

@@ -587,7 +587,7 @@ async fn concurrent_confirmations_keep_the_count_exact() {
             .map(|token| {
                 let db = app.db.clone();
                 tokio::spawn(async move {
-                    signons::domain::signature::confirm(&db, &token)
+                    signons::domain::signing::signature::confirm(&db, &token)
                         .await
                         .map(|p| p.is_some())
                 })

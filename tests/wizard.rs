@@ -8,8 +8,8 @@ use common::app::{TestApp, backends};
 use common::people::{create_org, join, log_in, log_out, post, register, user_id};
 use rocket::http::Status;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use signons::domain::permission::Permission;
-use signons::domain::petition::{self, NewPetition, Owner};
+use signons::domain::people::permission::Permission;
+use signons::domain::petitions::petition::{self, NewPetition, Owner};
 use signons::entity::{petition as petition_entity, petition_template};
 
 fn location(response: &rocket::local::asynchronous::LocalResponse<'_>) -> String {
@@ -765,7 +765,7 @@ async fn each_template_route_answers_each_kind_of_visitor_and_refusals_change_no
                 Status::SeeOther
             );
         }
-        let org = signons::domain::organization::find_by_slug(&app.db, &slug)
+        let org = signons::domain::people::organization::find_by_slug(&app.db, &slug)
             .await
             .expect("query")
             .expect("org");

@@ -1,6 +1,6 @@
 //! Search that ignores case and accents on both databases: each petition and each signature keeps
 //! a folded copy of what is searched (`search_key`). Rows written before this migration have none
-//! until Signons fills them in at start (`domain::search::fill_missing_keys`), which needs the same
+//! until Signons fills them in at start (`domain::petitions::search::fill_missing_keys`), which needs the same
 //! folding as new rows and so is done by the application, not in SQL.
 use sea_orm_migration::prelude::*;
 

@@ -2,8 +2,8 @@
 //! Running it again finds what it made before instead of making it twice.
 use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel, Set};
 
-use super::petition::{self, Lookup, NewPetition, Owner, OwnerKind};
-use super::{account, organization};
+use super::petitions::petition::{self, Lookup, NewPetition, Owner, OwnerKind};
+use super::{people::account, people::organization};
 
 pub const USERNAME: &str = "demo";
 const ORGANIZATION: &str = "Signons Demo";
@@ -32,7 +32,7 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Demo, DemoError> {
     let user = match account::find_by_username(&txn, USERNAME).await? {
         Some(user) => {
             let mut active = user.into_active_model();
-            active.password_hash = Set(super::password::hash(&password)
+            active.password_hash = Set(super::people::password::hash(&password)
                 .await
                 .map_err(account::AccountError::from)?);
             active.update(&txn).await?

@@ -1,7 +1,7 @@
 //! Text typed into forms: what may be stored. Control characters other than tab and line breaks
 //! never belong in a name, an address or a petition text — PostgreSQL refuses a NUL outright and
 //! SQLite would keep it — so every form's domain function asks here and answers with a message.
-use super::account::FieldErrors;
+use super::people::account::FieldErrors;
 
 /// The message shown next to a field holding a control character.
 pub const CONTROL_CHARACTERS: &str = "field-control-characters";

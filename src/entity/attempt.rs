@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// How many attempts one key (a hashed client address, an account, or both) made in one window of
-/// a limit; see `domain::attempts`. Times are Unix seconds.
+/// a limit; see `domain::abuse::attempts`. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "attempts")]
 pub struct Model {

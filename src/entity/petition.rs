@@ -18,7 +18,7 @@ pub struct Model {
     pub moderated: bool,
     pub paper_signatures: i32,
     /// Confirmed online signatures folded in from `petition_count_shards` about once a second by
-    /// `domain::counter` (at most one fold behind); `counter::confirmed` gives the exact figure.
+    /// `domain::signing::counter` (at most one fold behind); `counter::confirmed` gives the exact figure.
     pub confirmed_count: i64,
     /// JSON: which optional signature fields are asked and which are required (F4.6).
     pub signature_fields: String,

@@ -1,5 +1,5 @@
 //! The folded text that petitions and signatures keep in `search_key` (set by their `before_save`),
-//! and that `domain::search` folds a typed term into before comparing.
+//! and that `domain::petitions::search` folds a typed term into before comparing.
 
 /// Lower-case ASCII transliteration with runs of white space made one space: the form in which
 /// both the stored keys and the typed terms are compared.

@@ -1,6 +1,6 @@
 //! Accounts (F3.1): register (then verify the address through the mailed link), log in and out
 //! (here or everywhere), change the password, reset a forgotten one by mail, change the address
-//! (confirmed from the new mailbox). Attempt limits are asked of `domain::attempts`.
+//! (confirmed from the new mailbox). Attempt limits are asked of `domain::abuse::attempts`.
 use std::net::IpAddr;
 
 use rocket::form::{Form, FromForm};
@@ -14,8 +14,8 @@ use super::guards::{local_path, verify_csrf};
 use super::page::Page;
 use super::session::{self, CurrentUser};
 use crate::Site;
-use crate::domain::account::{self, AccountError, FieldErrors};
-use crate::domain::attempts;
+use crate::domain::abuse::attempts;
+use crate::domain::people::account::{self, AccountError, FieldErrors};
 use crate::entity::user;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
@@ -220,7 +220,7 @@ async fn resend_verification(
 }
 
 /// Tried before the dashboard's publish button when the address is not verified: the page says why
-/// (the domain refuses anyway, `domain::permission::may_publish`). Verified accounts go on.
+/// (the domain refuses anyway, `domain::people::permission::may_publish`). Verified accounts go on.
 #[post("/petitions/<_id>/publish")]
 fn publish_unverified(_id: i32, user: session::UnverifiedUser) -> Page {
     verify_needed(&user.0)
@@ -317,7 +317,7 @@ async fn logout_everywhere(
 ) -> Result<Redirect> {
     verify_csrf(jar, form.csrf.as_deref())?;
     if let Some(CurrentUser(user)) = user {
-        crate::domain::session::close_all(db.inner(), user.id).await?;
+        crate::domain::people::session::close_all(db.inner(), user.id).await?;
     }
     session::log_out(jar, db.inner()).await?;
     Ok(Redirect::to("/"))
@@ -483,8 +483,8 @@ async fn delete_confirmation(
     errors: serde_json::Value,
     status: Status,
 ) -> Result<Page> {
-    let departure = crate::domain::organization::departure(db, user).await?;
-    let personal = crate::domain::dashboard::personal_petitions(db, user).await?;
+    let departure = crate::domain::people::organization::departure(db, user).await?;
+    let personal = crate::domain::petitions::dashboard::personal_petitions(db, user).await?;
     Ok(Page::new(
         "account/delete",
         json!({ "departure": departure, "personal_petitions": personal, "errors": errors }),

@@ -45,12 +45,12 @@ async fn file(path: PathBuf, site: &State<Site>) -> Option<Asset> {
 /// A petition's theme and accent as a stylesheet; the URL names both, so it never changes.
 #[get("/theme/<name>/<file>")]
 fn theme(name: &str, file: &str) -> Option<Asset> {
-    let theme = crate::domain::theme::THEMES
+    let theme = crate::domain::petitions::theme::THEMES
         .iter()
         .find(|t| t.name == name)?;
-    let accent = crate::domain::theme::Rgb::parse(file.strip_suffix(".css")?)?;
+    let accent = crate::domain::petitions::theme::Rgb::parse(file.strip_suffix(".css")?)?;
     Some(Asset {
-        body: crate::domain::theme::stylesheet(theme, accent).into_bytes(),
+        body: crate::domain::petitions::theme::stylesheet(theme, accent).into_bytes(),
         content_type: ContentType::CSS,
         cache: Header::new("Cache-Control", "public, max-age=31536000, immutable"),
     })

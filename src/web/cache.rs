@@ -39,8 +39,8 @@ use sea_orm::DatabaseConnection;
 use super::guards::{csrf_token, request_lang};
 use super::page::{Page, shares_cache};
 use crate::Site;
-use crate::domain::petition::{self, Located};
-use crate::domain::signing_queue::SigningQueue;
+use crate::domain::petitions::petition::{self, Located};
+use crate::domain::signing::signing_queue::SigningQueue;
 use crate::error::Error;
 
 /// How long a stale entry may still be served while one request rebuilds it.
@@ -573,7 +573,7 @@ impl Fairing for Caching {
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
         if let Some(db) = rocket.state::<DatabaseConnection>() {
-            tokio::spawn(crate::domain::counter::run_folder(
+            tokio::spawn(crate::domain::signing::counter::run_folder(
                 db.clone(),
                 rocket.shutdown(),
             ));

@@ -1,6 +1,6 @@
 //! The dashboard (F6.1): every petition a member runs with its counts and what they may do to it —
 //! publish or unpublish, duplicate, transfer, delete after a confirmation step — and their pending
-//! invitations. Every action is a POST with a CSRF token that `domain::campaign` checks again.
+//! invitations. Every action is a POST with a CSRF token that `domain::petitions::campaign` checks again.
 use rocket::form::{Form, FromForm};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
@@ -13,10 +13,10 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
-use crate::domain::campaign::{self, CampaignError, Destination, Edit, Saved};
-use crate::domain::dashboard as board;
-use crate::domain::permission::Permission;
-use crate::domain::signature::{FieldRule, SignatureFields};
+use crate::domain::people::permission::Permission;
+use crate::domain::petitions::campaign::{self, CampaignError, Destination, Edit, Saved};
+use crate::domain::petitions::dashboard as board;
+use crate::domain::signing::signature::{FieldRule, SignatureFields};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
@@ -69,7 +69,7 @@ async fn dashboard(
     db: &State<DatabaseConnection>,
 ) -> Result<Page> {
     let board = board::for_user(db.inner(), &user.0).await?;
-    let invitations = crate::domain::organization::pending_for(db.inner(), &user.0).await?;
+    let invitations = crate::domain::people::organization::pending_for(db.inner(), &user.0).await?;
     let notice = done
         .filter(|d| NOTICES.contains(d))
         .map(|d| format!("dashboard-done-{d}"));
@@ -150,7 +150,7 @@ fn rule(typed: &Option<String>) -> FieldRule {
 
 /// What the editor's permalinks section shows: each address, whether it is the canonical one.
 async fn permalink_rows(db: &DatabaseConnection, id: i32) -> Result<serde_json::Value> {
-    let Some(located) = crate::domain::petition::find(db, id).await? else {
+    let Some(located) = crate::domain::petitions::petition::find(db, id).await? else {
         return Err(Error::NotFound);
     };
     let owner = located.owner.path();
@@ -183,9 +183,9 @@ fn editor(
             "notice": notice.filter(|n| EDITOR_NOTICES.contains(n)).map(|n| format!("editor-done-{n}")),
             "values": values,
             "errors": errors,
-            "themes": crate::domain::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
+            "themes": crate::domain::petitions::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
             "asked": ["phone", "postal_code", "city", "country", "organization", "comment"],
-            "share_links": crate::domain::petition::SHARE_LINKS,
+            "share_links": crate::domain::petitions::petition::SHARE_LINKS,
         }),
     )
 }
@@ -441,7 +441,7 @@ async fn delete_page(
     let petition = campaign::petition_for(db.inner(), &user, id, Permission::DeletePetitions)
         .await
         .map_err(campaign_error)?;
-    let signatures = crate::domain::counter::confirmed(db.inner(), petition.id).await?;
+    let signatures = crate::domain::signing::counter::confirmed(db.inner(), petition.id).await?;
     Ok(Page::new(
         "dashboard/delete",
         json!({ "petition": { "id": petition.id, "title": petition.title }, "signatures": signatures }),

@@ -1,5 +1,5 @@
 //! Organizations (F3.2): creating one, its public profile, and the members page where invitations,
-//! removals and permissions are handled — each action asking `domain::permission`.
+//! removals and permissions are handled — each action asking `domain::people::permission`.
 use rocket::form::{Form, FromForm};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
@@ -11,8 +11,8 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
-use crate::domain::organization::{self, OrgError};
-use crate::domain::permission::{self, Permission};
+use crate::domain::people::organization::{self, OrgError};
+use crate::domain::people::permission::{self, Permission};
 use crate::entity::organization as org_entity;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;

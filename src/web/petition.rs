@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use super::cache::{self, Cached, JsonKey, PageCache, PageKey};
 use super::page::Page;
 use crate::Site;
-use crate::domain::petition::{self, Located, Lookup, OwnerKind};
-use crate::domain::signature::{FieldErrors, SignatureInput};
+use crate::domain::petitions::petition::{self, Located, Lookup, OwnerKind};
+use crate::domain::signing::signature::{FieldErrors, SignatureInput};
 use crate::error::{Error, Result};
 
 /// Petitions per page of the home page and of a person's profile (F1.4).
@@ -63,7 +63,7 @@ async fn person(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Page> {
-    let person = crate::domain::account::find_by_username(db.inner(), username)
+    let person = crate::domain::people::account::find_by_username(db.inner(), username)
         .await?
         .ok_or(Error::NotFound)?;
     let what = petition::Browse {

@@ -1,6 +1,6 @@
 //! Petition templates (F4.4): each owner's templates page — `/templates` for a person's own,
 //! `/organizations/<slug>/templates` for an organization's — where one is marked default or
-//! deleted, and the page that saves a petition's settings as a template. `domain::petition_template`
+//! deleted, and the page that saves a petition's settings as a template. `domain::petitions::petition_template`
 //! asks the permissions; refusals look like missing pages.
 use rocket::form::{Form, FromForm};
 use rocket::http::{CookieJar, Status};
@@ -12,8 +12,8 @@ use serde_json::json;
 use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::{CurrentUser, require};
-use crate::domain::petition::{Owner, OwnerKind};
-use crate::domain::petition_template::{self as templates, TemplateError};
+use crate::domain::petitions::petition::{Owner, OwnerKind};
+use crate::domain::petitions::petition_template::{self as templates, TemplateError};
 use crate::error::{Error, Result};
 
 pub fn routes() -> Vec<Route> {

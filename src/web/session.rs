@@ -1,15 +1,15 @@
 //! Who is logged in: an encrypted `session` cookie carrying a random session token (and, for the
 //! header, the username and admin flag), checked against the `sessions` table on every request
-//! (`domain::session`), so that logging out on one instance ends the session on all of them. A
+//! (`domain::people::session`), so that logging out on one instance ends the session on all of them. A
 //! second cookie, `known`, remembers which account this browser logged in to: such a browser is
-//! not held back by the per-account login limit (`domain::attempts`).
+//! not held back by the per-account login limit (`domain::abuse::attempts`).
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
 use crate::Site;
-use crate::domain::{attempts, session};
+use crate::domain::{abuse::attempts, people::session};
 use crate::entity::user;
 
 const SESSION_COOKIE: &str = "session";

@@ -17,9 +17,9 @@ use super::page::Page;
 use super::petition::petition_page;
 use crate::Site;
 use crate::domain::abuse::proof_of_work;
-use crate::domain::petition;
-use crate::domain::signature::{self, SignError, SignatureInput};
-use crate::domain::signing_queue::SigningQueue;
+use crate::domain::petitions::petition;
+use crate::domain::signing::signature::{self, SignError, SignatureInput};
+use crate::domain::signing::signing_queue::SigningQueue;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 

@@ -1,6 +1,6 @@
 //! The signatures of a petition, for the people running it (F6.2, F6.3): the page (search, filter,
 //! pages, one form to act on a selection), deleting a selection, re-sending the confirmation, and
-//! the CSV export, streamed. Every route asks `domain::permission` through `signature_list`; a
+//! the CSV export, streamed. Every route asks `domain::people::permission` through `signature_list`; a
 //! refusal looks like a page that does not exist.
 use std::io::{self, Cursor};
 use std::pin::Pin;
@@ -24,9 +24,11 @@ use super::session::CurrentUser;
 use crate::Site;
 use crate::domain::abuse::held::{self, HeldSelection};
 use crate::domain::abuse::proof_of_work;
-use crate::domain::permission::Permission;
-use crate::domain::signature::SignError;
-use crate::domain::signature_list::{self as list, Export, ListQuery, Selection, StatusFilter};
+use crate::domain::people::permission::Permission;
+use crate::domain::signing::signature::SignError;
+use crate::domain::signing::signature_list::{
+    self as list, Export, ListQuery, Selection, StatusFilter,
+};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 

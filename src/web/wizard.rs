@@ -1,6 +1,6 @@
 //! The creation wizard (F4.1): `/petitions/new` asks the title and owner, then the draft is
 //! continued at `/petitions/<id>/wizard/<step>` — text, options, preview — each step a plain form
-//! whose "Back" and "Next" buttons both save what was typed. `domain::wizard` keeps the draft.
+//! whose "Back" and "Next" buttons both save what was typed. `domain::petitions::wizard` keeps the draft.
 use rocket::form::{Form, FromForm};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
@@ -14,7 +14,7 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
-use crate::domain::wizard::{self, Start, Step, Typed, WizardError};
+use crate::domain::petitions::wizard::{self, Start, Step, Typed, WizardError};
 use crate::error::{Error, Result};
 
 pub fn routes() -> Vec<Route> {
@@ -57,10 +57,10 @@ struct StepContext<'a> {
     id: i32,
     step: u8,
     values: &'a Typed,
-    errors: &'a crate::domain::account::FieldErrors,
+    errors: &'a crate::domain::people::account::FieldErrors,
     publish: bool,
     owner_name: &'a str,
-    petition: Option<crate::domain::petition::PetitionView>,
+    petition: Option<crate::domain::petitions::petition::PetitionView>,
 }
 
 #[get("/petitions/new?<owner>")]
@@ -132,7 +132,7 @@ async fn start(
 /// messages of a mistake, and the choice to publish at the end.
 struct Shown<'a> {
     values: Option<&'a Typed>,
-    errors: &'a crate::domain::account::FieldErrors,
+    errors: &'a crate::domain::people::account::FieldErrors,
     publish: bool,
 }
 
@@ -185,7 +185,7 @@ async fn step_page(
 ) -> Result<Page> {
     let step = Step::parse(step).ok_or(Error::NotFound)?;
     let CurrentUser(user) = require(user)?;
-    let no_errors = crate::domain::account::FieldErrors::new();
+    let no_errors = crate::domain::people::account::FieldErrors::new();
     render_step(
         db.inner(),
         site.inner(),

@@ -10,8 +10,8 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::Value;
-use signons::domain::petition::{self, Located, NewPetition, Owner};
-use signons::domain::{account, organization};
+use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
+use signons::domain::{people::account, people::organization};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -336,7 +336,7 @@ impl TestApp {
         confirmed: bool,
     ) -> (i32, String) {
         use sea_orm::{ActiveModelTrait, Set};
-        use signons::domain::{signature as signing, token};
+        use signons::domain::{signing::signature as signing, token};
         use signons::entity::signature;
         let token = token::generate();
         let now = signons::domain::now();

@@ -70,7 +70,7 @@ pub async fn create_org(app: &TestApp, name: &str) -> String {
 }
 
 pub async fn user_id(app: &TestApp, username: &str) -> i32 {
-    signons::domain::account::find_by_username(&app.db, username)
+    signons::domain::people::account::find_by_username(&app.db, username)
         .await
         .expect("query")
         .expect("account")

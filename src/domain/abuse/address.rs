@@ -67,10 +67,7 @@ pub async fn fill_missing_email_keys(db: &DatabaseConnection) -> Result<u64, DbE
             let found = rows.len() as u64;
             for (id, email) in rows {
                 signature::Entity::update_many()
-                    .col_expr(
-                        signature::Column::EmailKey,
-                        Expr::value(canonical(&email)),
-                    )
+                    .col_expr(signature::Column::EmailKey, Expr::value(canonical(&email)))
                     .filter(signature::Column::Id.eq(id))
                     .exec(txn)
                     .await?;

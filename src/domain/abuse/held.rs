@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::mail_cap;
 use crate::Site;
-use crate::domain::petition::Located;
-use crate::domain::signature::{self, SignError};
+use crate::domain::petitions::petition::Located;
+use crate::domain::signing::signature::{self, SignError};
 use crate::entity::signature as entity;
 use crate::mail::queue::Priority;
 

@@ -3,6 +3,7 @@
 //! source may have admitted before the next is held, the cap on the mails one address receives, and
 //! the held signatures organizers review. Every limit lives here and every caller uses it.
 pub mod address;
+pub mod attempts;
 pub mod held;
 pub mod mail_cap;
 pub mod proof_of_work;

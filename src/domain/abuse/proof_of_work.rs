@@ -17,7 +17,7 @@ use crate::entity::pow_spent;
 
 /// Whether signing `located` asks for a proof of work: the instance asks it of every petition, or
 /// the petition of its own.
-pub fn asked(site: &crate::Site, located: &crate::domain::petition::Located) -> bool {
+pub fn asked(site: &crate::Site, located: &crate::domain::petitions::petition::Located) -> bool {
     site.settings.proof_of_work || located.petition.proof_of_work
 }
 

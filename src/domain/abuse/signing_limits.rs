@@ -90,7 +90,7 @@ pub async fn over<C: ConnectionTrait>(
     let count_if = |condition: SimpleExpr| -> SimpleExpr {
         let counted: SimpleExpr = Expr::case(condition, 1).finally(0).into();
         Func::cast_as(
-            Func::coalesce([SimpleExpr::from(Func::sum(counted)), Expr::val(0).into()]),
+            Func::coalesce([SimpleExpr::from(Func::sum(counted)), Expr::val(0)]),
             Alias::new("BIGINT"),
         )
         .into()

@@ -20,8 +20,8 @@ use rand::RngExt;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::token;
 use crate::config::Keys;
+use crate::domain::token;
 use crate::entity::attempt;
 
 /// At most `max` attempts in any `window_secs` seconds.
@@ -51,7 +51,7 @@ impl Limit {
 const PURGE_ONE_IN: u32 = 50;
 
 fn unix_now() -> i64 {
-    super::now().unix_timestamp()
+    crate::domain::now().unix_timestamp()
 }
 
 /// The sliding estimate of attempts in the last window, given the two windows' counts.

@@ -11,13 +11,13 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
 
-use super::abuse::proof_of_work::{self, Proof};
-use super::abuse::signing_limits::{self, SigningLimits};
-use super::abuse::source::Source;
-use super::abuse::{address, mail_cap};
-use super::petition::{self, Located};
-use super::token;
 use crate::Site;
+use crate::domain::abuse::proof_of_work::{self, Proof};
+use crate::domain::abuse::signing_limits::{self, SigningLimits};
+use crate::domain::abuse::source::Source;
+use crate::domain::abuse::{address, mail_cap};
+use crate::domain::petitions::petition::{self, Located};
+use crate::domain::token;
 use crate::entity::{petition as petition_entity, signature};
 use crate::i18n::Lang;
 use crate::mail::queue::{self, Outgoing, Postmark};
@@ -448,7 +448,7 @@ pub async fn still_open<C: ConnectionTrait>(
         .one(conn)
         .await?;
     Ok(match found {
-        Some((true, false, deadline)) if deadline.is_some_and(|d| d <= super::now()) => {
+        Some((true, false, deadline)) if deadline.is_some_and(|d| d <= crate::domain::now()) => {
             Err(SignError::Closed)
         }
         Some((true, false, _)) => Ok(()),
@@ -502,7 +502,7 @@ pub async fn apply<C: ConnectionTrait>(
         Some(row) if row.confirmed_at.is_some() || row.held_at.is_some() => false,
         _ => blocked(conn, prepared, rules).await?,
     };
-    let now = super::now();
+    let now = crate::domain::now();
     match existing {
         Some(confirmed) if confirmed.confirmed_at.is_some() => {
             let note = prepared.letters.already_signed(
@@ -641,7 +641,10 @@ pub async fn renew_confirmation<C: ConnectionTrait>(
             signature::Column::ConfirmationTokenHash,
             Expr::value(confirmation.token_hash),
         )
-        .col_expr(signature::Column::UpdatedAt, Expr::value(super::now()))
+        .col_expr(
+            signature::Column::UpdatedAt,
+            Expr::value(crate::domain::now()),
+        )
         .filter(signature::Column::Id.eq(signature_id))
         .filter(signature::Column::ConfirmedAt.is_null())
         .filter(signature::Column::HeldAt.is_null())
@@ -663,7 +666,7 @@ pub struct Pending {
 /// What a signature holds, as its signer is shown it before confirming: (Fluent key of the label,
 /// value) for the name, the address and each optional field the petition asks that was filled.
 pub fn details(pending: &Pending) -> Vec<(&'static str, String)> {
-    use super::signature_list::OptionalField;
+    use crate::domain::signing::signature_list::OptionalField;
     let s = &pending.signature;
     let mut details = vec![
         ("field-first-name", s.first_name.clone()),
@@ -712,7 +715,7 @@ pub async fn confirm(
         return Ok(None);
     };
     if flipped {
-        super::counter::add_confirmed(&txn, petition_id, 1).await?;
+        crate::domain::signing::counter::add_confirmed(&txn, petition_id, 1).await?;
     }
     txn.commit().await?;
     find_by_token(db, token).await
@@ -742,7 +745,7 @@ pub async fn withdraw(
         if confirmed.rows_affected == 0 {
             return Ok(false);
         }
-        super::counter::add_confirmed(&txn, found.petition_id, -1).await?;
+        crate::domain::signing::counter::add_confirmed(&txn, found.petition_id, -1).await?;
     }
     // The mails about this petition still waiting to go to this address (a confirmation link not
     // yet sent) go with it: nothing of the signer stays behind.
@@ -775,7 +778,10 @@ pub async fn flip_confirmed<C: ConnectionTrait>(
         return Ok(None);
     };
     let flipped = signature::Entity::update_many()
-        .col_expr(signature::Column::ConfirmedAt, Expr::value(super::now()))
+        .col_expr(
+            signature::Column::ConfirmedAt,
+            Expr::value(crate::domain::now()),
+        )
         .filter(signature::Column::Id.eq(found.id))
         .filter(signature::Column::ConfirmedAt.is_null())
         .exec(conn)

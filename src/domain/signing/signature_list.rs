@@ -14,10 +14,10 @@ use sea_orm::{
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::permission::{self, Permission};
-use super::petition::{self, Located};
-use super::signature::{self, FieldRule, SignError, SignatureFields};
 use crate::Site;
+use crate::domain::people::permission::{self, Permission};
+use crate::domain::petitions::petition::{self, Located};
+use crate::domain::signing::signature::{self, FieldRule, SignError, SignatureFields};
 use crate::entity::signature as entity;
 use crate::i18n::Lang;
 use crate::mail::queue::Priority;
@@ -34,7 +34,7 @@ const DELETE_CHUNK: usize = 500;
 /// Longest search term taken into account.
 const MAX_SEARCH: usize = 200;
 
-/// The petition `petition_id`, if `user_id` may do `permission` to it; `domain::permission` decides.
+/// The petition `petition_id`, if `user_id` may do `permission` to it; `domain::people::permission` decides.
 pub async fn petition_for<C: ConnectionTrait>(
     conn: &C,
     user_id: i32,
@@ -293,7 +293,7 @@ pub async fn counts<C: ConnectionTrait>(
 /// Signatures whose full name or address contains the term, blind to case and accents
 /// (`search::fold`); `%`, `_` and `\` in the term are literal.
 fn search_condition(term: &str) -> Option<Condition> {
-    super::search::contains(
+    crate::domain::petitions::search::contains(
         (entity::Entity, entity::Column::SearchKey),
         term,
         MAX_SEARCH,
@@ -397,7 +397,7 @@ pub async fn delete(
         confirmed += gone.iter().filter(|s| s.confirmed_at.is_some()).count() as i64;
     }
     if confirmed > 0 {
-        super::counter::add_confirmed(&txn, petition_id, -confirmed).await?;
+        crate::domain::signing::counter::add_confirmed(&txn, petition_id, -confirmed).await?;
     }
     txn.commit().await?;
     Ok(deleted)
@@ -434,7 +434,7 @@ pub async fn resend_confirmation(
     selection: &Selection,
 ) -> Result<Resent, SignError> {
     let petition_id = located.petition.id;
-    let cutoff = super::now() - RESEND_ALL_COOLDOWN;
+    let cutoff = crate::domain::now() - RESEND_ALL_COOLDOWN;
     let unconfirmed = || {
         entity::Entity::find()
             .filter(entity::Column::PetitionId.eq(petition_id))
@@ -501,9 +501,9 @@ async fn resend_batch(
     let txn = crate::db::begin_write(db).await?;
     let keys: Vec<String> = batch
         .iter()
-        .map(|s| super::abuse::mail_cap::address_key(&s.email))
+        .map(|s| crate::domain::abuse::mail_cap::address_key(&s.email))
         .collect();
-    super::abuse::mail_cap::lock(&txn, &keys).await?;
+    crate::domain::abuse::mail_cap::lock(&txn, &keys).await?;
     let mut queued = 0;
     for (id, confirmation) in confirmations {
         // Re-checked in the write: whoever confirmed since the read gets nothing, and an address

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
 };
 
-use super::token;
+use crate::domain::token;
 use crate::entity::{session, user};
 
 /// How long a session lasts without logging in again.
@@ -15,7 +15,7 @@ pub const LIFETIME: time::Duration = time::Duration::days(30);
 /// Opens a session for `user`; returns the token for its cookie.
 pub async fn open<C: ConnectionTrait>(conn: &C, user: &user::Model) -> Result<String, DbErr> {
     let token = token::generate();
-    let now = super::now();
+    let now = crate::domain::now();
     session::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(token::hash(&token)),
@@ -40,7 +40,7 @@ pub async fn account<C: ConnectionTrait>(
 ) -> Result<Option<user::Model>, DbErr> {
     let Some(found) = session::Entity::find()
         .filter(session::Column::TokenHash.eq(token::hash(token)))
-        .filter(session::Column::ExpiresAt.gt(super::now()))
+        .filter(session::Column::ExpiresAt.gt(crate::domain::now()))
         .one(conn)
         .await?
     else {

@@ -7,9 +7,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::permission::{self, Permission};
-use super::petition::Owner;
-use super::signature::SignatureFields;
+use crate::domain::people::permission::{self, Permission};
+use crate::domain::petitions::petition::Owner;
+use crate::domain::signing::signature::SignatureFields;
 use crate::entity::{membership, organization, permalink, petition, user};
 
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +21,7 @@ pub enum CampaignError {
     NotFound,
     /// What was typed cannot be saved; field → Fluent key of the message.
     #[error("invalid petition details")]
-    Invalid(super::account::FieldErrors),
+    Invalid(crate::domain::people::account::FieldErrors),
 }
 
 /// The petition `id` if `user` may do `needed` to it.
@@ -48,7 +48,7 @@ pub async fn set_published(
     id: i32,
     published: bool,
 ) -> Result<petition::Model, CampaignError> {
-    if published && !super::permission::may_publish(user) {
+    if published && !crate::domain::people::permission::may_publish(user) {
         // `web::verification` explains before this is reached; a refusal here reveals nothing.
         return Err(CampaignError::NotFound);
     }
@@ -56,7 +56,7 @@ pub async fn set_published(
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
     let mut active = petition.into_active_model();
     active.published = Set(published);
-    active.updated_at = Set(super::now());
+    active.updated_at = Set(crate::domain::now());
     let petition = active.update(&txn).await?;
     txn.commit().await?;
     Ok(petition)
@@ -75,7 +75,7 @@ pub async fn duplicate(
     let owner = Owner::of(&txn, &original)
         .await?
         .ok_or(CampaignError::NotFound)?;
-    let now = super::now();
+    let now = crate::domain::now();
     let copy = petition::ActiveModel {
         organization_id: Set(original.organization_id),
         user_id: Set(original.user_id),
@@ -101,7 +101,7 @@ pub async fn duplicate(
     }
     .insert(&txn)
     .await?;
-    super::petition::add_canonical_permalink(&txn, &owner, &copy).await?;
+    crate::domain::petitions::petition::add_canonical_permalink(&txn, &owner, &copy).await?;
     txn.commit().await?;
     Ok(copy)
 }
@@ -180,7 +180,7 @@ pub async fn transfer(
     let wanted = match to {
         Destination::Personal => Destination::Personal,
         Destination::Organization { slug, .. } => {
-            let org = super::organization::find_by_slug(&txn, slug)
+            let org = crate::domain::people::organization::find_by_slug(&txn, slug)
                 .await?
                 .ok_or(CampaignError::NotFound)?;
             Destination::Organization {
@@ -198,7 +198,7 @@ pub async fn transfer(
     let owner = match &wanted {
         Destination::Personal => Owner::User(user.clone()),
         Destination::Organization { slug, .. } => Owner::Organization(
-            super::organization::find_by_slug(&txn, slug)
+            crate::domain::people::organization::find_by_slug(&txn, slug)
                 .await?
                 .ok_or(CampaignError::NotFound)?,
         ),
@@ -219,9 +219,9 @@ pub async fn transfer(
         }
     }
     active.published = Set(false);
-    active.updated_at = Set(super::now());
+    active.updated_at = Set(crate::domain::now());
     let petition = active.update(&txn).await?;
-    super::petition::add_canonical_permalink(&txn, &owner, &petition).await?;
+    crate::domain::petitions::petition::add_canonical_permalink(&txn, &owner, &petition).await?;
     txn.commit().await?;
     Ok(petition)
 }
@@ -283,7 +283,7 @@ impl Edit {
             fields: SignatureFields::of(p),
             theme: p.theme.clone(),
             accent: p.accent_color.clone().unwrap_or_default(),
-            share: super::petition::share_links(&p.share_links)
+            share: crate::domain::petitions::petition::share_links(&p.share_links)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
@@ -318,7 +318,10 @@ fn image_url_ok(typed: &str) -> bool {
 }
 
 /// A goal as typed in the editor or the wizard: empty, or a whole number above zero.
-pub(super) fn read_goal(errors: &mut super::account::FieldErrors, typed: &str) -> Option<i32> {
+pub(crate) fn read_goal(
+    errors: &mut crate::domain::people::account::FieldErrors,
+    typed: &str,
+) -> Option<i32> {
     match typed.trim() {
         "" => None,
         text => match text.parse::<i32>() {
@@ -334,8 +337,8 @@ pub(super) fn read_goal(errors: &mut super::account::FieldErrors, typed: &str) -
 /// A closing date as typed: empty, or `YYYY-MM-DD` with a four-digit year; signing closes at the
 /// end of that day, UTC. The one rule of the wizard and the editor: a day already over may only
 /// close a `published` petition (the editor's way to end signing); a draft gets a day to come.
-pub(super) fn read_closing_date(
-    errors: &mut super::account::FieldErrors,
+pub(crate) fn read_closing_date(
+    errors: &mut crate::domain::people::account::FieldErrors,
     typed: &str,
     published: bool,
 ) -> Option<time::OffsetDateTime> {
@@ -351,7 +354,7 @@ pub(super) fn read_closing_date(
     match time::Date::parse(text, &date_format) {
         Ok(day) if four_digits && day.year() >= 1 => {
             let closes = day.with_time(time::macros::time!(23:59:59)).assume_utc();
-            if closes <= super::now() && !published {
+            if closes <= crate::domain::now() && !published {
                 errors.insert("deadline", "deadline-past");
                 return None;
             }
@@ -376,7 +379,7 @@ pub async fn edit(
     let published = petition_for(db, user, id, Permission::ModifyPetitions)
         .await?
         .published;
-    let mut errors = super::account::FieldErrors::new();
+    let mut errors = crate::domain::people::account::FieldErrors::new();
     let title = edit.title.trim();
     if title.is_empty() {
         errors.insert("title", "field-required");
@@ -417,12 +420,12 @@ pub async fn edit(
     if !social_image.is_empty() && !image_url_ok(social_image) {
         errors.insert("social_image_url", "image-url-invalid");
     }
-    let share = super::petition::share_links(&edit.share.join(",")).join(",");
-    let theme = super::theme::named(&edit.theme);
+    let share = crate::domain::petitions::petition::share_links(&edit.share.join(",")).join(",");
+    let theme = crate::domain::petitions::theme::named(&edit.theme);
     let accent = match edit.accent.trim() {
         "" => None,
-        typed => match super::theme::Rgb::parse(typed) {
-            Some(rgb) => Some(super::theme::fit_accent(theme, rgb)),
+        typed => match crate::domain::petitions::theme::Rgb::parse(typed) {
+            Some(rgb) => Some(crate::domain::petitions::theme::fit_accent(theme, rgb)),
             None => {
                 errors.insert("accent", "accent-invalid");
                 None
@@ -430,7 +433,7 @@ pub async fn edit(
         },
     };
     // Last, so that its message is the one shown for such a field.
-    super::text::check(
+    crate::domain::text::check(
         &mut errors,
         &[
             ("title", &edit.title),
@@ -452,7 +455,7 @@ pub async fn edit(
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
     let mut active = petition.into_active_model();
     active.title = Set(title.to_string());
-    active.body_html = Set(super::html::sanitize(&edit.body_html));
+    active.body_html = Set(crate::domain::petitions::html::sanitize(&edit.body_html));
     active.goal = Set(goal);
     active.deadline = Set(deadline);
     active.paper_signatures = Set(paper);
@@ -465,7 +468,7 @@ pub async fn edit(
     active.share_links = Set(share);
     active.social_text = Set(social_text.to_string());
     active.social_image_url = Set(Some(social_image.to_string()).filter(|i| !i.is_empty()));
-    active.updated_at = Set(super::now());
+    active.updated_at = Set(crate::domain::now());
     let petition = active.update(&txn).await?;
     txn.commit().await?;
     let saved = if accent.is_some_and(|(_, adjusted)| adjusted) {
@@ -498,7 +501,7 @@ pub async fn add_permalink(
     typed: &str,
     canonical: bool,
 ) -> Result<(), CampaignError> {
-    let slug = super::slug::slugify(typed.trim(), "");
+    let slug = crate::domain::petitions::slug::slugify(typed.trim(), "");
     if slug.is_empty() {
         return Err(CampaignError::Invalid(
             [("slug", "field-required")].into_iter().collect(),
@@ -530,7 +533,7 @@ pub async fn add_permalink(
         user_id: Set(petition.user_id),
         slug: Set(slug),
         is_canonical: Set(false),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         ..Default::default()
     }
     .insert(&txn)

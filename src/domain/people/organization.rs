@@ -8,10 +8,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::account::FieldErrors;
-use super::permission::{self, Permission};
-use super::token;
 use crate::Site;
+use crate::domain::people::account::FieldErrors;
+use crate::domain::people::permission::{self, Permission};
+use crate::domain::token;
 use crate::entity::{invitation, membership, organization, user};
 use crate::i18n::Lang;
 use crate::mail::queue::{self, Outgoing};
@@ -51,8 +51,8 @@ pub async fn create<C: ConnectionTrait>(
     name: &str,
     creator: &user::Model,
 ) -> Result<organization::Model, sea_orm::DbErr> {
-    let base = super::slug::slugify(name, "organization");
-    let slug = super::slug::unique(&base, |candidate| async move {
+    let base = crate::domain::petitions::slug::slugify(name, "organization");
+    let slug = crate::domain::petitions::slug::unique(&base, |candidate| async move {
         Ok::<_, sea_orm::DbErr>(find_by_slug(conn, &candidate).await?.is_some())
     })
     .await?;
@@ -60,7 +60,7 @@ pub async fn create<C: ConnectionTrait>(
         slug: Set(slug),
         name: Set(name.trim().to_string()),
         description: Set(String::new()),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         ..Default::default()
     }
     .insert(conn)
@@ -90,7 +90,7 @@ pub async fn create_checked(
     } else if name.chars().count() > 200 {
         errors.insert("name", "field-too-long");
     }
-    super::text::check(&mut errors, &[("name", name)]);
+    crate::domain::text::check(&mut errors, &[("name", name)]);
     if !errors.is_empty() {
         return Err(OrgError::Invalid(errors));
     }
@@ -109,7 +109,7 @@ pub async fn add_member<C: ConnectionTrait>(
     let mut member = membership::ActiveModel {
         organization_id: Set(org.id),
         user_id: Set(user.id),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         ..Default::default()
     };
     for permission in Permission::ALL {
@@ -235,10 +235,10 @@ pub async fn invite(
         return Err(OrgError::Forbidden);
     }
     let who = who.trim();
-    if super::text::has_control(who) {
+    if crate::domain::text::has_control(who) {
         return Err(OrgError::Invalid(FieldErrors::from([(
             "who",
-            super::text::CONTROL_CHARACTERS,
+            crate::domain::text::CONTROL_CHARACTERS,
         )])));
     }
     let (account, address) = if who.contains('@') {
@@ -250,12 +250,12 @@ pub async fn invite(
             )])));
         }
         // An unverified address proves nothing: its invitation goes by the mailed link only.
-        let verified = super::account::find_by_email(db, &address)
+        let verified = crate::domain::people::account::find_by_email(db, &address)
             .await?
             .filter(|u| u.email_verified);
         (verified, address)
     } else {
-        match super::account::find_by_username(db, &who.to_lowercase()).await? {
+        match crate::domain::people::account::find_by_username(db, &who.to_lowercase()).await? {
             Some(u) => {
                 let address = u.email.clone();
                 (Some(u), address)
@@ -288,7 +288,7 @@ pub async fn invite(
         }),
         token_hash: Set(token::hash(&token)),
         invited_by: Set(Some(actor.id)),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -484,10 +484,10 @@ pub async fn set_permissions(
 pub async fn public_petitions<C: ConnectionTrait>(
     conn: &C,
     org: &organization::Model,
-) -> Result<Vec<super::petition::Located>, sea_orm::DbErr> {
-    let what = super::petition::Browse {
+) -> Result<Vec<crate::domain::petitions::petition::Located>, sea_orm::DbErr> {
+    let what = crate::domain::petitions::petition::Browse {
         organization_id: Some(org.id),
         ..Default::default()
     };
-    super::petition::browse(conn, &what, 0, 1_000).await
+    crate::domain::petitions::petition::browse(conn, &what, 0, 1_000).await
 }

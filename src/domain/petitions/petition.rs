@@ -8,7 +8,7 @@ use sea_orm::{
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::signature::SignatureFields;
+use crate::domain::signing::signature::SignatureFields;
 use crate::entity::{organization, permalink, petition, user};
 
 /// Who a petition belongs to; their slug scopes its permalinks.
@@ -54,10 +54,12 @@ impl Owner {
         slug: &str,
     ) -> Result<Option<Owner>, sea_orm::DbErr> {
         Ok(match kind {
-            OwnerKind::Organization => super::organization::find_by_slug(conn, slug)
-                .await?
-                .map(Owner::Organization),
-            OwnerKind::User => super::account::find_by_username(conn, slug)
+            OwnerKind::Organization => {
+                crate::domain::people::organization::find_by_slug(conn, slug)
+                    .await?
+                    .map(Owner::Organization)
+            }
+            OwnerKind::User => crate::domain::people::account::find_by_username(conn, slug)
                 .await?
                 .map(Owner::User),
         })
@@ -101,7 +103,9 @@ impl Located {
     }
 
     pub fn is_closed(&self) -> bool {
-        self.petition.deadline.is_some_and(|d| d <= super::now())
+        self.petition
+            .deadline
+            .is_some_and(|d| d <= crate::domain::now())
     }
 
     /// Confirmed online signatures plus paper ones (F2.8). `find`, `lookup` and `list_public` load
@@ -206,9 +210,9 @@ pub fn share_links(stored: &str) -> Vec<&'static str> {
 }
 
 fn stylesheet_path(theme: &str, accent: Option<&str>) -> Option<String> {
-    let theme = super::theme::named(theme);
-    let accent = accent.and_then(super::theme::Rgb::parse);
-    if theme.name == super::theme::THEMES[0].name && accent.is_none() {
+    let theme = crate::domain::petitions::theme::named(theme);
+    let accent = accent.and_then(crate::domain::petitions::theme::Rgb::parse);
+    if theme.name == crate::domain::petitions::theme::THEMES[0].name && accent.is_none() {
         return None;
     }
     let accent = accent.unwrap_or(theme.accent).hex();
@@ -253,7 +257,8 @@ pub async fn lookup<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    petition.confirmed_count = super::counter::confirmed(conn, petition.id).await?;
+    petition.confirmed_count =
+        crate::domain::signing::counter::confirmed(conn, petition.id).await?;
     if link.is_canonical {
         return Ok(Some(Lookup::Canonical(Located {
             petition,
@@ -290,7 +295,7 @@ pub async fn find<C: ConnectionTrait>(
     let Some(mut petition) = petition::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
-    petition.confirmed_count = super::counter::confirmed(conn, id).await?;
+    petition.confirmed_count = crate::domain::signing::counter::confirmed(conn, id).await?;
     let (Some(owner), Some(canonical_slug)) = (
         Owner::of(conn, &petition).await?,
         canonical_slug(conn, id).await?,
@@ -335,7 +340,7 @@ impl Browse {
         if let Some(id) = self.user_id {
             condition = condition.add(petition::Column::UserId.eq(id));
         }
-        if let Some(matches) = super::search::contains(
+        if let Some(matches) = crate::domain::petitions::search::contains(
             (petition::Entity, petition::Column::SearchKey),
             &self.search,
             MAX_SEARCH,
@@ -376,7 +381,7 @@ pub async fn browse<C: ConnectionTrait>(
         .all(conn)
         .await?;
     let ids: Vec<i32> = rows.iter().map(|(p, _)| p.id).collect();
-    let counts = super::counter::confirmed_many(conn, &ids).await?;
+    let counts = crate::domain::signing::counter::confirmed_many(conn, &ids).await?;
     let org_ids: Vec<i32> = rows.iter().filter_map(|(p, _)| p.organization_id).collect();
     let user_ids: Vec<i32> = rows.iter().filter_map(|(p, _)| p.user_id).collect();
     let orgs: HashMap<i32, organization::Model> = organization::Entity::find()
@@ -431,12 +436,12 @@ pub async fn create<C: ConnectionTrait>(
     new: NewPetition,
 ) -> Result<Located, sea_orm::DbErr> {
     let (org_id, user_id) = owner.ids();
-    let now = super::now();
+    let now = crate::domain::now();
     let petition = petition::ActiveModel {
         organization_id: Set(org_id),
         user_id: Set(user_id),
         title: Set(new.title.trim().to_string()),
-        body_html: Set(super::html::sanitize(&new.body_html)),
+        body_html: Set(crate::domain::petitions::html::sanitize(&new.body_html)),
         goal: Set(new.goal),
         deadline: Set(new.deadline),
         published: Set(new.published),
@@ -470,8 +475,8 @@ pub async fn add_canonical_permalink<C: ConnectionTrait>(
     petition: &petition::Model,
 ) -> Result<String, sea_orm::DbErr> {
     let (org_id, user_id) = owner.ids();
-    let base = super::slug::slugify(&petition.title, "petition");
-    let slug = super::slug::unique(&base, |candidate| async move {
+    let base = crate::domain::petitions::slug::slugify(&petition.title, "petition");
+    let slug = crate::domain::petitions::slug::unique(&base, |candidate| async move {
         let mut query = permalink::Entity::find().filter(permalink::Column::Slug.eq(candidate));
         query = match (org_id, user_id) {
             (Some(id), _) => query.filter(permalink::Column::OrganizationId.eq(id)),
@@ -494,7 +499,7 @@ pub async fn add_canonical_permalink<C: ConnectionTrait>(
         user_id: Set(user_id),
         slug: Set(slug.clone()),
         is_canonical: Set(true),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         ..Default::default()
     }
     .insert(conn)
@@ -524,9 +529,9 @@ pub async fn add_permalink<C: ConnectionTrait>(
         petition_id: Set(located.petition.id),
         organization_id: Set(org_id),
         user_id: Set(user_id),
-        slug: Set(super::slug::slugify(slug, "petition")),
+        slug: Set(crate::domain::petitions::slug::slugify(slug, "petition")),
         is_canonical: Set(canonical),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         ..Default::default()
     }
     .insert(conn)

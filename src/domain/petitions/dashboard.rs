@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::permission::Permission;
+use crate::domain::people::permission::Permission;
 use crate::entity::{membership, organization, permalink, petition, signature, user};
 
 #[derive(Debug, Serialize)]

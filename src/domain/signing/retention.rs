@@ -20,7 +20,7 @@ pub async fn purge_unconfirmed(
     db: &DatabaseConnection,
     keep: time::Duration,
 ) -> Result<u64, DbErr> {
-    let cutoff = super::now() - keep;
+    let cutoff = crate::domain::now() - keep;
     crate::db::in_batches(db, BATCH, |txn| {
         Box::pin(async move {
             let ids: Vec<i32> = signature::Entity::find()
@@ -71,13 +71,13 @@ pub async fn run(
                         Err(e) => tracing::warn!(error = %e, "cannot purge unconfirmed signatures"),
                     }
                 }
-                if let Err(e) = super::abuse::proof_of_work::forget_old(&db).await {
+                if let Err(e) = crate::domain::abuse::proof_of_work::forget_old(&db).await {
                     tracing::warn!(error = %e, "cannot forget spent proof-of-work challenges");
                 }
-                if let Err(e) = super::abuse::mail_cap::forget_old(&db).await {
+                if let Err(e) = crate::domain::abuse::mail_cap::forget_old(&db).await {
                     tracing::warn!(error = %e, "cannot forget old lines of the mail cap's ledger");
                 }
-                match super::abuse::source::forget_old(&db).await {
+                match crate::domain::abuse::source::forget_old(&db).await {
                     Ok(0) => {}
                     Ok(erased) => tracing::info!(erased, "client-address hashes older than a day erased"),
                     Err(e) => tracing::warn!(error = %e, "cannot erase old client-address hashes"),

@@ -7,9 +7,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::account::FieldErrors;
-use super::permission::{self, Permission};
-use super::petition::Owner;
+use crate::domain::people::account::FieldErrors;
+use crate::domain::people::permission::{self, Permission};
+use crate::domain::petitions::petition::Owner;
 use crate::entity::{petition, petition_template, user};
 
 const MAX_NAME: usize = 100;
@@ -148,7 +148,7 @@ pub async fn save_from_petition(
     } else if name.chars().count() > MAX_NAME {
         errors.insert("name", "field-too-long");
     }
-    super::text::check(&mut errors, &[("name", name)]);
+    crate::domain::text::check(&mut errors, &[("name", name)]);
     let txn = crate::db::begin_write(db).await?;
     let (petition, owner) = petition_for(&txn, user, petition_id).await?;
     if !errors.is_empty() {
@@ -159,7 +159,9 @@ pub async fn save_from_petition(
         organization_id: Set(organization_id),
         user_id: Set(user_id),
         name: Set(name.to_string()),
-        body_html: Set(super::html::sanitize(&petition.body_html)),
+        body_html: Set(crate::domain::petitions::html::sanitize(
+            &petition.body_html,
+        )),
         goal: Set(petition.goal),
         signature_fields: Set(petition.signature_fields),
         data_notice: Set(petition.data_notice),
@@ -167,7 +169,7 @@ pub async fn save_from_petition(
         theme: Set(petition.theme),
         accent_color: Set(petition.accent_color),
         is_default: Set(false),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         ..Default::default()
     }
     .insert(&txn)

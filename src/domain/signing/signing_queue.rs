@@ -19,10 +19,10 @@ use std::sync::{Arc, OnceLock};
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
-use super::abuse::mail_cap;
-use super::signature::{self, Prepared, SignError};
-use super::{counter, token};
 use crate::Site;
+use crate::domain::abuse::mail_cap;
+use crate::domain::signing::signature::{self, Prepared, SignError};
+use crate::domain::{signing::counter, token};
 use crate::mail::Wake;
 use crate::templates::Templates;
 

@@ -1,8 +1,8 @@
 //! User accounts (F3.1): registration, authentication, password change and reset by e-mail, a
 //! change of address confirmed from the new mailbox.
-//! Passwords are hashed with Argon2 (`domain::password`); reset and verification links are
+//! Passwords are hashed with Argon2 (`domain::people::password`); reset and verification links are
 //! single-use and stored hashed. An account registered on the site proves its address through a
-//! mailed link before it may publish (`domain::permission::may_publish`).
+//! mailed link before it may publish (`domain::people::permission::may_publish`).
 use std::collections::BTreeMap;
 
 use sea_orm::sea_query::Expr;
@@ -12,8 +12,8 @@ use sea_orm::{
 };
 use validator::ValidateEmail;
 
-use super::{password, session, token};
 use crate::Site;
+use crate::domain::{people::password, people::session, token};
 use crate::entity::{email_change, password_reset, user};
 use crate::i18n::Lang;
 use crate::mail::queue::{self, Outgoing};
@@ -36,7 +36,7 @@ pub enum AccountError {
     Template(String),
     /// The account is the last administrator of organizations that have other members.
     #[error("organizations must be handed over first")]
-    MustHandOver(Vec<super::organization::OrganizationName>),
+    MustHandOver(Vec<crate::domain::people::organization::OrganizationName>),
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
 }
@@ -63,8 +63,8 @@ pub async fn find_by_email<C: ConnectionTrait>(
 
 fn check_password(errors: &mut FieldErrors, field: &'static str, password: &str) {
     let length = password.chars().count();
-    if super::text::has_control(password) {
-        errors.insert(field, super::text::CONTROL_CHARACTERS);
+    if crate::domain::text::has_control(password) {
+        errors.insert(field, crate::domain::text::CONTROL_CHARACTERS);
     } else if length < MIN_PASSWORD {
         errors.insert(field, "password-too-short");
     } else if length > MAX_PASSWORD {
@@ -89,7 +89,7 @@ fn check_new_account(username: &str, email: &str, password: &str) -> FieldErrors
         errors.insert("email", "field-email-invalid");
     }
     check_password(&mut errors, "password", password);
-    super::text::check(&mut errors, &[("username", username), ("email", email)]);
+    crate::domain::text::check(&mut errors, &[("username", username), ("email", email)]);
     errors
 }
 
@@ -137,7 +137,7 @@ async fn insert<C: ConnectionTrait>(
         password_hash: Set(password_hash),
         is_admin: Set(first),
         locale: Set(None),
-        created_at: Set(super::now()),
+        created_at: Set(crate::domain::now()),
         email_verified: Set(verify_token_hash.is_none()),
         verify_token_hash: Set(verify_token_hash),
         ..Default::default()
@@ -317,7 +317,7 @@ pub async fn authenticate(
     password: &str,
 ) -> Result<Option<user::Model>, sea_orm::DbErr> {
     let login = login.trim().to_lowercase();
-    if super::text::has_control(&login) {
+    if crate::domain::text::has_control(&login) {
         // No account has such a name; still answered in the time a wrong password takes.
         password::verify(password, None).await;
         return Ok(None);
@@ -371,7 +371,7 @@ pub async fn request_email_change(
     } else if email == user.email {
         errors.insert("email", "email-same");
     }
-    super::text::check(&mut errors, &[("email", &email)]);
+    crate::domain::text::check(&mut errors, &[("email", &email)]);
     if !password::verify(password, Some(&user.password_hash)).await {
         errors.insert("email_password", "password-wrong");
     }
@@ -388,7 +388,7 @@ pub async fn request_email_change(
         .exec(&txn)
         .await?;
     let token = token::generate();
-    let now = super::now();
+    let now = crate::domain::now();
     email_change::ActiveModel {
         user_id: Set(user.id),
         new_email: Set(email.clone()),
@@ -445,7 +445,7 @@ async fn valid_email_change<C: ConnectionTrait>(
 ) -> Result<Option<email_change::Model>, sea_orm::DbErr> {
     email_change::Entity::find()
         .filter(email_change::Column::TokenHash.eq(token::hash(token)))
-        .filter(email_change::Column::ExpiresAt.gt(super::now()))
+        .filter(email_change::Column::ExpiresAt.gt(crate::domain::now()))
         .one(conn)
         .await
 }
@@ -516,7 +516,7 @@ pub async fn delete(
         return Err(AccountError::Invalid(errors));
     }
     let txn = crate::db::begin_write(db).await?;
-    let departure = super::organization::departure(&txn, user).await?;
+    let departure = crate::domain::people::organization::departure(&txn, user).await?;
     if !departure.must_hand_over.is_empty() {
         return Err(AccountError::MustHandOver(departure.must_hand_over));
     }
@@ -554,17 +554,17 @@ pub async fn request_password_reset(
     email: &str,
     lang: &Lang,
 ) -> Result<(), AccountError> {
-    if super::text::has_control(email) {
+    if crate::domain::text::has_control(email) {
         return Err(AccountError::Invalid(FieldErrors::from([(
             "email",
-            super::text::CONTROL_CHARACTERS,
+            crate::domain::text::CONTROL_CHARACTERS,
         )])));
     }
     let Some(user) = find_by_email(db, email).await? else {
         return Ok(());
     };
     let token = token::generate();
-    let now = super::now();
+    let now = crate::domain::now();
     let txn = crate::db::begin_write(db).await?;
     password_reset::ActiveModel {
         user_id: Set(user.id),
@@ -605,7 +605,7 @@ async fn valid_reset<C: ConnectionTrait>(
     password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(token::hash(token)))
         .filter(password_reset::Column::UsedAt.is_null())
-        .filter(password_reset::Column::ExpiresAt.gt(super::now()))
+        .filter(password_reset::Column::ExpiresAt.gt(crate::domain::now()))
         .one(conn)
         .await
 }
@@ -636,7 +636,10 @@ pub async fn reset_password(
     };
     // Conditional on still being unused: two concurrent uses cannot both succeed.
     let used = password_reset::Entity::update_many()
-        .col_expr(password_reset::Column::UsedAt, Expr::value(super::now()))
+        .col_expr(
+            password_reset::Column::UsedAt,
+            Expr::value(crate::domain::now()),
+        )
         .filter(password_reset::Column::Id.eq(reset.id))
         .filter(password_reset::Column::UsedAt.is_null())
         .exec(&txn)

@@ -8,9 +8,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::account::FieldErrors;
-use super::permission::{self, Permission};
-use super::petition::{Located, Owner};
+use crate::domain::people::account::FieldErrors;
+use crate::domain::people::permission::{self, Permission};
+use crate::domain::petitions::petition::{Located, Owner};
 use crate::entity::{permalink, petition, petition_template, user};
 
 const MAX_TITLE: usize = 200;
@@ -120,7 +120,7 @@ pub async fn owner_choices<C: ConnectionTrait>(
     }
     let mut out = Vec::with_capacity(owners.len());
     for (value, owner) in owners {
-        let templates = super::petition_template::of_owner(conn, &owner)
+        let templates = crate::domain::petitions::petition_template::of_owner(conn, &owner)
             .await?
             .into_iter()
             .map(|t| TemplateChoice {
@@ -169,7 +169,9 @@ impl Start {
 
 /// A title as it is stored: plain text (`html::plain_text`), trimmed.
 fn clean_title(typed: &str) -> String {
-    super::html::plain_text(typed).trim().to_string()
+    crate::domain::petitions::html::plain_text(typed)
+        .trim()
+        .to_string()
 }
 
 fn check_title(errors: &mut FieldErrors, title: &str) {
@@ -192,7 +194,7 @@ async fn resolve_owner<C: ConnectionTrait>(
     let Some(slug) = value.strip_prefix("org:") else {
         return Ok(None);
     };
-    let Some(org) = super::organization::find_by_slug(conn, slug).await? else {
+    let Some(org) = crate::domain::people::organization::find_by_slug(conn, slug).await? else {
         return Ok(None);
     };
     Ok(
@@ -215,7 +217,7 @@ pub async fn start(
     let mut errors = FieldErrors::new();
     let title = clean_title(&typed.title);
     check_title(&mut errors, &title);
-    super::text::check(&mut errors, &[("title", &typed.title)]);
+    crate::domain::text::check(&mut errors, &[("title", &typed.title)]);
     let txn = crate::db::begin_write(db).await?;
     let owner = resolve_owner(&txn, user, &typed.owner, personal_petitions).await?;
     let template = match (&owner, typed.template.trim()) {
@@ -245,7 +247,7 @@ pub async fn start(
         return Err(WizardError::Invalid(errors));
     }
     let (organization_id, user_id) = owner.ids();
-    let now = super::now();
+    let now = crate::domain::now();
     let mut draft = petition::ActiveModel {
         organization_id: Set(organization_id),
         user_id: Set(user_id),
@@ -267,7 +269,7 @@ pub async fn start(
         ..Default::default()
     };
     if let Some(t) = template {
-        draft.body_html = Set(super::html::sanitize(&t.body_html));
+        draft.body_html = Set(crate::domain::petitions::html::sanitize(&t.body_html));
         draft.goal = Set(t.goal);
         draft.signature_fields = Set(t.signature_fields);
         draft.data_notice = Set(t.data_notice);
@@ -276,7 +278,7 @@ pub async fn start(
         draft.accent_color = Set(t.accent_color);
     }
     let draft = draft.insert(&txn).await?;
-    super::petition::add_canonical_permalink(&txn, &owner, &draft).await?;
+    crate::domain::petitions::petition::add_canonical_permalink(&txn, &owner, &draft).await?;
     txn.commit().await?;
     Ok(draft)
 }
@@ -306,7 +308,7 @@ pub async fn located_draft(
     id: i32,
 ) -> Result<Located, WizardError> {
     draft_for(db, user, id).await?;
-    super::petition::find(db, id)
+    crate::domain::petitions::petition::find(db, id)
         .await?
         .ok_or(WizardError::NotFound)
 }
@@ -336,10 +338,11 @@ impl Typed {
 type Options = (Option<i32>, Option<time::OffsetDateTime>);
 
 fn check_options(errors: &mut FieldErrors, typed: &Typed) -> Options {
-    let goal = super::campaign::read_goal(errors, &typed.goal);
+    let goal = crate::domain::petitions::campaign::read_goal(errors, &typed.goal);
     // A draft is unpublished: the same rule as the editor's for one, no past closing date.
-    let deadline = super::campaign::read_closing_date(errors, &typed.deadline, false);
-    super::text::check(
+    let deadline =
+        crate::domain::petitions::campaign::read_closing_date(errors, &typed.deadline, false);
+    crate::domain::text::check(
         errors,
         &[("goal", &typed.goal), ("deadline", &typed.deadline)],
     );
@@ -361,13 +364,13 @@ pub async fn save_step(
     match step {
         Step::Title => {
             check_title(&mut errors, &title);
-            super::text::check(&mut errors, &[("title", &typed.title)]);
+            crate::domain::text::check(&mut errors, &[("title", &typed.title)]);
         }
         Step::Text => {
             if typed.body_html.len() > MAX_BODY {
                 errors.insert("body_html", "field-too-long");
             }
-            super::text::check(&mut errors, &[("body_html", &typed.body_html)]);
+            crate::domain::text::check(&mut errors, &[("body_html", &typed.body_html)]);
         }
         Step::Options => options = check_options(&mut errors, typed),
         Step::Preview => {}
@@ -383,14 +386,16 @@ pub async fn save_step(
     let mut active = draft.into_active_model();
     match step {
         Step::Title => active.title = Set(title),
-        Step::Text => active.body_html = Set(super::html::sanitize(&typed.body_html)),
+        Step::Text => {
+            active.body_html = Set(crate::domain::petitions::html::sanitize(&typed.body_html))
+        }
         Step::Options => {
             active.goal = Set(options.0);
             active.deadline = Set(options.1);
         }
         Step::Preview => {}
     }
-    active.updated_at = Set(super::now());
+    active.updated_at = Set(crate::domain::now());
     let draft = active.update(&txn).await?;
     if retitled {
         refresh_permalink(&txn, &draft).await?;
@@ -408,7 +413,7 @@ async fn refresh_permalink<C: ConnectionTrait>(
     let Some(owner) = Owner::of(conn, draft).await? else {
         return Ok(());
     };
-    let base = super::slug::slugify(&draft.title, "petition");
+    let base = crate::domain::petitions::slug::slugify(&draft.title, "petition");
     let current = permalink::Entity::find()
         .filter(permalink::Column::PetitionId.eq(draft.id))
         .filter(permalink::Column::IsCanonical.eq(true))
@@ -421,7 +426,7 @@ async fn refresh_permalink<C: ConnectionTrait>(
                 .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
     });
     if !fits {
-        super::petition::add_canonical_permalink(conn, &owner, draft).await?;
+        crate::domain::petitions::petition::add_canonical_permalink(conn, &owner, draft).await?;
     }
     Ok(())
 }
@@ -433,7 +438,7 @@ pub async fn finish(
     id: i32,
     publish: bool,
 ) -> Result<Located, WizardError> {
-    if publish && !super::permission::may_publish(user) {
+    if publish && !crate::domain::people::permission::may_publish(user) {
         draft_for(db, user, id).await?;
         return Err(WizardError::Unverified);
     }
@@ -448,9 +453,9 @@ pub async fn finish(
     }
     let mut active = draft.into_active_model();
     active.published = Set(publish);
-    active.updated_at = Set(super::now());
+    active.updated_at = Set(crate::domain::now());
     active.update(&txn).await?;
-    let located = super::petition::find(&txn, id)
+    let located = crate::domain::petitions::petition::find(&txn, id)
         .await?
         .ok_or(WizardError::NotFound)?;
     txn.commit().await?;
