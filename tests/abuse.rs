@@ -754,3 +754,101 @@ async fn signatures_written_before_canonical_addresses_are_recognised_after_the_
         app.finish().await;
     }
 }
+
+/// The challenge of this client's registration form, and a nonce solving it.
+async fn registration_challenge(app: &TestApp) -> (String, String) {
+    let (status, body) = app.get("/register/challenge").await;
+    assert_eq!(status, Status::Ok, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let challenge = json["challenge"].as_str().expect("challenge").to_string();
+    let bits = json["bits"].as_u64().expect("bits") as u32;
+    let nonce = signons::domain::abuse::proof_of_work::solve(&challenge, bits);
+    (challenge, nonce)
+}
+
+/// Posts the registration form from `ip`, with a proof of work if given; the answer's status.
+async fn register_from(
+    app: &TestApp,
+    csrf: &str,
+    username: &str,
+    ip: &str,
+    proof: Option<(&str, &str)>,
+) -> (Status, String) {
+    let email = format!("{username}@example.org");
+    let mut fields = vec![
+        ("csrf", csrf),
+        ("username", username),
+        ("email", email.as_str()),
+        ("password", "a long enough password"),
+    ];
+    if let Some((challenge, nonce)) = proof {
+        fields.push(("pow_challenge", challenge));
+        fields.push(("pow_nonce", nonce));
+    }
+    let response = app
+        .client
+        .post("/register")
+        .header(ContentType::Form)
+        .remote(SocketAddr::new(ip.parse().expect("ip"), 40000))
+        .body(encode_form(&fields))
+        .dispatch()
+        .await;
+    let status = response.status();
+    (status, response.into_string().await.unwrap_or_default())
+}
+
+#[rocket::async_test]
+async fn registration_asks_for_the_proof_of_work_when_the_instance_does() {
+    use signons::entity::user;
+    for backend in backends() {
+        let app = TestApp::builder(backend)
+            .set("proof_of_work", true)
+            .set("proof_of_work_bits", 10)
+            .build()
+            .await;
+        let (_, page) = app.get("/register").await;
+        assert!(
+            page.contains("data-pow-url=\"/register/challenge\""),
+            "{page}"
+        );
+        let csrf = extract_csrf(&page).expect("csrf");
+        let (c, n) = registration_challenge(&app).await;
+        let (status, _) = register_from(&app, &csrf, "solver", "192.0.2.20", Some((&c, &n))).await;
+        assert_eq!(
+            status,
+            Status::SeeOther,
+            "{backend:?}: a solved puzzle registers"
+        );
+        let (status, body) =
+            register_from(&app, &csrf, "replayer", "192.0.2.21", Some((&c, &n))).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: a replay");
+        assert!(body.contains("already used"), "{body}");
+        let (status, body) =
+            register_from(&app, &csrf, "forger", "192.0.2.22", Some((&c, "1"))).await;
+        assert_eq!(
+            status,
+            Status::UnprocessableEntity,
+            "{backend:?}: a forgery"
+        );
+        assert!(body.contains("could not be verified"), "{body}");
+        // Without JavaScript: still possible, under a third of the limit (one an hour by default).
+        let (status, _) = register_from(&app, &csrf, "nojsone", "192.0.2.23", None).await;
+        assert_eq!(status, Status::SeeOther);
+        let (status, _) = register_from(&app, &csrf, "nojstwo", "192.0.2.23", None).await;
+        assert_eq!(status, Status::TooManyRequests, "{backend:?}");
+        let names: Vec<String> = user::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("users")
+            .into_iter()
+            .map(|u| u.username)
+            .collect();
+        assert!(names.contains(&"solver".to_string()) && names.contains(&"nojsone".to_string()));
+        assert!(
+            !names
+                .iter()
+                .any(|n| n == "replayer" || n == "forger" || n == "nojstwo")
+        );
+        app.finish().await;
+    }
+}

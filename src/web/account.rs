@@ -10,11 +10,12 @@ use rocket::{Either, Route, State, get, post, routes};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
-use super::guards::{local_path, verify_csrf};
+use super::guards::{FormToken, local_path, verify_csrf};
 use super::page::Page;
 use super::session::{self, CurrentUser};
 use crate::Site;
 use crate::domain::abuse::attempts;
+use crate::domain::abuse::proof_of_work::{self, Proof};
 use crate::domain::people::account::{self, AccountError, FieldErrors};
 use crate::entity::user;
 use crate::error::{Error, Result};
@@ -29,6 +30,7 @@ pub fn routes() -> Vec<Route> {
     }
     first.extend(routes![
         register_page,
+        register_challenge,
         register,
         register_sent,
         verify_page,
@@ -79,7 +81,13 @@ struct RegisterForm {
     next: Option<String>,
     /// Hidden from people; a robot that fills every field fills it.
     website: Option<String>,
+    /// The proof of work our script solved, when the instance asks for one.
+    pow_challenge: Option<String>,
+    pow_nonce: Option<String>,
 }
+
+/// The proof of work of the registration form is bound to this "petition": none.
+const REGISTRATION_FORM: i32 = 0;
 
 #[get("/register?<next>")]
 fn register_page(next: Option<&str>, site: &State<Site>) -> Page {
@@ -88,8 +96,28 @@ fn register_page(next: Option<&str>, site: &State<Site>) -> Page {
     }
     Page::new(
         "account/register",
-        json!({ "values": {}, "errors": {}, "next": local_path(next) }),
+        json!({
+            "values": {},
+            "errors": {},
+            "next": local_path(next),
+            "proof_of_work": site.settings.proof_of_work,
+        }),
     )
+}
+
+/// A proof-of-work challenge for this visitor's registration form, when the instance asks for one
+/// (`static/pow.js` fetches and solves it).
+#[get("/register/challenge")]
+fn register_challenge(
+    token: FormToken,
+    site: &State<Site>,
+) -> Result<(rocket::http::ContentType, String)> {
+    if !site.settings.proof_of_work {
+        return Err(Error::NotFound);
+    }
+    let challenge = proof_of_work::challenge(&site.keys.proof_of_work, REGISTRATION_FORM, &token.0);
+    let body = json!({ "challenge": challenge, "bits": site.settings.proof_of_work_bits });
+    Ok((rocket::http::ContentType::JSON, body.to_string()))
 }
 
 #[post("/register", data = "<form>")]
@@ -115,17 +143,52 @@ async fn register(
     if form.website.as_deref().is_some_and(|w| !w.is_empty()) {
         return Ok(Either::Left(sent));
     }
-    let per_hour = site.settings.registrations_per_ip_per_hour;
+    let (username, email) = (
+        form.username.clone().unwrap_or_default(),
+        form.email.clone().unwrap_or_default(),
+    );
+    let again = |message: &'static str| {
+        Either::Right(
+            Page::new(
+                "account/register",
+                json!({
+                    "values": { "username": username, "email": email },
+                    "errors": { "form": message },
+                    "next": next,
+                    "proof_of_work": site.settings.proof_of_work,
+                }),
+            )
+            .status(Status::UnprocessableEntity),
+        )
+    };
+    // With the instance's proof of work on, a solved puzzle counts once; a form sent without one
+    // (JavaScript off) is taken under a third of the limit.
+    let proof = proof_of_work::check(
+        &site.keys.proof_of_work,
+        site.settings.proof_of_work_bits,
+        site.settings.proof_of_work,
+        REGISTRATION_FORM,
+        form.csrf.as_deref().unwrap_or_default(),
+        form.pow_challenge.as_deref(),
+        form.pow_nonce.as_deref(),
+    );
+    let mut per_hour = site.settings.registrations_per_ip_per_hour;
+    match proof {
+        Err(refused) => return Ok(again(refused.message_key())),
+        Ok(Proof::Solved(fingerprint)) => {
+            if !proof_of_work::spend_now(db.inner(), &fingerprint).await? {
+                return Ok(again("pow-replayed"));
+            }
+        }
+        Ok(Proof::Unsolved) => per_hour = Ord::max(per_hour / 3, 1),
+        Ok(Proof::NotAsked) => {}
+    }
     if !attempts::allow_registration(db.inner(), &site.keys, per_hour, ip).await? {
         return Ok(Either::Right(Page::error(
             Status::TooManyRequests,
             "register-too-many",
         )));
     }
-    let (username, email) = (
-        form.username.clone().unwrap_or_default(),
-        form.email.clone().unwrap_or_default(),
-    );
     match account::register(
         db.inner(),
         site,
@@ -144,6 +207,7 @@ async fn register(
                     "values": { "username": username, "email": email },
                     "errors": errors,
                     "next": next,
+                    "proof_of_work": site.settings.proof_of_work,
                 }),
             )
             .status(Status::UnprocessableEntity),

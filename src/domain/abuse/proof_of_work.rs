@@ -169,6 +169,15 @@ pub async fn spend<C: ConnectionTrait>(conn: &C, fingerprint: &str) -> Result<bo
     Ok(inserted == 1)
 }
 
+/// Records a solved challenge as spent in a transaction of its own (a form whose writing does not
+/// go through the signature's transaction: registration). False for a replay.
+pub async fn spend_now(db: &sea_orm::DatabaseConnection, fingerprint: &str) -> Result<bool, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let fresh = spend(&txn, fingerprint).await?;
+    txn.commit().await?;
+    Ok(fresh)
+}
+
 /// Forgets spent challenges that can no longer be used anyway.
 pub async fn forget_old<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
     Ok(pow_spent::Entity::delete_many()
