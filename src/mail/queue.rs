@@ -105,19 +105,19 @@ pub async fn enqueue<C: ConnectionTrait>(
             return Ok(None);
         }
     }
+    if postmark.caps != MailCaps::NONE {
+        mail_cap::record(conn, postmark, &mail.to, mail.petition_id).await?;
+    }
     enqueue_checked(conn, mail, postmark).await.map(Some)
 }
 
-/// Queues a mail whose cap the caller has already checked (in this transaction, under its lock),
-/// with its line in the caps' ledger.
+/// Queues a mail whose cap the caller has already checked and whose ledger line it writes (in this
+/// transaction, under its lock).
 pub(crate) async fn enqueue_checked<C: ConnectionTrait>(
     conn: &C,
     mail: Outgoing,
     postmark: &Postmark,
 ) -> Result<i32, sea_orm::DbErr> {
-    if postmark.caps != MailCaps::NONE {
-        mail_cap::record(conn, postmark, &mail.to, mail.petition_id).await?;
-    }
     let domain = &postmark.domain;
     let recipient_key = address::canonical(&mail.to);
     let now = super::now_millis();

@@ -165,6 +165,7 @@ pub async fn release(
                 .exec(&txn)
                 .await?;
             if released.rows_affected == 1 {
+                mail_cap::record(&txn, &postmark, &s.email, Some(petition_id)).await?;
                 crate::mail::queue::enqueue_checked(&txn, confirmation.mail, &postmark).await?;
                 done.released += 1;
             }

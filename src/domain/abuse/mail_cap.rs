@@ -33,7 +33,7 @@ impl MailCaps {
 }
 
 /// The ledger's name for an address: a keyed hash of its canonical form.
-fn recipient_hash(postmark: &Postmark, to: &str) -> String {
+pub fn recipient_hash(postmark: &Postmark, to: &str) -> String {
     super::super::token::keyed_hash(&postmark.key, &address::canonical(to))
 }
 

@@ -5,3 +5,4 @@ pub mod retention;
 pub mod signature;
 pub mod signature_list;
 pub mod signing_queue;
+pub mod tallies;

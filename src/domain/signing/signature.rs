@@ -11,9 +11,10 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
 
+use super::tallies::{Known, Tallies, Wanted};
 use crate::Site;
 use crate::domain::abuse::proof_of_work::{self, Proof};
-use crate::domain::abuse::signing_limits::{self, SigningLimits};
+use crate::domain::abuse::signing_limits::SigningLimits;
 use crate::domain::abuse::source::Source;
 use crate::domain::abuse::{address, mail_cap};
 use crate::domain::petitions::petition::{self, Located};
@@ -428,7 +429,10 @@ async fn write_once(
     let txn = crate::db::begin_write(db).await?;
     mail_cap::lock(&txn, &prepared.lock_keys().collect::<Vec<_>>()).await?;
     still_open(&txn, prepared.petition_id).await??;
-    apply(&txn, prepared, rules, templates).await?;
+    let mut tallies =
+        Tallies::load(&txn, &[wanted(prepared)], rules.limits, &rules.postmark).await?;
+    apply(&txn, prepared, rules, templates, &mut tallies).await?;
+    tallies.finish(&txn).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -480,6 +484,7 @@ pub async fn apply<C: ConnectionTrait>(
     prepared: &Prepared,
     rules: &Rules,
     templates: &Templates,
+    tallies: &mut Tallies,
 ) -> Result<Written, SignError> {
     let clean = &prepared.clean;
     // A solution counts once, whatever instance sees it again: a replay is refused before anything
@@ -492,30 +497,37 @@ pub async fn apply<C: ConnectionTrait>(
             "pow-replayed",
         )])));
     }
-    let existing = signature::Entity::find()
-        .filter(signature::Column::PetitionId.eq(prepared.petition_id))
-        .filter(signature::Column::EmailKey.eq(&prepared.email_key))
-        .one(conn)
-        .await?;
     let postmark = &rules.postmark;
-    let blocked = match &existing {
-        Some(row) if row.confirmed_at.is_some() || row.held_at.is_some() => false,
-        _ => blocked(conn, prepared, rules).await?,
+    let petition_id = prepared.petition_id;
+    let limits = match prepared.proof {
+        Proof::Unsolved => rules.limits.stricter(),
+        _ => rules.limits,
     };
-    let now = crate::domain::now();
-    match existing {
-        Some(confirmed) if confirmed.confirmed_at.is_some() => {
+    let source = prepared.source.as_ref();
+    // Whether a mail for this signature must not go out: its source is over a limit, or its
+    // address has had its mails for the day.
+    let blocked = |tallies: &Tallies, to: &str| {
+        source.is_some_and(|s| tallies.over(limits, s, petition_id))
+            || !tallies.may_mail(postmark, to, Some(petition_id))
+    };
+    let now = super::super::now();
+    match tallies.known(petition_id, &prepared.email_key).cloned() {
+        Some(confirmed) if confirmed.confirmed => {
+            if !tallies.may_mail(postmark, &confirmed.email, Some(petition_id)) {
+                return Ok(Written::AlreadySigned);
+            }
             let note = prepared.letters.already_signed(
                 templates,
                 &confirmed.email,
                 &confirmed.first_name,
             )?;
-            queue::enqueue(conn, note, postmark).await?;
+            tallies.mailed(postmark, &confirmed.email, Some(petition_id));
+            queue::enqueue_checked(conn, note, postmark).await?;
             Ok(Written::AlreadySigned)
         }
-        Some(held) if held.held_at.is_some() => Ok(Written::Held),
+        Some(held) if held.held => Ok(Written::Held),
         Some(unconfirmed) => {
-            if blocked {
+            if blocked(tallies, &unconfirmed.email) {
                 return Ok(Written::Held);
             }
             let confirmation = prepared.letters.confirmation(
@@ -523,22 +535,31 @@ pub async fn apply<C: ConnectionTrait>(
                 &unconfirmed.email,
                 &unconfirmed.first_name,
             )?;
-            signature::Entity::update_many()
+            // What the first signer gave stays; only the link changes. Nothing when it was
+            // confirmed or held meanwhile (earlier in this batch).
+            let renewed = signature::Entity::update_many()
                 .col_expr(
                     signature::Column::ConfirmationTokenHash,
                     Expr::value(confirmation.token_hash),
                 )
                 .col_expr(signature::Column::UpdatedAt, Expr::value(now))
-                .filter(signature::Column::Id.eq(unconfirmed.id))
+                .filter(signature::Column::PetitionId.eq(petition_id))
+                .filter(signature::Column::EmailKey.eq(&prepared.email_key))
+                .filter(signature::Column::ConfirmedAt.is_null())
+                .filter(signature::Column::HeldAt.is_null())
                 .exec(conn)
                 .await?;
+            if renewed.rows_affected != 1 {
+                return Ok(Written::Held);
+            }
+            tallies.mailed(postmark, &unconfirmed.email, Some(petition_id));
             queue::enqueue_checked(conn, confirmation.mail, postmark).await?;
             Ok(Written::Mailed)
         }
         None => {
-            let held = blocked;
+            let held = blocked(tallies, &clean.email);
             let row = signature::ActiveModel {
-                petition_id: Set(prepared.petition_id),
+                petition_id: Set(petition_id),
                 email: Set(clean.email.clone()),
                 email_key: Set(Some(prepared.email_key.clone())),
                 first_name: Set(clean.first_name.clone()),
@@ -553,11 +574,9 @@ pub async fn apply<C: ConnectionTrait>(
                 locale: Set(Some(prepared.locale.clone())),
                 confirmation_token_hash: Set(prepared.confirmation.token_hash.clone()),
                 confirmed_at: Set(None),
-                ip_hash: Set(prepared.source.as_ref().map(|s| s.hash.clone())),
+                ip_hash: Set(source.map(|s| s.hash.clone())),
                 held_at: Set(held.then_some(now)),
-                held_source: Set(held
-                    .then(|| prepared.source.as_ref().map(Source::label))
-                    .flatten()),
+                held_source: Set(held.then(|| source.map(Source::label)).flatten()),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -567,38 +586,35 @@ pub async fn apply<C: ConnectionTrait>(
             signature::Entity::insert(row)
                 .exec_without_returning(conn)
                 .await?;
+            tallies.remember(
+                petition_id,
+                &prepared.email_key,
+                Known {
+                    confirmed: false,
+                    held,
+                    email: clean.email.clone(),
+                    first_name: clean.first_name.clone(),
+                },
+            );
             if held {
                 return Ok(Written::Held);
             }
+            tallies.admit(source, petition_id);
+            tallies.mailed(postmark, &clean.email, Some(petition_id));
             queue::enqueue_checked(conn, prepared.confirmation.mail.clone(), postmark).await?;
             Ok(Written::Mailed)
         }
     }
 }
 
-/// Whether a mail for this signature must not go out: its source is over a limit, or its address
-/// has had its mails for the day.
-async fn blocked<C: ConnectionTrait>(
-    conn: &C,
-    prepared: &Prepared,
-    rules: &Rules,
-) -> Result<bool, sea_orm::DbErr> {
-    let limits = match prepared.proof {
-        Proof::Unsolved => rules.limits.stricter(),
-        _ => rules.limits,
-    };
-    if let Some(source) = &prepared.source
-        && signing_limits::over(conn, limits, source, prepared.petition_id).await?
-    {
-        return Ok(true);
+/// What `Tallies::load` needs of a prepared signature.
+pub fn wanted(prepared: &Prepared) -> Wanted<'_> {
+    Wanted {
+        petition_id: prepared.petition_id,
+        email_key: &prepared.email_key,
+        email: &prepared.clean.email,
+        source: prepared.source.as_ref(),
     }
-    Ok(!mail_cap::allows(
-        conn,
-        &rules.postmark,
-        &prepared.clean.email,
-        Some(prepared.petition_id),
-    )
-    .await?)
 }
 
 /// A new confirmation link for a signature already written (a re-send from the signatures page,
@@ -653,6 +669,7 @@ pub async fn renew_confirmation<C: ConnectionTrait>(
     if renewed.rows_affected != 1 {
         return Ok(false);
     }
+    mail_cap::record(conn, postmark, &to, confirmation.mail.petition_id).await?;
     queue::enqueue_checked(conn, confirmation.mail, postmark).await?;
     Ok(true)
 }

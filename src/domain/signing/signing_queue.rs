@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::Site;
 use crate::domain::abuse::mail_cap;
 use crate::domain::signing::signature::{self, Prepared, SignError};
+use crate::domain::signing::tallies::Tallies;
 use crate::domain::{signing::counter, token};
 use crate::mail::Wake;
 use crate::templates::Templates;
@@ -247,6 +248,16 @@ impl Writer {
             .flatten()
             .collect();
         mail_cap::lock(&txn, &keys).await?;
+        // What the limits and caps need of the whole batch, read at once.
+        let wanted: Vec<_> = batch
+            .iter()
+            .filter_map(|job| match job {
+                Job::Sign { prepared, .. } => Some(signature::wanted(prepared)),
+                Job::Confirm { .. } => None,
+            })
+            .collect();
+        let mut tallies =
+            Tallies::load(&txn, &wanted, self.rules.limits, &self.rules.postmark).await?;
         // Per petition: None when it takes signatures, else whether it closed (true) or was hidden.
         let mut refusals: HashMap<i32, Option<bool>> = HashMap::new();
         // Confirmations of this batch per petition, added to the count once at the end.
@@ -282,16 +293,21 @@ impl Writer {
             outcomes.push(Outcome::Signed(match refusal {
                 Some(true) => Err(SignError::Closed),
                 Some(false) => Err(SignError::NotPublic),
-                None => match signature::apply(&txn, prepared, &self.rules, templates).await {
-                    Ok(_) => Ok(()),
-                    Err(SignError::Database(e)) => return Err(e),
-                    Err(other) => Err(other),
-                },
+                None => {
+                    match signature::apply(&txn, prepared, &self.rules, templates, &mut tallies)
+                        .await
+                    {
+                        Ok(_) => Ok(()),
+                        Err(SignError::Database(e)) => return Err(e),
+                        Err(other) => Err(other),
+                    }
+                }
             }));
         }
         for (petition_id, n) in confirmed {
             counter::add_confirmed(&txn, petition_id, n).await?;
         }
+        tallies.finish(&txn).await?;
         txn.commit().await?;
         Ok(outcomes)
     }

@@ -1,0 +1,299 @@
+//! What the writer of a batch of signatures reads once, before writing any of them: the signatures
+//! the batch's addresses already have, how many signatures each of its sources had admitted within
+//! the limits' windows, and how many mails each of its recipients received within the cap's window.
+//! Three queries for the whole batch instead of three per signature; the writer then decides each
+//! signature in memory and keeps the tallies up to date as it admits and mails, so that the batch
+//! ends exactly as if its signatures had been written one by one. Read under the batch's locks
+//! (`mail_cap::lock`, PostgreSQL) and in its transaction, so every instance counts alike.
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
+
+use crate::domain::abuse::mail_cap::{self, MailCaps};
+use crate::domain::abuse::signing_limits::{DAY, SigningLimits};
+use crate::domain::abuse::source::Source;
+use crate::entity::{mail_ledger, signature};
+use crate::mail::queue::Postmark;
+
+/// A signature already there for an address (or written earlier in this batch).
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub confirmed: bool,
+    pub held: bool,
+    pub email: String,
+    pub first_name: String,
+}
+
+/// Admitted signatures of one source hash on one petition: within the burst window, within a day.
+#[derive(Debug, Clone, Copy, Default)]
+struct Admitted {
+    burst: i64,
+    day: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct Tallies {
+    known: HashMap<(i32, String), Known>,
+    /// Source hash → petition → admitted.
+    admitted: HashMap<String, HashMap<i32, Admitted>>,
+    /// Recipient hash → petition (none: about no petition) → mails within the day.
+    received: HashMap<String, HashMap<Option<i32>, i64>>,
+    /// Ledger lines of the mails queued by this batch, written at its end.
+    ledger: Vec<(String, Option<i32>)>,
+}
+
+/// One signature of the batch, as the tallies need it.
+pub struct Wanted<'a> {
+    pub petition_id: i32,
+    pub email_key: &'a str,
+    pub email: &'a str,
+    pub source: Option<&'a Source>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct KnownRow {
+    petition_id: i32,
+    email_key: Option<String>,
+    email: String,
+    first_name: String,
+    confirmed: bool,
+    held: bool,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct AdmittedRow {
+    ip_hash: Option<String>,
+    petition_id: i32,
+    burst: i64,
+    day: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ReceivedRow {
+    recipient_hash: String,
+    petition_id: Option<i32>,
+    count: i64,
+}
+
+fn count_if(condition: SimpleExpr) -> SimpleExpr {
+    let counted: SimpleExpr = Expr::case(condition, 1).finally(0).into();
+    Func::cast_as(
+        Func::coalesce([SimpleExpr::from(Func::sum(counted)), Expr::val(0)]),
+        Alias::new("BIGINT"),
+    )
+    .into()
+}
+
+impl Tallies {
+    /// Reads what the batch `wanted` needs, in the caller's transaction.
+    pub async fn load<C: ConnectionTrait>(
+        conn: &C,
+        wanted: &[Wanted<'_>],
+        limits: SigningLimits,
+        postmark: &Postmark,
+    ) -> Result<Tallies, DbErr> {
+        let mut tallies = Tallies::default();
+        if wanted.is_empty() {
+            return Ok(tallies);
+        }
+        let petitions: HashSet<i32> = wanted.iter().map(|w| w.petition_id).collect();
+        let keys: HashSet<&str> = wanted.iter().map(|w| w.email_key).collect();
+        let rows = signature::Entity::find()
+            .select_only()
+            .columns([
+                signature::Column::PetitionId,
+                signature::Column::EmailKey,
+                signature::Column::Email,
+                signature::Column::FirstName,
+            ])
+            .column_as(signature::Column::ConfirmedAt.is_not_null(), "confirmed")
+            .column_as(signature::Column::HeldAt.is_not_null(), "held")
+            .filter(signature::Column::PetitionId.is_in(petitions.iter().copied()))
+            .filter(signature::Column::EmailKey.is_in(keys.iter().copied()))
+            .into_model::<KnownRow>()
+            .all(conn)
+            .await?;
+        for row in rows {
+            if let Some(key) = row.email_key {
+                tallies.known.insert(
+                    (row.petition_id, key),
+                    Known {
+                        confirmed: row.confirmed,
+                        held: row.held,
+                        email: row.email,
+                        first_name: row.first_name,
+                    },
+                );
+            }
+        }
+        let hashes: HashSet<String> = wanted
+            .iter()
+            .filter_map(|w| w.source)
+            .flat_map(Source::hashes)
+            .collect();
+        if limits != SigningLimits::NONE && !hashes.is_empty() {
+            let now = crate::domain::now();
+            let burst_since = now - time::Duration::minutes(i64::from(limits.burst_minutes));
+            let rows = signature::Entity::find()
+                .select_only()
+                .columns([signature::Column::IpHash, signature::Column::PetitionId])
+                .column_as(
+                    count_if(Expr::col(signature::Column::CreatedAt).gt(burst_since)),
+                    "burst",
+                )
+                .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day")
+                .filter(signature::Column::IpHash.is_in(hashes))
+                .filter(signature::Column::CreatedAt.gt(now - DAY))
+                .filter(signature::Column::HeldAt.is_null())
+                .group_by(signature::Column::IpHash)
+                .group_by(signature::Column::PetitionId)
+                .into_model::<AdmittedRow>()
+                .all(conn)
+                .await?;
+            for row in rows {
+                if let Some(hash) = row.ip_hash {
+                    tallies.admitted.entry(hash).or_default().insert(
+                        row.petition_id,
+                        Admitted {
+                            burst: row.burst,
+                            day: row.day,
+                        },
+                    );
+                }
+            }
+        }
+        if postmark.caps != MailCaps::NONE {
+            let recipients: HashSet<String> = wanted
+                .iter()
+                .map(|w| mail_cap::recipient_hash(postmark, w.email))
+                .collect();
+            let rows = mail_ledger::Entity::find()
+                .select_only()
+                .columns([
+                    mail_ledger::Column::RecipientHash,
+                    mail_ledger::Column::PetitionId,
+                ])
+                .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "count")
+                .filter(mail_ledger::Column::RecipientHash.is_in(recipients))
+                .filter(
+                    mail_ledger::Column::CreatedAt
+                        .gt(crate::mail::now_millis() - mail_cap::WINDOW_MILLIS),
+                )
+                .group_by(mail_ledger::Column::RecipientHash)
+                .group_by(mail_ledger::Column::PetitionId)
+                .into_model::<ReceivedRow>()
+                .all(conn)
+                .await?;
+            for row in rows {
+                tallies
+                    .received
+                    .entry(row.recipient_hash)
+                    .or_default()
+                    .insert(row.petition_id, row.count);
+            }
+        }
+        Ok(tallies)
+    }
+
+    pub fn known(&self, petition_id: i32, email_key: &str) -> Option<&Known> {
+        self.known.get(&(petition_id, email_key.to_string()))
+    }
+
+    pub fn remember(&mut self, petition_id: i32, email_key: &str, known: Known) {
+        self.known
+            .insert((petition_id, email_key.to_string()), known);
+    }
+
+    /// Whether `source` has had as many signatures admitted as a limit allows.
+    pub fn over(&self, limits: SigningLimits, source: &Source, petition_id: i32) -> bool {
+        if limits == SigningLimits::NONE {
+            return false;
+        }
+        let (mut burst_petition, mut day_petition, mut burst_site, mut day_site) = (0, 0, 0, 0);
+        for hash in source.hashes() {
+            for (petition, admitted) in self.admitted.get(&hash).into_iter().flatten() {
+                burst_site += admitted.burst;
+                day_site += admitted.day;
+                if *petition == petition_id {
+                    burst_petition += admitted.burst;
+                    day_petition += admitted.day;
+                }
+            }
+        }
+        let reached = |limit: u32, count: i64| limit > 0 && count >= i64::from(limit);
+        reached(limits.burst_per_petition, burst_petition)
+            || reached(limits.burst_per_site, burst_site)
+            || reached(limits.daily_per_petition, day_petition)
+            || reached(limits.daily_per_site, day_site)
+    }
+
+    /// Counts a signature admitted from `source`.
+    pub fn admit(&mut self, source: Option<&Source>, petition_id: i32) {
+        if let Some(source) = source {
+            let admitted = self
+                .admitted
+                .entry(source.hash.clone())
+                .or_default()
+                .entry(petition_id)
+                .or_default();
+            admitted.burst += 1;
+            admitted.day += 1;
+        }
+    }
+
+    /// Whether one more mail to `to` about `petition_id` stays under the caps.
+    pub fn may_mail(&self, postmark: &Postmark, to: &str, petition_id: Option<i32>) -> bool {
+        let caps = postmark.caps;
+        if caps == MailCaps::NONE {
+            return true;
+        }
+        let received = self.received.get(&mail_cap::recipient_hash(postmark, to));
+        let all: i64 = received.map_or(0, |r| r.values().sum());
+        let about: i64 = match petition_id {
+            Some(id) => received
+                .and_then(|r| r.get(&Some(id)))
+                .copied()
+                .unwrap_or(0),
+            None => 0,
+        };
+        let under = |cap: u32, count: i64| cap == 0 || count < i64::from(cap);
+        under(caps.per_address, all) && (petition_id.is_none() || under(caps.per_petition, about))
+    }
+
+    /// Counts a mail queued to `to`; its ledger line is written by `finish`.
+    pub fn mailed(&mut self, postmark: &Postmark, to: &str, petition_id: Option<i32>) {
+        if postmark.caps == MailCaps::NONE {
+            return;
+        }
+        let hash = mail_cap::recipient_hash(postmark, to);
+        *self
+            .received
+            .entry(hash.clone())
+            .or_default()
+            .entry(petition_id)
+            .or_default() += 1;
+        self.ledger.push((hash, petition_id));
+    }
+
+    /// Writes the ledger lines of the batch's mails, in one statement.
+    pub async fn finish<C: ConnectionTrait>(self, conn: &C) -> Result<(), DbErr> {
+        if self.ledger.is_empty() {
+            return Ok(());
+        }
+        let now = crate::mail::now_millis();
+        mail_ledger::Entity::insert_many(self.ledger.into_iter().map(|(hash, petition)| {
+            mail_ledger::ActiveModel {
+                recipient_hash: sea_orm::Set(hash),
+                petition_id: sea_orm::Set(petition),
+                created_at: sea_orm::Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec_without_returning(conn)
+        .await?;
+        Ok(())
+    }
+}
