@@ -7,35 +7,12 @@ use std::time::Duration;
 
 use common::app::{TestServer, backends};
 use common::smtp::SmtpServer;
-use fantoccini::Locator;
+use common::browser::Browser;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use signons::domain::abuse::proof_of_work;
 use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
 use signons::domain::{people::account, people::organization};
 use signons::entity::{pow_spent, signature};
-
-async fn wait_for_text(browser: &fantoccini::Client, text: &str) -> String {
-    for _ in 0..150 {
-        if let Ok(source) = browser.source().await
-            && source.contains(text)
-        {
-            return source;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let source = browser.source().await.unwrap_or_default();
-    panic!("the page never showed {text:?}:\n{source}");
-}
-
-async fn fill(browser: &fantoccini::Client, css: &str, text: &str) {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
-}
 
 /// A published petition that asks for a proof of work (switched on the way its page does).
 async fn protected_petition(server: &TestServer) -> Located {
@@ -71,26 +48,20 @@ async fn protected_petition(server: &TestServer) -> Located {
         .expect("petition")
 }
 
-async fn sign_in_browser(browser: &fantoccini::Client, server: &TestServer, located: &Located) {
+async fn sign_in_browser(browser: &Browser, server: &TestServer, located: &Located) {
     browser
         .goto(&format!("{}{}", server.url, located.path()))
         .await
         .expect("open the petition");
-    wait_for_text(browser, "Nobody has signed yet").await;
-    fill(browser, "#first_name", "Ann").await;
-    fill(browser, "#last_name", "Lee").await;
-    fill(browser, "#email", "ann@example.org").await;
+    browser.wait_for("Nobody has signed yet").await;
+    browser.type_into("#first_name", "Ann").await;
+    browser.type_into("#last_name", "Lee").await;
+    browser.type_into("#email", "ann@example.org").await;
 }
 
-async fn submit(browser: &fantoccini::Client) {
-    browser
-        .find(Locator::Css("form[data-pow-url] button.primary"))
-        .await
-        .expect("the sign button of a form that asks for a proof of work")
-        .click()
-        .await
-        .expect("click");
-    wait_for_text(browser, "Check your mailbox").await;
+async fn submit(browser: &Browser) {
+    browser.press("form[data-pow-url] button.primary").await;
+    browser.wait_for("Check your mailbox").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -372,7 +372,7 @@ impl Browser {
         self.wait_for("Dashboard").await;
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub async fn type_into(&self, css: &str, text: &str) {
         let field = self
             .find(fantoccini::Locator::Css(css))
             .await
@@ -384,7 +384,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
-    async fn press(&self, css: &str) {
+    pub async fn press(&self, css: &str) {
         self.find(fantoccini::Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -393,7 +393,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
-    async fn wait_for(&self, text: &str) {
+    pub async fn wait_for(&self, text: &str) {
         for _ in 0..100 {
             if self.source().await.is_ok_and(|s| s.contains(text)) {
                 return;
