@@ -852,3 +852,40 @@ async fn registration_asks_for_the_proof_of_work_when_the_instance_does() {
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn a_withdrawn_signers_address_is_nowhere_in_the_sqlite_files() {
+    // SQLite only: the files are the point. PostgreSQL's own storage is its administrator's.
+    if !backends().contains(&common::app::Backend::Sqlite) {
+        eprintln!("SKIP: this run covers no SQLite database (TEST_BACKENDS)");
+        return;
+    }
+    let smtp = SmtpServer::start();
+    let app = TestApp::builder(common::app::Backend::Sqlite)
+        .smtp(&smtp.url())
+        .build()
+        .await;
+    let located = app.petition("Save the marsh").await;
+    let address = "unmistakable.withdrawer@example.org";
+    let response = app.sign(&located, "Uma", "Withdrawer", address).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    drop(response);
+    let mail = smtp.wait_for(1, MAIL_WAIT).await.remove(0);
+    settled(&app).await;
+    let link = mail
+        .link_containing("/withdraw/")
+        .expect("a withdrawal link");
+    let (_, page) = app.get(&local(&link)).await;
+    let csrf = extract_csrf(&page).expect("csrf");
+    let response = app.post_form(&local(&link), &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), Status::Ok);
+    drop(response);
+    for file in ["test.db", "test.db-wal"] {
+        let bytes = std::fs::read(app.dir.path().join(file)).unwrap_or_default();
+        let found = bytes
+            .windows(address.len())
+            .any(|w| w.eq_ignore_ascii_case(address.as_bytes()));
+        assert!(!found, "{file} still holds the withdrawn address");
+    }
+    app.finish().await;
+}

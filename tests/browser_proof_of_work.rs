@@ -6,8 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::app::{TestServer, backends};
-use common::smtp::SmtpServer;
 use common::browser::Browser;
+use common::smtp::SmtpServer;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use signons::domain::abuse::proof_of_work;
 use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};

@@ -764,19 +764,26 @@ pub async fn withdraw(
         }
         crate::domain::signing::counter::add_confirmed(&txn, found.petition_id, -1).await?;
     }
-    // The mails about this petition still waiting to go to this address (a confirmation link not
-    // yet sent) go with it: nothing of the signer stays behind.
+    // The mails about this petition to this address go with it, sent or still waiting (a
+    // confirmation link not yet sent): nothing of the signer stays behind.
     crate::entity::mail_queue::Entity::delete_many()
         .filter(crate::entity::mail_queue::Column::PetitionId.eq(found.petition_id))
         .filter(
             crate::entity::mail_queue::Column::RecipientKey.eq(address::canonical(&found.email)),
         )
-        .filter(
-            crate::entity::mail_queue::Column::Status.ne(crate::entity::mail_queue::STATUS_SENT),
-        )
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    // SQLite zeroes what it deletes (`secure_delete`), but the log of recent writes still holds
+    // the pages as they were: fold it into the database and empty it. Busy readers only delay it
+    // to the next checkpoint.
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite
+        && let Err(e) = db
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+    {
+        tracing::warn!(error = %e, "cannot checkpoint the write-ahead log after a withdrawal");
+    }
     Ok(true)
 }
 
