@@ -30,6 +30,13 @@ impl MailCaps {
         per_petition: 0,
         per_address: 0,
     };
+
+    /// Whether an address that received `all` mails within the day, `about` of them about the
+    /// petition of the next one (none: it is about no petition), may receive one more.
+    pub fn admits(self, all: i64, about: Option<i64>) -> bool {
+        let under = |cap: u32, count: i64| cap == 0 || count < i64::from(cap);
+        under(self.per_address, all) && about.is_none_or(|n| under(self.per_petition, n))
+    }
 }
 
 /// The ledger's name for an address: a keyed hash of its canonical form.
@@ -76,9 +83,7 @@ pub async fn allows<C: ConnectionTrait>(
             all: 0,
             about_petition: 0,
         });
-    let under = |cap: u32, count: i64| cap == 0 || count < i64::from(cap);
-    Ok(under(caps.per_address, received.all)
-        && (petition_id.is_none() || under(caps.per_petition, received.about_petition)))
+    Ok(caps.admits(received.all, petition_id.map(|_| received.about_petition)))
 }
 
 /// Writes the ledger line of a mail to `to` being queued, in the caller's transaction.

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use crate::domain::abuse::mail_cap::{self, MailCaps};
-use crate::domain::abuse::signing_limits::{DAY, SigningLimits};
+use crate::domain::abuse::signing_limits::{self, DAY, SigningLimits};
 use crate::domain::abuse::source::Source;
 use crate::entity::{mail_ledger, signature};
 use crate::mail::queue::Postmark;
@@ -212,22 +212,18 @@ impl Tallies {
         if limits == SigningLimits::NONE {
             return false;
         }
-        let (mut burst_petition, mut day_petition, mut burst_site, mut day_site) = (0, 0, 0, 0);
+        let mut admitted = signing_limits::Admitted::default();
         for hash in source.hashes() {
-            for (petition, admitted) in self.admitted.get(&hash).into_iter().flatten() {
-                burst_site += admitted.burst;
-                day_site += admitted.day;
+            for (petition, counted) in self.admitted.get(&hash).into_iter().flatten() {
+                admitted.burst_site += counted.burst;
+                admitted.day_site += counted.day;
                 if *petition == petition_id {
-                    burst_petition += admitted.burst;
-                    day_petition += admitted.day;
+                    admitted.burst_petition += counted.burst;
+                    admitted.day_petition += counted.day;
                 }
             }
         }
-        let reached = |limit: u32, count: i64| limit > 0 && count >= i64::from(limit);
-        reached(limits.burst_per_petition, burst_petition)
-            || reached(limits.burst_per_site, burst_site)
-            || reached(limits.daily_per_petition, day_petition)
-            || reached(limits.daily_per_site, day_site)
+        limits.reached(admitted)
     }
 
     /// Counts a signature admitted from `source`.
