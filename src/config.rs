@@ -57,6 +57,9 @@ pub struct Settings {
     pub overrides_dir: Option<PathBuf>,
     /// The language used when nothing in the request asks for a shipped one.
     pub default_language: String,
+    /// The country whose numbering plan reads phone numbers written the national way (ISO 3166
+    /// code, e.g. `FR`: `06 05 04 03 02` is stored as `+33605040302`).
+    pub phone_country: String,
     /// Whether anyone may create an account on the site (`signons admin create` works either way).
     pub registration_open: bool,
     /// How long a public page or JSON document is reused before it is built again (0: never
@@ -121,6 +124,7 @@ impl Default for Settings {
             unconfirmed_keep_days: 30,
             overrides_dir: None,
             default_language: "en-US".into(),
+            phone_country: "FR".into(),
             registration_open: true,
             page_cache_millis: 1000,
             organization_creation_admins_only: false,
@@ -151,6 +155,13 @@ impl Settings {
                 .unwrap_or_else(|_| "127.0.0.1".into());
             let port: u16 = figment.extract_inner("port").unwrap_or(8000);
             settings.public_url = Some(format!("http://{address}:{port}"));
+        }
+        settings.phone_country = settings.phone_country.trim().to_ascii_uppercase();
+        if !crate::domain::signing::phone::known_country(&settings.phone_country) {
+            return Err(StartupError::Config(format!(
+                "phone_country: {:?} is not an ISO 3166 country code such as FR, BE or CH",
+                settings.phone_country
+            )));
         }
         if let Some(url) = settings.public_url.as_mut() {
             while url.ends_with('/') {
@@ -275,5 +286,21 @@ impl Keys {
             recipient: derive(b"signons recipient v1\0"),
             proof_of_work: derive(b"signons proof-of-work v1\0"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Settings, defaults};
+    use rocket::figment::providers::Serialized;
+
+    #[test]
+    fn the_phone_country_is_a_known_region_whatever_its_case() {
+        let read = |country: &str| {
+            Settings::from_figment(&defaults().merge(Serialized::global("phone_country", country)))
+        };
+        assert_eq!(read(" be ").expect("Belgium").phone_country, "BE");
+        let refused = read("France").expect_err("not a code");
+        assert!(refused.to_string().contains("phone_country"), "{refused}");
     }
 }

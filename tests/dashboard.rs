@@ -498,3 +498,82 @@ async fn the_editor_sanitizes_the_text_and_keeps_what_was_typed_when_something_i
         app.finish().await;
     }
 }
+
+/// A draft is seen by nobody else: its title on the dashboard opens it in the editor, not a public
+/// address that would answer "this page does not exist".
+#[rocket::async_test]
+async fn a_drafts_title_on_the_dashboard_opens_the_editor() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let draft = personal_petition(&app, "ana", "Save the lake", 0).await;
+        let published = personal_petition(&app, "ana", "Save the river", 0).await;
+        log_in(&app, "ana").await;
+        assert_eq!(
+            post(&app, &format!("/petitions/{published}/publish"), &[]).await,
+            Status::SeeOther
+        );
+        let (status, page) = app.get("/dashboard").await;
+        assert_eq!(status, Status::Ok);
+        assert!(
+            page.contains(&format!(
+                "<a href=\"/petitions/{draft}/edit\">Save the lake</a>"
+            )),
+            "{backend:?}: {page}"
+        );
+        assert!(
+            page.contains("<a href=\"/u/ana/save-the-river\">Save the river</a>"),
+            "{backend:?}: {page}"
+        );
+        let (status, _) = app.get(&format!("/petitions/{draft}/edit")).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        app.finish().await;
+    }
+}
+
+/// The editor and the wizard agree: a petition needs words a reader sees. Markup alone is refused
+/// with the translated message, and what was typed stays in the form.
+#[rocket::async_test]
+async fn the_editor_refuses_a_text_without_words() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let id = personal_petition(&app, "ana", "Save the lake", 0).await;
+        log_in(&app, "ana").await;
+        for (typed, lang, message) in [
+            ("", "en", "Write the text of the petition"),
+            (
+                "<p> </p><p>&nbsp;</p>",
+                "fr",
+                "Écrivez le texte de la pétition",
+            ),
+        ] {
+            let csrf = app.csrf("/").await;
+            let response = app
+                .post_form_lang(
+                    &format!("/petitions/{id}/edit"),
+                    &[
+                        ("csrf", &csrf),
+                        ("title", "A typed title"),
+                        ("body_html", typed),
+                    ],
+                    lang,
+                )
+                .await;
+            assert_eq!(
+                response.status(),
+                Status::UnprocessableEntity,
+                "{backend:?}: {typed:?}"
+            );
+            let page = response.into_string().await.unwrap_or_default();
+            assert!(page.contains(message), "{backend:?}: {page}");
+            assert!(page.contains("A typed title"), "{backend:?}");
+            let row = petition_row(&app, id).await.expect("row");
+            assert_eq!(
+                row.body_html, "<p>Keep the park green.</p>",
+                "nothing saved"
+            );
+        }
+        app.finish().await;
+    }
+}

@@ -441,3 +441,117 @@ async fn each_organization_route_answers_each_kind_of_visitor_and_refusals_chang
         app.finish().await;
     }
 }
+
+/// "Send the invitation" says it was sent; the members page lists the invitations waiting for an
+/// answer (to whom, from whom) to those who may invite, and lets them cancel one: its link and its
+/// place on the invitee's dashboard are gone. Inviting the same person twice is refused.
+#[rocket::async_test]
+async fn pending_invitations_are_listed_announced_and_can_be_cancelled() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        register(&app, "ben").await;
+        register(&app, "cleo").await;
+        log_in(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        join(&app, &slug, "ana", "ben").await;
+
+        log_in(&app, "ana").await;
+        for who in ["cleo", "dan@example.org"] {
+            let csrf = app.csrf("/").await;
+            let response = app
+                .post_form(
+                    &format!("/organizations/{slug}/invite"),
+                    &[("csrf", &csrf), ("who", who)],
+                )
+                .await;
+            assert_eq!(response.status(), Status::SeeOther, "{backend:?}");
+            assert_eq!(
+                response.headers().get_one("Location"),
+                Some(&*format!("/organizations/{slug}?done=invited#invitations"))
+            );
+        }
+        let (status, page) = app
+            .get(&format!("/organizations/{slug}?done=invited"))
+            .await;
+        assert_eq!(status, Status::Ok);
+        assert!(
+            page.contains("The invitation is sent."),
+            "{backend:?}: {page}"
+        );
+        assert!(page.contains("<strong>cleo</strong>"), "{backend:?}");
+        assert!(page.contains("<strong>dan@example.org</strong>"));
+        assert!(page.contains("invited by ana on "), "{backend:?}");
+
+        // The same person again: refused, what was typed kept.
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form(
+                &format!("/organizations/{slug}/invite"),
+                &[("csrf", &csrf), ("who", "cleo")],
+            )
+            .await;
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        let page = response.into_string().await.unwrap_or_default();
+        assert!(page.contains("already been invited"), "{backend:?}: {page}");
+        assert!(page.contains("value=\"cleo\""), "{backend:?}");
+        assert_eq!(invitations(&app).await, 2);
+
+        // A member who may not invite sees no addresses.
+        log_in(&app, "ben").await;
+        let (_, page) = app.get(&format!("/organizations/{slug}")).await;
+        assert!(!page.contains("dan@example.org"), "{backend:?}");
+        let cleo = user_id(&app, "cleo").await;
+        let cleos = invitation::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("query")
+            .into_iter()
+            .find(|i| i.user_id == Some(cleo))
+            .expect("cleo's invitation")
+            .id;
+        assert_eq!(
+            post(
+                &app,
+                &format!("/organizations/{slug}/invitations/{cleos}/cancel"),
+                &[]
+            )
+            .await,
+            Status::NotFound,
+            "{backend:?}: ben may not cancel"
+        );
+        assert_eq!(invitations(&app).await, 2);
+
+        // Cancelled: gone from the list and from cleo's dashboard; answering it finds nothing.
+        log_in(&app, "ana").await;
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form(
+                &format!("/organizations/{slug}/invitations/{cleos}/cancel"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{backend:?}");
+        let to = response
+            .headers()
+            .get_one("Location")
+            .unwrap_or_default()
+            .to_string();
+        drop(response);
+        // As a browser does: the fragment stays on the client.
+        let (_, page) = app.get(to.split('#').next().unwrap_or_default()).await;
+        assert!(page.contains("The invitation is cancelled"), "{backend:?}");
+        assert!(!page.contains("<strong>cleo</strong>"), "{backend:?}");
+        assert!(page.contains("<strong>dan@example.org</strong>"));
+        assert_eq!(invitations(&app).await, 1);
+        log_in(&app, "cleo").await;
+        let (_, dashboard) = app.get("/dashboard").await;
+        assert!(!dashboard.contains("/invitations/"), "{backend:?}");
+        assert_eq!(
+            post(&app, &format!("/invitations/{cleos}/accept"), &[]).await,
+            Status::NotFound
+        );
+        assert!(member(&app, &slug, "cleo").await.is_none());
+        app.finish().await;
+    }
+}

@@ -529,3 +529,134 @@ async fn share_links_and_the_social_preview_follow_the_editor_and_load_nothing_f
         app.finish().await;
     }
 }
+
+/// A petition that asks for a phone number gets numbers it can use: "not a phone!" is refused with
+/// a translated message and nothing stored; a number written the national way is read in the
+/// instance's country (`phone_country`, France by default) and every number is stored in
+/// international form, as the CSV then shows it.
+#[rocket::async_test]
+async fn phone_numbers_are_checked_and_stored_in_international_form() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let asking = petition_of(&app, &slug, "Asking").await;
+        log_in(&app, "ana").await;
+        let (status, _) = save(&app, asking.petition.id, &[("ask_phone", "required")]).await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let stored = |id: i32| {
+            let app = &app;
+            async move {
+                signature::Entity::find()
+                    .filter(signature::Column::PetitionId.eq(id))
+                    .all(&app.db)
+                    .await
+                    .expect("query")
+                    .into_iter()
+                    .map(|s| (s.email, s.phone))
+                    .collect::<Vec<_>>()
+            }
+        };
+
+        for typed in ["not a phone!", "12", "06 05 04 03 02 99 99"] {
+            let (status, page) = sign_with(
+                &app,
+                &asking,
+                &[
+                    ("first_name", "Ann"),
+                    ("last_name", "Lee"),
+                    ("email", "ann@example.org"),
+                    ("phone", typed),
+                ],
+            )
+            .await;
+            assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: {typed}");
+            assert!(
+                page.contains("Nous ne reconnaissons pas ce numéro de téléphone"),
+                "{backend:?}: {page}"
+            );
+            assert!(
+                page.contains(&format!("value=\"{typed}\"")),
+                "{backend:?}: what was typed stays"
+            );
+            assert!(page.contains("phone-error"), "{backend:?}");
+        }
+        assert!(stored(asking.petition.id).await.is_empty(), "{backend:?}");
+
+        for (email, typed) in [
+            ("ann@example.org", "06 05 04 03 02"),
+            ("ben@example.org", "0605040302"),
+            ("cleo@example.org", "+32 470 12 34 56"),
+        ] {
+            let (status, page) = sign_with(
+                &app,
+                &asking,
+                &[
+                    ("first_name", "Ann"),
+                    ("last_name", "Lee"),
+                    ("email", email),
+                    ("phone", typed),
+                ],
+            )
+            .await;
+            assert_eq!(status, Status::SeeOther, "{backend:?}: {typed}: {page}");
+        }
+        let mut rows = stored(asking.petition.id).await;
+        rows.sort();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "ann@example.org".to_string(),
+                    Some("+33605040302".to_string())
+                ),
+                (
+                    "ben@example.org".to_string(),
+                    Some("+33605040302".to_string())
+                ),
+                (
+                    "cleo@example.org".to_string(),
+                    Some("+32470123456".to_string())
+                ),
+            ],
+            "{backend:?}"
+        );
+        app.finish().await;
+    }
+}
+
+/// Another instance's country reads national numbers its own way.
+#[rocket::async_test]
+async fn the_instance_country_reads_national_phone_numbers() {
+    let backend = backends()[0];
+    let app = TestApp::builder(backend)
+        .set("phone_country", "be")
+        .build()
+        .await;
+    register(&app, "ana").await;
+    let slug = create_org(&app, "Park Friends").await;
+    let asking = petition_of(&app, &slug, "Asking").await;
+    log_in(&app, "ana").await;
+    let (status, _) = save(&app, asking.petition.id, &[("ask_phone", "optional")]).await;
+    assert_eq!(status, Status::SeeOther);
+    let (status, _) = sign_with(
+        &app,
+        &asking,
+        &[
+            ("first_name", "Ann"),
+            ("last_name", "Lee"),
+            ("email", "ann@example.org"),
+            ("phone", "0470 12 34 56"),
+        ],
+    )
+    .await;
+    assert_eq!(status, Status::SeeOther);
+    let row = signature::Entity::find()
+        .filter(signature::Column::PetitionId.eq(asking.petition.id))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("the signature");
+    assert_eq!(row.phone.as_deref(), Some("+32470123456"));
+    app.finish().await;
+}

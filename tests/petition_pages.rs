@@ -233,3 +233,58 @@ async fn the_home_page_pages_through_and_searches_published_petitions_and_profil
         app.finish().await;
     }
 }
+
+/// The social preview, when no text was written for it, sums the petition up as a reader sees it:
+/// paragraphs and list items stay apart, markup and entities do not show.
+#[rocket::async_test]
+async fn the_social_preview_keeps_the_petitions_paragraphs_apart() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app
+            .petition_with("Keep the trees", |p| {
+                p.body_html = "<p>The park is open to everyone.</p><p>Keep the trees &amp; the \
+                               benches:</p><ul><li>oaks</li><li>limes</li></ul>"
+                    .into();
+            })
+            .await;
+        let (status, page) = app.get(&located.path()).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(
+            page.contains(
+                "<meta property=\"og:description\" content=\"The park is open to everyone. Keep \
+                 the trees &amp; the benches: oaks limes\">"
+            ),
+            "{backend:?}: {page}"
+        );
+        app.finish().await;
+    }
+}
+
+/// Reloading the sign form's address (after a refused form, or a crawler following it) leads to
+/// the petition, where the form is; a petition nobody may see stays unknown.
+#[rocket::async_test]
+async fn opening_the_sign_address_leads_to_the_petition() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let located = app.petition("Save the ferry").await;
+        let response = app
+            .client
+            .get(format!("/petitions/{}/sign", located.petition.id))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{backend:?}");
+        assert_eq!(
+            response.headers().get_one("Location"),
+            Some(located.path().as_str())
+        );
+        drop(response);
+        let draft = app.petition_with("A draft", |p| p.published = false).await;
+        let (status, _) = app
+            .get(&format!("/petitions/{}/sign", draft.petition.id))
+            .await;
+        assert_eq!(status, Status::NotFound, "{backend:?}");
+        let (status, _) = app.get("/petitions/999999/sign").await;
+        assert_eq!(status, Status::NotFound, "{backend:?}");
+        app.finish().await;
+    }
+}

@@ -953,3 +953,75 @@ async fn without_personal_petitions_the_wizard_offers_only_organizations() {
         app.finish().await;
     }
 }
+
+/// Step 2 asks for a text as the editor does: "Next" with nothing a reader would see is refused with
+/// the translated message and what was typed stays; "Back" still goes back; and a draft without a
+/// text cannot be published by jumping to the preview.
+#[rocket::async_test]
+async fn the_text_step_refuses_an_empty_text_as_the_editor_does() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let id = start(&app, "Save the lake", "personal", "").await;
+        for (typed, lang, message) in [
+            ("", "en", "Write the text of the petition"),
+            (
+                "<p>  </p><p><br></p>",
+                "fr",
+                "Écrivez le texte de la pétition",
+            ),
+        ] {
+            let csrf = app.csrf("/").await;
+            let response = app
+                .post_form_lang(
+                    &format!("/petitions/{id}/wizard/text"),
+                    &[("csrf", &csrf), ("body_html", typed), ("go", "next")],
+                    lang,
+                )
+                .await;
+            assert_eq!(
+                response.status(),
+                Status::UnprocessableEntity,
+                "{backend:?}: {typed:?}"
+            );
+            let page = response.into_string().await.unwrap_or_default();
+            assert!(page.contains(message), "{backend:?}: {page}");
+            assert!(
+                page.contains("aria-invalid=\"true\""),
+                "{backend:?}: the field is marked"
+            );
+            if !typed.is_empty() {
+                assert!(
+                    page.contains("&lt;p&gt;  &lt;/p&gt;&lt;p&gt;&lt;br&gt;"),
+                    "{backend:?}: what was typed stays: {page}"
+                );
+            }
+        }
+        let (status, to) = step(&app, id, "text", &[("body_html", ""), ("go", "back")]).await;
+        assert_eq!(
+            (status, to.as_str()),
+            (Status::SeeOther, &*format!("/petitions/{id}/wizard/title")),
+            "{backend:?}: going back needs no text"
+        );
+        // Straight to the preview: saving shows the text step with the message, nothing published.
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form(
+                &format!("/petitions/{id}/wizard/preview"),
+                &[("csrf", &csrf), ("publish", "true"), ("go", "save")],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            Status::UnprocessableEntity,
+            "{backend:?}"
+        );
+        let page = response.into_string().await.unwrap_or_default();
+        assert!(
+            page.contains("Write the text of the petition") && page.contains("name=\"body_html\""),
+            "{backend:?}: {page}"
+        );
+        assert!(!row(&app, id).await.published, "{backend:?}");
+        app.finish().await;
+    }
+}

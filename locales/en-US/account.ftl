@@ -163,3 +163,13 @@ mail-registration-attempt-login = To log in:
 mail-registration-attempt-forgot = If you forgot your password:
 mail-registration-attempt-ignore = If it was not you, you can ignore this e-mail: your account has not changed.
 field-control-characters = This field contains an invisible control character. Please type it again.
+
+# Invitations waiting for an answer, on the organization's members page.
+invite-already-invited = This person has already been invited and has not answered yet. Their invitation is listed below.
+organization-invitations-title = Invitations waiting for an answer
+organization-invitations-none = No invitation is waiting for an answer.
+organization-invitation-sent-by = invited by { $inviter } on { $date }
+organization-invitation-sent-on = invited on { $date }
+organization-invitation-cancel = Cancel the invitation
+organization-done-invited = The invitation is sent. It is listed below until it is answered.
+organization-done-invitation-cancelled = The invitation is cancelled: its link no longer works.

@@ -45,3 +45,6 @@ withdraw-link-invalid = This link is not valid: the signature has already been w
 pow-invalid = Your browser’s answer to our anti-robot check could not be verified. Please sign again: nothing was recorded.
 pow-expired = The anti-robot check of this page has expired. Please sign again: nothing was recorded.
 pow-replayed = This form was already used to sign. Please reload the page and sign again: nothing was recorded.
+
+# A phone number no numbering plan knows.
+phone-invalid = This is not a phone number we can read. Write it as you dial it, or with its country code (+44 20 7946 0958).

@@ -51,3 +51,6 @@ templates-save-explanation = Its text, goal, signature fields, data-use notice, 
 templates-field-name = Template name
 templates-save-button = Save the template
 templates-save-link = Save as template
+
+# The text step and the editor refuse a petition without words.
+petition-text-required = Write the text of the petition: what you ask for, and why.

@@ -163,3 +163,13 @@ mail-registration-attempt-login = Pour vous connecter :
 mail-registration-attempt-forgot = Si vous avez oublié votre mot de passe :
 mail-registration-attempt-ignore = Si ce n’était pas vous, ignorez ce courriel : votre compte n’a pas changé.
 field-control-characters = Ce champ contient un caractère de contrôle invisible. Veuillez le saisir à nouveau.
+
+# Invitations waiting for an answer, on the organization's members page.
+invite-already-invited = Cette personne est déjà invitée et n’a pas encore répondu. Son invitation figure plus bas.
+organization-invitations-title = Invitations en attente de réponse
+organization-invitations-none = Aucune invitation n’attend de réponse.
+organization-invitation-sent-by = invitée par { $inviter } le { $date }
+organization-invitation-sent-on = invitée le { $date }
+organization-invitation-cancel = Annuler l’invitation
+organization-done-invited = L’invitation est envoyée. Elle figure plus bas jusqu’à ce qu’on y réponde.
+organization-done-invitation-cancelled = L’invitation est annulée : son lien ne fonctionne plus.

@@ -45,3 +45,6 @@ withdraw-link-invalid = Ce lien n’est pas valide : la signature a déjà été
 pow-invalid = La réponse de votre navigateur à notre vérification anti-robot n’a pas pu être vérifiée. Veuillez signer de nouveau : rien n’a été enregistré.
 pow-expired = La vérification anti-robot de cette page a expiré. Veuillez signer de nouveau : rien n’a été enregistré.
 pow-replayed = Ce formulaire a déjà servi à signer. Veuillez recharger la page et signer de nouveau : rien n’a été enregistré.
+
+# A phone number no numbering plan knows.
+phone-invalid = Nous ne reconnaissons pas ce numéro de téléphone. Écrivez-le comme vous le composez, ou avec l’indicatif du pays (+33 6 05 04 03 02).

@@ -51,3 +51,6 @@ templates-save-explanation = Son texte, son objectif, ses champs de signature, s
 templates-field-name = Nom du modèle
 templates-save-button = Enregistrer le modèle
 templates-save-link = Enregistrer comme modèle
+
+# The text step and the editor refuse a petition without words.
+petition-text-required = Écrivez le texte de la pétition : ce que vous demandez, et pourquoi.

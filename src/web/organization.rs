@@ -24,6 +24,7 @@ pub fn routes() -> Vec<Route> {
         profile,
         manage,
         invite,
+        cancel_invitation,
         remove,
         set_permissions,
         leave,
@@ -128,13 +129,19 @@ async fn profile(slug: &str, db: &State<DatabaseConnection>, site: &State<Site>)
     ))
 }
 
-/// The members page: for members only.
+/// The notices the members page shows after an action (`?done=`).
+const NOTICES: [&str; 2] = ["invited", "invitation-cancelled"];
+
+/// The members page: for members only. Those who may add members also see the invitations
+/// waiting for an answer.
 async fn manage_page(
     db: &DatabaseConnection,
     user: &crate::entity::user::Model,
     org: &org_entity::Model,
     errors: serde_json::Value,
     status: Status,
+    notice: Option<&str>,
+    typed_who: Option<&str>,
 ) -> Result<Page> {
     let me = permission::membership(db, user.id, org.id)
         .await?
@@ -145,12 +152,24 @@ async fn manage_page(
         .map(|p| p.name())
         .collect();
     let members = organization::members(db, org).await?;
+    let invitations = if Permission::AddMembers.granted_by(&me) {
+        organization::sent_invitations(db, user, org)
+            .await
+            .map_err(org_error)?
+    } else {
+        Vec::new()
+    };
     let names: Vec<&str> = Permission::ALL.iter().map(|p| p.name()).collect();
     Ok(Page::new(
         "organization/manage",
         json!({
             "organization": { "name": org.name, "slug": org.slug },
             "members": members,
+            "invitations": invitations,
+            "values": { "who": typed_who },
+            "notice": notice
+                .filter(|n| NOTICES.contains(n))
+                .map(|n| format!("organization-done-{n}")),
             "permission_names": names,
             "mine": mine,
             "me": user.id,
@@ -160,15 +179,16 @@ async fn manage_page(
     .status(status))
 }
 
-#[get("/organizations/<slug>")]
+#[get("/organizations/<slug>?<done>")]
 async fn manage(
     slug: &str,
+    done: Option<&str>,
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
 ) -> Result<Page> {
     let CurrentUser(user) = require(user)?;
     let org = find(db, slug).await?;
-    manage_page(db, &user, &org, json!({}), Status::Ok).await
+    manage_page(db, &user, &org, json!({}), Status::Ok, done, None).await
 }
 
 #[derive(Debug, FromForm)]
@@ -200,10 +220,44 @@ async fn invite(
     )
     .await
     {
-        Ok(()) => Ok(Either::Left(Redirect::to(format!("/organizations/{slug}")))),
+        Ok(()) => Ok(Either::Left(Redirect::to(format!(
+            "/organizations/{slug}?done=invited#invitations"
+        )))),
         Err(OrgError::Invalid(errors)) => Ok(Either::Right(
-            manage_page(db, &user, &org, json!(errors), Status::UnprocessableEntity).await?,
+            manage_page(
+                db,
+                &user,
+                &org,
+                json!(errors),
+                Status::UnprocessableEntity,
+                None,
+                form.who.as_deref(),
+            )
+            .await?,
         )),
+        Err(e) => Err(org_error(e)),
+    }
+}
+
+#[post(
+    "/organizations/<slug>/invitations/<invitation>/cancel",
+    data = "<form>"
+)]
+async fn cancel_invitation(
+    slug: &str,
+    invitation: i32,
+    form: Form<CsrfOnly>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Answer {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    let org = find(db, slug).await?;
+    match organization::cancel_invitation(db.inner(), &user, &org, invitation).await {
+        Ok(()) => Ok(Either::Left(Redirect::to(format!(
+            "/organizations/{slug}?done=invitation-cancelled#invitations"
+        )))),
         Err(e) => Err(org_error(e)),
     }
 }
@@ -225,6 +279,8 @@ async fn refused_last_administrator(
             org,
             json!({ "form": "last-administrator" }),
             Status::Conflict,
+            None,
+            None,
         )
         .await?,
     ))

@@ -26,6 +26,7 @@ use crate::i18n::Lang;
 pub fn routes() -> Vec<Route> {
     routes![
         sign,
+        sign_reloaded,
         challenge,
         signed,
         confirm_page,
@@ -73,6 +74,22 @@ impl SignForm {
             newsletter: self.newsletter,
         }
     }
+}
+
+/// The sign form's address opened as a page (a reload after a refused form, a crawler): the
+/// petition, where the form is.
+#[get("/petitions/<id>/sign")]
+async fn sign_reloaded(
+    id: i32,
+    cache: &State<PageCache>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    let located = cache
+        .petition(db.inner(), id)
+        .await?
+        .filter(|l| l.is_public())
+        .ok_or(Error::NotFound)?;
+    Ok(Redirect::to(located.path()))
 }
 
 #[post("/petitions/<id>/sign", data = "<form>")]

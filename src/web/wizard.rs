@@ -252,7 +252,12 @@ async fn save_step(
                     site.inner(),
                     &user,
                     id,
-                    Step::Options,
+                    // The step where the first mistake can be mended.
+                    if errors.contains_key("body_html") {
+                        Step::Text
+                    } else {
+                        Step::Options
+                    },
                     Shown {
                         values: None,
                         errors: &errors,
@@ -270,7 +275,7 @@ async fn save_step(
         goal: form.goal.clone().unwrap_or_default(),
         deadline: form.deadline.clone().unwrap_or_default(),
     };
-    match wizard::save_step(db.inner(), &user, id, step, &typed).await {
+    match wizard::save_step(db.inner(), &user, id, step, &typed, !back).await {
         Ok(_) => {
             let to = if back { step.previous() } else { step.next() };
             Ok(Either::Left(Redirect::to(step_path(id, to, publish))))

@@ -276,6 +276,21 @@ pub async fn invite(
             "invite-already-member",
         )])));
     }
+    // One pending invitation per person: a second would only mail them twice.
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(org.id))
+        .filter(match &account {
+            Some(u) => invitation::Column::UserId.eq(u.id),
+            None => invitation::Column::Email.eq(address.clone()),
+        })
+        .count(db)
+        .await?;
+    if pending > 0 {
+        return Err(OrgError::Invalid(FieldErrors::from([(
+            "who",
+            "invite-already-invited",
+        )])));
+    }
     let token = token::generate();
     let txn = crate::db::begin_write(db).await?;
     invitation::ActiveModel {
@@ -316,6 +331,82 @@ pub async fn invite(
     queue::enqueue(&txn, mail, &site.postmark()).await?;
     txn.commit().await?;
     site.wake.notify();
+    Ok(())
+}
+
+/// A pending invitation as the organization's members see it: to whom, from whom, since when.
+#[derive(Debug, Serialize)]
+pub struct SentInvitation {
+    pub id: i32,
+    /// The invitee's username, or the address it was mailed to.
+    pub who: String,
+    pub invited_by: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub sent_on: String,
+}
+
+/// The invitations of `org` that nobody has answered yet, oldest first. For members who may add
+/// members (they see the invitees' addresses).
+pub async fn sent_invitations(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    org: &organization::Model,
+) -> Result<Vec<SentInvitation>, OrgError> {
+    if !permission::allows(db, actor.id, org.id, Permission::AddMembers).await? {
+        return Err(OrgError::Forbidden);
+    }
+    let rows = invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(org.id))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await?;
+    let mut ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|r| [r.user_id, r.invited_by])
+        .flatten()
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: std::collections::HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| SentInvitation {
+            id: r.id,
+            who: r
+                .user_id
+                .and_then(|id| names.get(&id).cloned())
+                .or(r.email)
+                .unwrap_or_default(),
+            invited_by: r.invited_by.and_then(|id| names.get(&id).cloned()),
+            sent_on: r.created_at.date().to_string(),
+        })
+        .collect())
+}
+
+/// Withdraws an invitation of `org` before it is answered: its link stops working.
+pub async fn cancel_invitation(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    org: &organization::Model,
+    invitation_id: i32,
+) -> Result<(), OrgError> {
+    if !permission::allows(db, actor.id, org.id, Permission::AddMembers).await? {
+        return Err(OrgError::Forbidden);
+    }
+    let deleted = invitation::Entity::delete_many()
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .filter(invitation::Column::OrganizationId.eq(org.id))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(OrgError::NotFound);
+    }
     Ok(())
 }
 

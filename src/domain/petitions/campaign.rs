@@ -317,6 +317,20 @@ fn image_url_ok(typed: &str) -> bool {
     url::Url::parse(typed).is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some())
 }
 
+/// The petition's text as typed in the editor or the wizard: not too long and, when `required`,
+/// with words a reader sees (markup alone, such as an empty paragraph, is no text).
+pub fn check_body(
+    errors: &mut crate::domain::people::account::FieldErrors,
+    body_html: &str,
+    required: bool,
+) {
+    if body_html.len() > MAX_BODY {
+        errors.insert("body_html", "field-too-long");
+    } else if required && crate::domain::petitions::html::is_blank(body_html) {
+        errors.insert("body_html", "petition-text-required");
+    }
+}
+
 /// A goal as typed in the editor or the wizard: empty, or a whole number above zero.
 pub(crate) fn read_goal(
     errors: &mut crate::domain::people::account::FieldErrors,
@@ -386,9 +400,7 @@ pub async fn edit(
     } else if title.chars().count() > MAX_TITLE {
         errors.insert("title", "field-too-long");
     }
-    if edit.body_html.len() > MAX_BODY {
-        errors.insert("body_html", "field-too-long");
-    }
+    check_body(&mut errors, &edit.body_html, true);
     let goal = read_goal(&mut errors, &edit.goal);
     let deadline = read_closing_date(&mut errors, &edit.deadline, published);
     let paper = match edit.paper_signatures.trim() {

@@ -18,7 +18,8 @@ pub struct PetitionRow {
     pub title: String,
     pub published: bool,
     pub owner_name: String,
-    /// The public page, `/o/<org>/<slug>` or `/u/<user>/<slug>`.
+    /// Where its title leads: the public page (`/o/<org>/<slug>` or `/u/<user>/<slug>`) once
+    /// published; a draft, which nobody else sees, opens in the editor for those who may edit it.
     pub path: Option<String>,
     pub confirmed: i64,
     pub unconfirmed: i64,
@@ -141,12 +142,17 @@ pub async fn for_user<C: ConnectionTrait>(
                 Some(org) => org_slugs.get(&org).map(|slug| format!("/o/{slug}")),
                 None => Some(format!("/u/{}", user.username)),
             };
+            let may = Rights::of(p.organization_id.and_then(|org| memberships.get(&org)));
             PetitionRow {
                 id: p.id,
-                path: owner_path
-                    .zip(canonical.get(&p.id))
-                    .map(|(owner, slug)| format!("{owner}/{slug}")),
-                may: Rights::of(p.organization_id.and_then(|org| memberships.get(&org))),
+                path: if p.published {
+                    owner_path
+                        .zip(canonical.get(&p.id))
+                        .map(|(owner, slug)| format!("{owner}/{slug}"))
+                } else {
+                    may.modify.then(|| format!("/petitions/{}/edit", p.id))
+                },
+                may,
                 owner_name: p
                     .organization_id
                     .and_then(|id| org_names.get(&id).cloned())

@@ -146,7 +146,11 @@ impl Located {
             fields: SignatureFields::of(p),
             stylesheet: stylesheet_path(&p.theme, p.accent_color.as_deref()),
             share: share_links(&p.share_links),
-            social_text: p.social_text.clone(),
+            social_text: if p.social_text.trim().is_empty() {
+                crate::domain::petitions::html::summary(&p.body_html, SOCIAL_TEXT_FROM_BODY)
+            } else {
+                p.social_text.clone()
+            },
             social_image: p.social_image_url.as_ref().map(|image| {
                 if image.starts_with('/') {
                     format!("{public_url}{image}")
@@ -161,6 +165,9 @@ impl Located {
         }
     }
 }
+
+/// How much of the petition's text the social preview shows when no preview text was written.
+const SOCIAL_TEXT_FROM_BODY: usize = 200;
 
 /// What templates and the JSON document see of a petition.
 #[derive(Debug, Clone, Serialize)]
@@ -189,7 +196,7 @@ pub struct PetitionView {
     pub stylesheet: Option<String>,
     /// The share links the page shows, among `SHARE_LINKS`.
     pub share: Vec<&'static str>,
-    /// The social preview's text; empty for the start of the petition's text.
+    /// The social preview's text: the one written for it, else the start of the petition's text.
     pub social_text: String,
     /// The social preview's image, absolute.
     pub social_image: Option<String>,

@@ -14,7 +14,6 @@ use crate::domain::petitions::petition::{Located, Owner};
 use crate::entity::{permalink, petition, petition_template, user};
 
 const MAX_TITLE: usize = 200;
-const MAX_BODY: usize = 100_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WizardError {
@@ -351,12 +350,14 @@ fn check_options(errors: &mut FieldErrors, typed: &Typed) -> Options {
 
 /// Saves the fields of `step` to the draft (the preview has none). A new title gets its
 /// permalink when its slug would change, so the saved petition is reachable under its title.
+/// Going `forward` asks for a text, as the editor does; going back keeps whatever was typed.
 pub async fn save_step(
     db: &DatabaseConnection,
     user: &user::Model,
     id: i32,
     step: Step,
     typed: &Typed,
+    forward: bool,
 ) -> Result<petition::Model, WizardError> {
     let mut errors = FieldErrors::new();
     let mut options = (None, None);
@@ -367,9 +368,7 @@ pub async fn save_step(
             crate::domain::text::check(&mut errors, &[("title", &typed.title)]);
         }
         Step::Text => {
-            if typed.body_html.len() > MAX_BODY {
-                errors.insert("body_html", "field-too-long");
-            }
+            crate::domain::petitions::campaign::check_body(&mut errors, &typed.body_html, forward);
             crate::domain::text::check(&mut errors, &[("body_html", &typed.body_html)]);
         }
         Step::Options => options = check_options(&mut errors, typed),
@@ -447,6 +446,7 @@ pub async fn finish(
     let mut errors = FieldErrors::new();
     let typed = Typed::of(&draft);
     check_title(&mut errors, typed.title.trim());
+    crate::domain::petitions::campaign::check_body(&mut errors, &typed.body_html, true);
     check_options(&mut errors, &typed);
     if !errors.is_empty() {
         return Err(WizardError::Invalid(errors));

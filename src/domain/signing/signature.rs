@@ -133,7 +133,12 @@ fn text_field(
 }
 
 impl SignatureInput {
-    fn validate(&self, fields: &SignatureFields) -> Result<Clean, FieldErrors> {
+    /// `phone_country` reads numbers written the national way (`phone`).
+    fn validate(
+        &self,
+        fields: &SignatureFields,
+        phone_country: &str,
+    ) -> Result<Clean, FieldErrors> {
         let mut errors = FieldErrors::new();
         let first_name = text_field(
             &mut errors,
@@ -155,7 +160,16 @@ impl SignatureInput {
         } else if email.len() > 254 || !email.validate_email() {
             errors.insert("email", "field-email-invalid");
         }
-        let phone = text_field(&mut errors, "phone", &self.phone, fields.phone, 40);
+        let phone =
+            text_field(&mut errors, "phone", &self.phone, fields.phone, 40).and_then(|typed| {
+                match crate::domain::signing::phone::international(&typed, phone_country) {
+                    Ok(number) => Some(number),
+                    Err(message) => {
+                        errors.insert("phone", message);
+                        None
+                    }
+                }
+            });
         let postal_code = text_field(
             &mut errors,
             "postal_code",
@@ -382,7 +396,10 @@ pub fn prepare(
         return Err(SignError::Closed);
     }
     let clean = input
-        .validate(&SignatureFields::of(&located.petition))
+        .validate(
+            &SignatureFields::of(&located.petition),
+            &site.settings.phone_country,
+        )
         .map_err(SignError::Invalid)?;
     let letters = Letters::new(site, located, lang);
     let confirmation = letters.confirmation(&site.templates, &clean.email, &clean.first_name)?;
