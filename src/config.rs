@@ -46,7 +46,8 @@ pub struct Settings {
     /// At most this many mails per minute for all instances on this database together, spread
     /// evenly; 0: no cap.
     pub mail_rate_per_minute: u32,
-    /// When the SMTP server answers 421 or 451, every worker waits this long before the next mail.
+    /// When the SMTP server refuses the connection or the sending rate (`mail::refusal`), every
+    /// worker waits this long before the next mail.
     pub mail_throttle_pause_secs: u64,
     /// Sent mails are deleted after this many days.
     pub mail_keep_sent_days: u64,

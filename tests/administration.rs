@@ -75,6 +75,59 @@ async fn an_administrator_sees_failed_mail_with_its_error_and_retries_it_from_th
 }
 
 #[rocket::async_test]
+async fn the_mail_page_shows_the_servers_answer_once() {
+    for backend in backends() {
+        let smtp = SmtpServer::start_with(Mode::Greylist {
+            address: "grey@example.org".into(),
+            period: Duration::from_secs(600),
+        });
+        let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
+        register(&app, "root").await;
+        let located = app.petition("Save the park").await;
+        app.sign(&located, "Grey", "Listed", "grey@example.org")
+            .await;
+        let mut row = None;
+        for _ in 0..100 {
+            row = mail_queue::Entity::find()
+                .filter(mail_queue::Column::Recipient.eq("grey@example.org"))
+                .one(&app.db)
+                .await
+                .expect("the mail queue")
+                .filter(|r| r.last_error.is_some());
+            if row.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let row = row.unwrap_or_else(|| panic!("{backend:?}: the greylisted mail is refused"));
+        assert_eq!(
+            row.status,
+            mail_queue::STATUS_PENDING,
+            "{backend:?}: {row:?}"
+        );
+        assert_eq!(
+            row.last_error.as_deref(),
+            Some("451 4.7.1 greylisted, try later"),
+            "{backend:?}: the code and the server's text, once"
+        );
+
+        let (status, page) = app.get("/admin/mail").await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(page.contains("grey@example.org"), "{page}");
+        assert!(
+            page.contains("451 4.7.1 greylisted, try later"),
+            "{backend:?}: the answer is shown: {page}"
+        );
+        assert_eq!(
+            page.matches("greylisted").count(),
+            1,
+            "{backend:?}: the answer is shown once: {page}"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
 async fn failed_mail_can_be_discarded() {
     let smtp = SmtpServer::start_with(Mode::RejectRecipient("bounce@example.org".into()));
     let app = TestApp::builder(backends()[0])

@@ -1,6 +1,8 @@
 //! The mail queue under load and trouble: a long outage, a server refusing connections and messages
 //! at random, a worker killed with SIGKILL mid-send, two instances sharing one database and one
-//! sending budget, a server asking to slow down, the admin commands, and the purge of sent mail.
+//! sending budget, a server asking to slow down (the whole group pauses) or greylisting one
+//! recipient (only that mail waits), each mail's own sending time, the admin commands, and the
+//! purge of sent mail.
 //! Every mail goes out, and goes out once (a SIGKILL may repeat only the mails it caught in flight).
 mod common;
 
@@ -16,6 +18,7 @@ use futures_util::future::join_all;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use signons::entity::mail_queue::{self, Column, STATUS_FAILED, STATUS_PENDING, STATUS_SENT};
+use signons::entity::mail_throttle;
 use signons::mail::queue::{Outgoing, Postmark, Priority, enqueue};
 
 /// Runs `test` on every backend at the same time, each in a task of its own, and waits for all of
@@ -357,8 +360,8 @@ async fn flaky_server_500_mails(backend: Backend) {
         refuse_every_connection: 3,
         tempfail_every_message: 5,
     });
-    // Each 421/451 pauses the queue for `mail_throttle_pause_secs` (1 s in tests): 32 mails at a
-    // time keep the run short.
+    // Each 421 pauses the queue for `mail_throttle_pause_secs` (1 s in tests), each 451 at DATA
+    // delays its own mail: 32 mails at a time keep the run short.
     let app = TestApp::builder(backend)
         .smtp(&smtp.url())
         .set("mail_concurrency", 32)
@@ -616,10 +619,10 @@ async fn two_instances_shared_cap(backend: Backend) {
     a.finish().await;
 }
 
-/// After the first refusal (a 451), the SMTP sessions the worker starts: checks that none starts
-/// during `quiet` after it. Sessions already under way when the 451 came cannot be called back;
+/// After the first refusal (asking to slow down), the SMTP sessions the worker starts: checks that
+/// none starts during `quiet` after it. Sessions already under way when it came cannot be called back;
 /// they are returned (and counted) apart. So are sessions opened within `IN_FLIGHT` of it: a mail
-/// of the same concurrent batch that passed its pause check just before the 451 was recorded.
+/// of the same concurrent batch that passed its pause check just before the pause was recorded.
 const IN_FLIGHT: Duration = Duration::from_millis(50);
 
 fn assert_quiet_after_refusal(
@@ -636,7 +639,7 @@ fn assert_quiet_after_refusal(
         .collect();
     assert!(
         during.is_empty(),
-        "{what}: {} SMTP sessions started during the pause, at {during:?} after the 451",
+        "{what}: {} SMTP sessions started during the pause, at {during:?} after the refusal",
         during.len()
     );
     let after: Vec<(ReceivedMail, Instant)> = servers
@@ -647,7 +650,7 @@ fn assert_quiet_after_refusal(
     let next = after.iter().map(|(m, _)| m.received_at).min();
     assert!(
         next.is_some_and(|t| t >= refused_at + quiet),
-        "{what}: the next mail sent after the 451 arrives {:?} after it",
+        "{what}: the next mail sent after the refusal arrives {:?} after it",
         next.map(|t| t - refused_at)
     );
     servers
@@ -658,9 +661,9 @@ fn assert_quiet_after_refusal(
 }
 
 #[rocket::async_test]
-async fn a_server_answering_451_makes_the_whole_queue_pause() {
+async fn a_server_asking_to_slow_down_makes_the_whole_queue_pause() {
     for backend in backends() {
-        let smtp = SmtpServer::start_with(Mode::TempFailFirst(1));
+        let smtp = SmtpServer::start_with(Mode::SlowDownFirst(1));
         let app = TestApp::builder(backend)
             .smtp(&smtp.url())
             .set("mail_throttle_pause_secs", 3)
@@ -684,7 +687,7 @@ async fn a_server_answering_451_makes_the_whole_queue_pause() {
         );
         let last = smtp.messages().iter().map(|m| m.received_at).max();
         println!(
-            "{backend:?}: {in_flight} mails already being sent when the 451 came went through; the next one {:?} after it; last {:?} after it",
+            "{backend:?}: {in_flight} mails already being sent when the refusal came went through; the next one {:?} after it; last {:?} after it",
             smtp.messages_with_session_start()
                 .iter()
                 .filter(|(_, s)| *s > refusals[0].at)
@@ -703,12 +706,12 @@ async fn a_server_answering_451_makes_the_whole_queue_pause() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn under_a_rate_cap_a_451_also_holds_back_the_mail_waiting_for_its_slot() {
+async fn under_a_rate_cap_a_421_also_holds_back_the_mail_waiting_for_its_slot() {
     on_every_backend_at_once(capped_queue_pauses).await;
 }
 
 async fn capped_queue_pauses(backend: Backend) {
-    let smtp = SmtpServer::start_with(Mode::TempFailFirst(1));
+    let smtp = SmtpServer::start_with(Mode::CloseFirst(1));
     let app = TestApp::builder(backend)
         .smtp(&smtp.url())
         .set("mail_throttle_pause_secs", 3)
@@ -723,6 +726,7 @@ async fn capped_queue_pauses(backend: Backend) {
     assert_eq!(got, 20, "{backend:?}: every mail arrives after the pause");
     let refusals = smtp.refusals();
     assert_eq!(refusals.len(), 1, "{backend:?}: {refusals:?}");
+    assert_eq!(refusals[0].code, 421);
     // Under the cap no two mails are sent at once: nothing is in flight beside the refused one.
     let what = format!("{backend:?}, 600/min");
     let in_flight =
@@ -738,16 +742,16 @@ async fn capped_queue_pauses(backend: Backend) {
 }
 
 #[rocket::async_test]
-async fn a_451_seen_by_one_instance_pauses_the_other_instance_too() {
+async fn a_rate_limit_answer_seen_by_one_instance_pauses_the_other_instance_too() {
     for backend in backends() {
-        let smtp_a = SmtpServer::start_with(Mode::TempFailFirst(1));
+        let smtp_a = SmtpServer::start_with(Mode::SlowDownFirst(1));
         let smtp_b = SmtpServer::start();
         let a = TestApp::builder(backend)
             .smtp(&smtp_a.url())
             .set("mail_throttle_pause_secs", 3)
             .build()
             .await;
-        // B looks for mail only when woken, so that A, not B, meets the 451 first (either can
+        // B looks for mail only when woken, so that A, not B, meets the refusal first (either can
         // send the whole queue in a fraction of a second).
         let b = TestApp::builder(backend)
             .smtp(&smtp_b.url())
@@ -760,7 +764,7 @@ async fn a_451_seen_by_one_instance_pauses_the_other_instance_too() {
         queue_mails(&a.db, &expected, Priority::Transactional).await;
         wake(&a);
         let refused = wait_for_count(|| smtp_a.refusals().len(), 1, Duration::from_secs(10)).await;
-        assert_eq!(refused, 1, "{backend:?}: A meets the 451");
+        assert_eq!(refused, 1, "{backend:?}: A is asked to slow down");
         wake(&b);
 
         let total = || smtp_a.messages().len() + smtp_b.messages().len();
@@ -779,7 +783,7 @@ async fn a_451_seen_by_one_instance_pauses_the_other_instance_too() {
             Duration::from_millis(2000),
         );
         println!(
-            "{what}: {} + {} mails; {in_flight} already under way half a second after the 451",
+            "{what}: {} + {} mails; {in_flight} already under way half a second after the refusal",
             smtp_a.messages().len(),
             smtp_b.messages().len()
         );
@@ -795,6 +799,155 @@ async fn a_451_seen_by_one_instance_pauses_the_other_instance_too() {
         );
         b.finish().await;
         a.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn a_greylisted_recipient_waits_alone_while_the_other_mails_go_out() {
+    for backend in backends() {
+        let grey = "grey@example.org";
+        let period = Duration::from_secs(3);
+        let smtp = SmtpServer::start_with(Mode::Greylist {
+            address: grey.into(),
+            period,
+        });
+        // A long group pause, and four mails at a time: were the greylisting answer taken for the
+        // server asking to slow down, most of the other mails would wait ten seconds.
+        let app = TestApp::builder(backend)
+            .smtp(&smtp.url())
+            .set("mail_throttle_pause_secs", 10)
+            .set("mail_concurrency", 4)
+            .build()
+            .await;
+        let others = addresses("not-grey", 20);
+        let expected: Vec<String> = std::iter::once(grey.to_string())
+            .chain(others.iter().cloned())
+            .collect();
+        // The greylisted mail is queued first: it is in the first batch.
+        queue_mails(&app.db, &expected, Priority::Transactional).await;
+        let (woken, woken_ms) = (Instant::now(), signons::mail::now_millis());
+        wake(&app);
+
+        let not_grey = || {
+            smtp.messages()
+                .into_iter()
+                .filter(|m| !m.is_to(grey))
+                .collect::<Vec<_>>()
+        };
+        let got = wait_for_count(|| not_grey().len(), 20, Duration::from_secs(5)).await;
+        let last = not_grey().iter().map(|m| m.received_at - woken).max();
+        assert_eq!(
+            got,
+            20,
+            "{backend:?}: the other mails go out meanwhile; refusals {:?}{}",
+            smtp.refusals(),
+            describe_rows(&app.db).await
+        );
+        assert!(
+            last.is_some_and(|t| t < Duration::from_secs(2)),
+            "{backend:?}: the other mails go out at once, the last {last:?} after the wake"
+        );
+        let refusals = smtp.refusals();
+        assert!(
+            !refusals.is_empty() && refusals.iter().all(|r| r.code == 451),
+            "{backend:?}: the server greylisted, and only that: {refusals:?}"
+        );
+        let throttle = mail_throttle::Entity::find_by_id(1)
+            .one(&app.db)
+            .await
+            .expect("read the throttle")
+            .expect("the throttle row");
+        assert!(
+            throttle.paused_until < woken_ms,
+            "{backend:?}: no pause for the group: {throttle:?}"
+        );
+
+        // The greylisted mail goes out with its own retries, once the server takes it.
+        let mail = smtp.wait_for_to(grey, Duration::from_secs(15)).await;
+        let mail = mail.unwrap_or_else(|| {
+            panic!("{backend:?}: the greylisted mail arrives; refusals {refusals:?}")
+        });
+        assert!(
+            mail.received_at >= refusals[0].at + period,
+            "{backend:?}: accepted only after the greylisting period"
+        );
+        assert!(
+            app.wait_queue_empty(Duration::from_secs(5)).await,
+            "{backend:?}"
+        );
+        let row = all_rows(&app.db)
+            .await
+            .into_iter()
+            .find(|r| r.recipient == grey)
+            .expect("the greylisted mail's row");
+        assert_eq!(row.status, STATUS_SENT, "{backend:?}: {row:?}");
+        assert!(row.attempts >= 2, "{backend:?}: retried: {row:?}");
+        assert_eq!(row.last_error, None, "{backend:?}: {row:?}");
+        println!(
+            "{backend:?}: 20 mails within {last:?} of the wake; the greylisted one after {} refusals, {:?} after the wake",
+            smtp.refusals().len(),
+            mail.received_at - woken
+        );
+        // Anything sent twice would show up now.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_each_once(
+            &format!("{backend:?}"),
+            &per_recipient(&smtp.messages()),
+            &expected,
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn each_mail_is_stamped_sent_when_the_server_accepted_it() {
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        // 120 a minute: one mail every half second. The four mails are claimed in one batch and
+        // their outcomes recorded together, after the last one.
+        let app = TestApp::builder(backend)
+            .smtp(&smtp.url())
+            .set("mail_rate_per_minute", 120)
+            .build()
+            .await;
+        let to = addresses("stamped", 4);
+        queue_mails(&app.db, &to, Priority::Transactional).await;
+        wake(&app);
+        let got = wait_for_count(|| smtp.messages().len(), 4, Duration::from_secs(10)).await;
+        assert_eq!(got, 4, "{backend:?}");
+        assert!(
+            app.wait_queue_empty(Duration::from_secs(5)).await,
+            "{backend:?}"
+        );
+
+        let mut sent: Vec<(Instant, i64, String)> = all_rows(&app.db)
+            .await
+            .into_iter()
+            .map(|row| {
+                let received = smtp.messages_to(&row.recipient)[0].received_at;
+                let sent_at = row
+                    .sent_at
+                    .unwrap_or_else(|| panic!("{backend:?}: a sent mail has its time: {row:?}"));
+                (received, sent_at, row.recipient)
+            })
+            .collect();
+        sent.sort();
+        for pair in sent.windows(2) {
+            let [(received_a, sent_a, to_a), (received_b, sent_b, to_b)] = pair else {
+                continue;
+            };
+            let stamped = sent_b - sent_a;
+            let arrived = (*received_b - *received_a).as_millis() as i64;
+            assert!(
+                stamped >= 400,
+                "{backend:?}: {to_a} and {to_b} left half a second apart, stamped {stamped} ms apart: {sent:?}"
+            );
+            assert!(
+                (stamped - arrived).abs() <= 150,
+                "{backend:?}: {to_a} and {to_b} stamped {stamped} ms apart, received {arrived} ms apart"
+            );
+        }
+        app.finish().await;
     }
 }
 

@@ -9,7 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i32,
     pub next_slot_at: i64,
-    /// No mail leaves before this time (Unix ms): set when a server answers 421/451.
+    /// No mail leaves before this time (Unix ms): set when a server refuses the connection or the
+    /// sending rate (`mail::refusal`).
     pub paused_until: i64,
 }
 

@@ -1,6 +1,7 @@
 //! Outgoing e-mail. `queue` writes a mail inside the caller's transaction (transactional outbox);
 //! `worker` is the only code that sends, through `transport` (SMTP, or a folder of .eml files).
 pub mod queue;
+pub mod refusal;
 pub mod smtp;
 pub mod transport;
 pub mod worker;

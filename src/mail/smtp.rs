@@ -4,6 +4,10 @@
 //! which caps a worker at a few dozen mails per second. Nothing is pooled: a connection that
 //! timed out or failed mid-transaction is dropped, never reused.
 //!
+//! The mail transaction (MAIL FROM, RCPT TO, DATA) is spoken here rather than by lettre's `send`,
+//! so that a refusal comes with the [`Stage`] it was given at: `refusal` needs it to tell a server
+//! that refuses us from one that refuses one recipient.
+//!
 //! lettre marks `AsyncNetworkStream` deprecated ("not meant to be made public") but still exports it
 //! in 0.11; it is the one way to reuse lettre's own rustls setup for `smtps://` on our socket.
 #![allow(deprecated)]
@@ -16,11 +20,13 @@ use std::time::Duration;
 
 use futures_util::io::{AsyncRead as FuturesRead, AsyncWrite as FuturesWrite};
 use lettre::Message;
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{
     AsyncNetworkStream, AsyncSmtpConnection, AsyncTokioStream, TlsParameters,
 };
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
@@ -55,11 +61,27 @@ impl fmt::Debug for SmtpServer {
     }
 }
 
-/// Why a send failed: lettre's SMTP error (with the server's code), or the connection itself.
+/// Why a send failed: lettre's SMTP error (with the server's code when it answered) and the stage
+/// of the conversation it came at, the connection itself, or a mail this server cannot take.
 #[derive(Debug)]
 pub enum Failure {
-    Smtp(lettre::transport::smtp::Error),
+    Smtp(Stage, lettre::transport::smtp::Error),
     Connect(String),
+    /// Non-ASCII addresses to a server without SMTPUTF8, 8-bit content without 8BITMIME.
+    Unsendable(&'static str),
+}
+
+/// Where in the SMTP conversation a refusal came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Greeting, EHLO, STARTTLS, AUTH: before anything about a mail was said.
+    Session,
+    /// MAIL FROM: the sender, the same for every mail.
+    Sender,
+    /// RCPT TO: this mail's recipient.
+    Recipient,
+    /// DATA and the answer to the message itself.
+    Content,
 }
 
 impl SmtpServer {
@@ -113,13 +135,11 @@ impl SmtpServer {
         })
     }
 
-    /// Delivers one message over a fresh connection, then says goodbye.
-    pub async fn send(&self, message: &Message) -> Result<(), Failure> {
+    /// Delivers one message over a fresh connection, then says goodbye. Returns the moment (Unix
+    /// ms) the server accepted it.
+    pub async fn send(&self, message: &Message) -> Result<i64, Failure> {
         let mut connection = self.connect().await?;
-        let result = connection
-            .send(message.envelope(), &message.formatted())
-            .await
-            .map_err(Failure::Smtp);
+        let result = transaction(&mut connection, message.envelope(), &message.formatted()).await;
         if result.is_ok() {
             // The mail is accepted once the server answered the final dot; a failed QUIT changes
             // nothing about that.
@@ -127,7 +147,7 @@ impl SmtpServer {
         } else {
             connection.abort().await;
         }
-        result.map(|_| ())
+        result
     }
 
     async fn connect(&self) -> Result<AsyncSmtpConnection, Failure> {
@@ -153,37 +173,91 @@ impl SmtpServer {
                 stream
                     .upgrade_tls(tls.clone())
                     .await
-                    .map_err(Failure::Smtp)?;
+                    .map_err(at(Stage::Session))?;
                 AsyncSmtpConnection::connect_with_transport(
                     Box::new(Encrypted(stream)),
                     &self.hello,
                 )
                 .await
-                .map_err(Failure::Smtp)?
+                .map_err(at(Stage::Session))?
             }
             _ => AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
                 .await
-                .map_err(Failure::Smtp)?,
+                .map_err(at(Stage::Session))?,
         };
         match &self.security {
             Security::StartTls(tls) => connection
                 .starttls(tls.clone(), &self.hello)
                 .await
-                .map_err(Failure::Smtp)?,
+                .map_err(at(Stage::Session))?,
             Security::Opportunistic(tls) if connection.can_starttls() => connection
                 .starttls(tls.clone(), &self.hello)
                 .await
-                .map_err(Failure::Smtp)?,
+                .map_err(at(Stage::Session))?,
             _ => {}
         }
         if let Some(credentials) = &self.credentials {
             connection
                 .auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await
-                .map_err(Failure::Smtp)?;
+                .map_err(at(Stage::Session))?;
         }
         Ok(connection)
     }
+}
+
+/// MAIL FROM, RCPT TO, DATA and the message, as lettre's `send` says them, each refusal tagged
+/// with its stage. Returns the moment (Unix ms) the server accepted the message.
+async fn transaction(
+    connection: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    message: &[u8],
+) -> Result<i64, Failure> {
+    let mut options = Vec::new();
+    let addresses = envelope.from().into_iter().chain(envelope.to());
+    if addresses.map(AsRef::<str>::as_ref).any(|a| !a.is_ascii()) {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::SmtpUtfEight)
+        {
+            return Err(Failure::Unsendable(
+                "non-ASCII address, and the server does not support SMTPUTF8",
+            ));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !message.is_ascii() {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::EightBitMime)
+        {
+            return Err(Failure::Unsendable(
+                "non-ASCII message, and the server does not support 8BITMIME",
+            ));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    connection
+        .command(Mail::new(envelope.from().cloned(), options))
+        .await
+        .map_err(at(Stage::Sender))?;
+    for to in envelope.to() {
+        connection
+            .command(Rcpt::new(to.clone(), Vec::new()))
+            .await
+            .map_err(at(Stage::Recipient))?;
+    }
+    connection.command(Data).await.map_err(at(Stage::Content))?;
+    connection
+        .message(message)
+        .await
+        .map_err(at(Stage::Content))?;
+    Ok(super::now_millis())
+}
+
+/// Tags lettre's error with the stage it came at.
+fn at(stage: Stage) -> impl Fn(lettre::transport::smtp::Error) -> Failure {
+    move |e| Failure::Smtp(stage, e)
 }
 
 /// A TLS stream (lettre's own, already encrypted) handed back to lettre as a plain tokio stream, so

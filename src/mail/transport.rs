@@ -6,7 +6,8 @@ use std::time::Duration;
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header};
 
-use super::smtp::{Failure, SmtpServer};
+use super::refusal;
+use super::smtp::SmtpServer;
 use crate::config::Settings;
 use crate::entity::mail_queue;
 use crate::error::StartupError;
@@ -21,7 +22,8 @@ pub enum Transport {
 pub enum SendError {
     /// Worth another try later: 4xx, timeout, refused or dropped connection, TLS trouble.
     Temporary(String),
-    /// The server asks us to slow down (421, 451): worth another try, and every worker pauses.
+    /// A temporary refusal about the connection or the sending rate (`refusal` says which): worth
+    /// another try, and every worker of the group pauses.
     Throttled(String),
     /// Will never succeed: 5xx, or a mail we cannot even build.
     Permanent(String),
@@ -56,14 +58,12 @@ impl Transport {
         }
     }
 
-    /// Sends one queued mail. The caller bounds the time it may take.
-    pub async fn send(&self, mail: &mail_queue::Model, from: &str) -> Result<(), SendError> {
+    /// Sends one queued mail; returns the moment (Unix ms) the server accepted it, or the file was
+    /// written. The caller bounds the time it may take.
+    pub async fn send(&self, mail: &mail_queue::Model, from: &str) -> Result<i64, SendError> {
         let message = build(mail, from)?;
         match self {
-            Transport::Smtp(server) => server.send(&message).await.map_err(|e| match e {
-                Failure::Smtp(e) => classify(e),
-                Failure::Connect(text) => SendError::Temporary(text),
-            }),
+            Transport::Smtp(server) => server.send(&message).await.map_err(refusal::classify),
             Transport::Folder(dir) => {
                 let safe_id: String = mail
                     .message_id
@@ -73,7 +73,8 @@ impl Transport {
                 let path = dir.join(format!("{safe_id}.eml"));
                 tokio::fs::write(&path, message.formatted())
                     .await
-                    .map_err(|e| SendError::Temporary(format!("{}: {e}", path.display())))
+                    .map_err(|e| SendError::Temporary(format!("{}: {e}", path.display())))?;
+                Ok(super::now_millis())
             }
         }
     }
@@ -109,25 +110,4 @@ fn build(mail: &mail_queue::Model, from: &str) -> Result<Message, SendError> {
         None => builder.singlepart(text),
     };
     message.map_err(|e| bad("message", &e))
-}
-
-/// Permanent only when the answer is about this mail (its recipient, its sender, its content) or we
-/// could not build it. Other 5xx answers (a refused login, a server refusing every connection) are
-/// about the configuration: retrying lets the queue drain once it is fixed, instead of failing every
-/// mail at once.
-fn classify(e: lettre::transport::smtp::Error) -> SendError {
-    let text = crate::error::describe_chain(&e);
-    let about_this_mail = e
-        .status()
-        .is_some_and(|code| matches!(u16::from(code), 501 | 550..=554));
-    if e.is_client() || (e.is_permanent() && about_this_mail) {
-        SendError::Permanent(text)
-    } else if e
-        .status()
-        .is_some_and(|code| matches!(u16::from(code), 421 | 451))
-    {
-        SendError::Throttled(text)
-    } else {
-        SendError::Temporary(text)
-    }
 }

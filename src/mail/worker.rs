@@ -4,7 +4,12 @@
 //!
 //! Pace: with `mail_rate_per_minute`, each batch first reserves evenly spaced sending slots in the
 //! shared `mail_throttle` row, so the cap holds for the whole instance group and mail is spread
-//! instead of burst; a 421/451 answer pushes that row forward, pausing every worker.
+//! instead of burst. A refusal about the connection or the sending rate (`421`, a 4xx before any
+//! recipient, a rate-limit answer: see `refusal`) pushes that row forward, pausing every worker; a
+//! refusal about one recipient (greylisting, a full mailbox) only delays its own mail.
+//!
+//! A sent mail's `sent_at` is the moment the server accepted it, kept with the outcome until the
+//! batch's outcomes are written together.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +32,9 @@ use crate::entity::mail_throttle;
 
 /// Time left for recording the outcome after a send, on top of the send's own bound.
 const LEASE_MARGIN_MS: i64 = 15_000;
+
+/// How one send ended: accepted at that moment (Unix ms), or why not.
+type Outcome = Result<i64, SendError>;
 
 #[derive(Clone)]
 pub struct Worker {
@@ -122,13 +130,12 @@ impl Worker {
         }
         let batch = self.claim_batch(due).await?;
         let handled = batch.len();
-        let outcomes: Vec<(mail_queue::Model, Result<(), SendError>)> =
-            futures_util::stream::iter(batch)
-                .map(|(mail, slot)| self.deliver_at(mail, slot, stopped.clone()))
-                .buffer_unordered(self.concurrency)
-                .filter_map(std::future::ready)
-                .collect()
-                .await;
+        let outcomes: Vec<(mail_queue::Model, Outcome)> = futures_util::stream::iter(batch)
+            .map(|(mail, slot)| self.deliver_at(mail, slot, stopped.clone()))
+            .buffer_unordered(self.concurrency)
+            .filter_map(std::future::ready)
+            .collect()
+            .await;
         if let Err(e) = self.record_all(&outcomes).await {
             // The leases run out and the mails are tried again: at worst sent twice, never lost.
             let ids: Vec<i32> = outcomes.iter().map(|(mail, _)| mail.id).collect();
@@ -236,12 +243,12 @@ impl Worker {
         mail: mail_queue::Model,
         slot: i64,
         mut stopped: watch::Receiver<bool>,
-    ) -> Option<(mail_queue::Model, Result<(), SendError>)> {
+    ) -> Option<(mail_queue::Model, Outcome)> {
         if !self.wait_until(slot, &mut stopped).await {
             self.release(&mail).await;
             return None;
         }
-        // A 421/451 seen since this slot was reserved holds this mail back too; if the pause
+        // A pause asked for since this slot was reserved holds this mail back too; if the pause
         // outlasts the lease, the mail goes back to the queue instead.
         let paused_until = match mail_throttle::Entity::find_by_id(1).one(&self.db).await {
             Ok(row) => row.map_or(0, |r| r.paused_until),
@@ -303,7 +310,7 @@ impl Worker {
     /// Records the outcome of every send of a batch in one write transaction.
     async fn record_all(
         &self,
-        outcomes: &[(mail_queue::Model, Result<(), SendError>)],
+        outcomes: &[(mail_queue::Model, Outcome)],
     ) -> Result<(), sea_orm::DbErr> {
         if outcomes.is_empty() {
             return Ok(());
@@ -319,18 +326,18 @@ impl Worker {
     fn record(
         &self,
         mail: &mail_queue::Model,
-        outcome: &Result<(), SendError>,
+        outcome: &Outcome,
         now: i64,
     ) -> sea_orm::UpdateMany<Mail> {
         let update = Mail::update_many()
             .filter(Column::Id.eq(mail.id))
             .col_expr(Column::LeaseUntil, Expr::value(Option::<i64>::None));
         match outcome {
-            Ok(()) => {
+            Ok(accepted_at) => {
                 tracing::debug!(mail = mail.id, "mail sent");
                 update
                     .col_expr(Column::Status, Expr::value(STATUS_SENT))
-                    .col_expr(Column::SentAt, Expr::value(now))
+                    .col_expr(Column::SentAt, Expr::value(*accepted_at))
                     .col_expr(Column::LastError, Expr::value(Option::<String>::None))
             }
             Err(SendError::Permanent(reason)) => {
@@ -370,7 +377,8 @@ impl Worker {
             .col_expr(Column::LastError, Expr::value(reason))
     }
 
-    /// The server asked us to slow down: no worker of the group sends before `now + pause`.
+    /// The server refused the connection or asked us to slow down: no worker of the group sends
+    /// before `now + pause`.
     async fn pause(&self, now: i64) -> Result<(), sea_orm::DbErr> {
         if self.throttle_pause_ms == 0 {
             return Ok(());

@@ -12,7 +12,7 @@
 //!
 //! Note on mailin 0.6.5: if `data_end()` answers an error the session stays
 //! stuck in DATA state and the client hangs forever, so refusals are only
-//! ever given at RCPT (550) or DATA (451), never after the message body.
+//! ever given at EHLO, MAIL FROM, RCPT or DATA, never after the message body.
 #![allow(dead_code)]
 
 use std::fmt;
@@ -35,6 +35,15 @@ pub enum Mode {
     TempFailFirst(usize),
     /// 550 at RCPT for that address (case-insensitive), accept the others.
     RejectRecipient(String),
+    /// Greylisting: `451 4.7.1 greylisted, try later` at RCPT for `address` (case-insensitive)
+    /// until `period` has passed since it was first refused, then accept it; accept the others.
+    Greylist { address: String, period: Duration },
+    /// `451 4.7.1 Sending rate exceeded, slow down` at MAIL FROM for the first n messages (counted
+    /// like `TempFailFirst`), then accept.
+    SlowDownFirst(usize),
+    /// `421 4.7.0 Too many connections, closing` at MAIL FROM (closing the connection) for the
+    /// first n messages (counted like `TempFailFirst`), then accept.
+    CloseFirst(usize),
     /// 250 to everything, but the answer to the end of each message comes that long after the
     /// message was received (and counted): the client is still waiting while the server has it.
     AcceptAfter(Duration),
@@ -50,7 +59,7 @@ pub enum Mode {
 /// A 4xx/5xx answer the server gave, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refusal {
-    /// 421 (at EHLO), 451 (at DATA) or 550 (at RCPT).
+    /// 421 (at EHLO or MAIL FROM), 451 (at MAIL FROM, RCPT or DATA) or 550 (at RCPT).
     pub code: u16,
     pub at: Instant,
 }
@@ -199,8 +208,10 @@ pub fn extract_links(text: &str) -> Vec<String> {
 
 struct State {
     mode: Mode,
-    /// 451s answered under the current `TempFailFirst` mode.
+    /// Refusals answered under the current `TempFailFirst`, `SlowDownFirst` or `CloseFirst` mode.
     tempfails_in_mode: usize,
+    /// When the greylisted address was first refused under the current `Greylist` mode.
+    greylisted_since: Option<Instant>,
     /// Connections that said EHLO/HELO, and messages that reached DATA, under the current mode.
     hellos_in_mode: usize,
     data_in_mode: usize,
@@ -283,16 +294,41 @@ impl Handler for MailHandler {
         self.to.clear();
         self.data.clear();
         self.in_data = false;
+        let mut st = lock(&self.state);
+        let refusal = match st.mode {
+            Mode::SlowDownFirst(n) if st.tempfails_in_mode < n => {
+                Some((451, "4.7.1 Sending rate exceeded, slow down (test)"))
+            }
+            // 421 makes mailin answer and close the connection.
+            Mode::CloseFirst(n) if st.tempfails_in_mode < n => {
+                Some((421, "4.7.0 Too many connections, closing (test)"))
+            }
+            _ => None,
+        };
+        if let Some((code, text)) = refusal {
+            st.tempfails_in_mode += 1;
+            st.refuse(code);
+            return Response::custom(code, text.to_string());
+        }
         response::OK
     }
 
     fn rcpt(&mut self, to: &str) -> Response {
         let mut st = lock(&self.state);
-        if let Mode::RejectRecipient(addr) = &st.mode
-            && addr.eq_ignore_ascii_case(to)
-        {
-            st.refuse(550);
-            return Response::custom(550, "5.1.1 Mailbox unavailable (test)".to_string());
+        match &st.mode {
+            Mode::RejectRecipient(addr) if addr.eq_ignore_ascii_case(to) => {
+                st.refuse(550);
+                return Response::custom(550, "5.1.1 Mailbox unavailable (test)".to_string());
+            }
+            Mode::Greylist { address, period } if address.eq_ignore_ascii_case(to) => {
+                let period = *period;
+                let since = *st.greylisted_since.get_or_insert_with(Instant::now);
+                if since.elapsed() < period {
+                    st.refuse(451);
+                    return Response::custom(451, "4.7.1 greylisted, try later".to_string());
+                }
+            }
+            _ => {}
         }
         response::OK
     }
@@ -390,6 +426,7 @@ impl SmtpServer {
         let state = Arc::new(Mutex::new(State {
             mode,
             tempfails_in_mode: 0,
+            greylisted_since: None,
             hellos_in_mode: 0,
             data_in_mode: 0,
             messages: Vec::new(),
@@ -434,11 +471,13 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    /// Changes behaviour for subsequent commands (resets the `TempFailFirst` and `Flaky` counts).
+    /// Changes behaviour for subsequent commands (resets the `TempFailFirst`, `SlowDownFirst`,
+    /// `CloseFirst`, `Greylist` and `Flaky` counts).
     pub fn set_mode(&self, mode: Mode) {
         let mut st = lock(&self.state);
         st.mode = mode;
         st.tempfails_in_mode = 0;
+        st.greylisted_since = None;
         st.hellos_in_mode = 0;
         st.data_in_mode = 0;
     }
@@ -490,7 +529,7 @@ impl SmtpServer {
         st.message_sessions.clear();
     }
 
-    /// How many times a 4xx/5xx was answered (421 at EHLO, 451 at DATA, 550 at RCPT).
+    /// How many times a 4xx/5xx was answered.
     pub fn refused(&self) -> usize {
         lock(&self.state).refused
     }
