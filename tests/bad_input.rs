@@ -293,7 +293,7 @@ async fn a_closing_date_before_year_one_is_refused_by_the_wizard_and_the_editor(
                 Status::UnprocessableEntity,
                 "{backend:?}: wizard {typed}"
             );
-            assert!(page.contains("Saisissez une date comme"), "{page}");
+            assert!(page.contains("Saisissez une date au format"), "{page}");
             let (status, page) = save(
                 &app,
                 id,
@@ -305,7 +305,7 @@ async fn a_closing_date_before_year_one_is_refused_by_the_wizard_and_the_editor(
                 Status::UnprocessableEntity,
                 "{backend:?}: editor {typed}"
             );
-            assert!(page.contains("Saisissez une date comme"), "{page}");
+            assert!(page.contains("Saisissez une date au format"), "{page}");
         }
         let row = petition::Entity::find_by_id(id)
             .one(&app.db)

@@ -685,7 +685,7 @@ async fn the_csv_export_has_translated_headers_the_asked_fields_and_inert_formul
         let french = records(&body);
         assert_eq!(
             french[0][..3],
-            ["Prénom", "Nom", "Adresse électronique"],
+            ["Prénom", "Nom", "Adresse e-mail"],
             "{backend:?}"
         );
         assert_eq!(french[1][6], "oui");

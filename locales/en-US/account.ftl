@@ -50,7 +50,10 @@ dashboard-col-state = State
 dashboard-published = Published
 dashboard-draft = Draft
 mail-reset-subject = Choose a new password
-mail-reset-intro = Someone, probably you, asked to choose a new password for your account. Open this link within { $hours } hours to do so:
+mail-reset-intro = Someone, probably you, asked to choose a new password for your account. { $hours ->
+    [one] Open this link within the hour to do so:
+   *[other] Open this link within { $hours } hours to do so:
+}
 mail-reset-ignore = If you did not ask for this, ignore this e-mail: your password stays the same.
 admin-mail-title = Mail queue
 admin-mail-pending = Waiting to be sent
@@ -116,7 +119,10 @@ email-confirm-button = Use this address
 email-changed-to = Done: the account { $username } now uses { $email }, to log in as well.
 email-change-link-invalid = This link is not valid: it has expired, has already been used, or a newer change of address was asked for since.
 mail-email-change-subject = Confirm your new e-mail address
-mail-email-change-intro = Someone, probably you, asked to use this address for the account { $username } on { $site }. Open this link within { $hours } hours and press the button to confirm:
+mail-email-change-intro = Someone, probably you, asked to use this address for the account { $username } on { $site }. { $hours ->
+    [one] Open this link within the hour and press the button to confirm:
+   *[other] Open this link within { $hours } hours and press the button to confirm:
+}
 mail-email-change-ignore = If you did not ask for this, ignore this e-mail: nothing changes.
 mail-email-notice-subject = Your e-mail address is about to change
 mail-email-notice-intro = Someone who knows your password asked to move your account { $username } to { $email }. The address changes only once the link sent there is opened.

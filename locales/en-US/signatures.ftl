@@ -15,7 +15,7 @@ signatures-count-unconfirmed = { $count ->
     [one] one awaiting confirmation
    *[other] { $count } awaiting confirmation
 }
-signatures-export = Export as a spreadsheet (CSV)
+signatures-export = Export as a spreadsheet (CSV):
 signatures-export-all = every signature
 signatures-export-confirmed = confirmed signatures only
 signatures-search-label = Search by name or e-mail address
@@ -45,6 +45,7 @@ signatures-resend-selection = Re-send the confirmation e-mail to the selected un
 signatures-delete-selection = Delete the selected signatures
 signatures-resend-all = { $count ->
     [one] Re-send the confirmation e-mail to the unconfirmed signer
+    [2] Re-send the confirmation e-mail to both unconfirmed signers
    *[other] Re-send the confirmation e-mail to all { $count } unconfirmed signers
 }
 signatures-deleted = { $count ->
@@ -85,17 +86,19 @@ held-title = { $count ->
    *[other] { $count } signatures held back
 }
 held-explain = These signatures came faster from one connection than honest signers do, or to an address that has had its e-mails for today. They do not count and no e-mail went to them. The person who sent them saw the usual page. Release the ones you trust: each gets its confirmation e-mail and counts once confirmed. Discard the others.
-held-col-source = Source (anonymized connection)
-held-col-count = Held back
-held-col-when = When (UTC)
+held-source-label = Source (anonymized connection):
+held-count-label = Held back:
+held-when-label = When (UTC):
 held-source-unknown = unknown
 held-between = { $first } to { $last }
 held-release-source = { $count ->
     [one] Release it
+    [2] Release both
    *[other] Release all { $count }
 }
 held-discard-source = { $count ->
     [one] Discard it
+    [2] Discard both
    *[other] Discard all { $count }
 }
 signatures-released = { $count ->

@@ -7,21 +7,21 @@ signature-count = { $count ->
     [one] Une personne a signé
    *[other] { $count } personnes ont signé
 }
-petition-goal = objectif : { $goal }
-petition-progress = { $percent } % de l’objectif
+petition-goal = objectif : { $goal }
+petition-progress = { $percent } % de l’objectif
 petition-deadline = Ouverte jusqu’au { $date }
 petition-closed-on = Close le { $date }
-petition-closed = Cette pétition est close : elle n’accepte plus de signatures.
+petition-closed = Cette pétition est close : elle n’accepte plus de signatures.
 share-title = Partager cette pétition
-share-email = Partager par courriel
+share-email = Partager par e-mail
 share-link = Lien à partager
 
 home-search-label = Chercher une pétition par son titre
 home-search-button = Chercher
 home-search-results = { $count ->
-    [0] Aucune pétition ne correspond à « { $search } ».
-    [one] Une pétition correspond à « { $search } ».
-   *[other] { $count } pétitions correspondent à « { $search } ».
+    [0] Aucune pétition ne correspond à « { $search } ».
+    [one] Une pétition correspond à « { $search } ».
+   *[other] { $count } pétitions correspondent à « { $search } ».
 }
 home-search-none = Essayez d’autres mots.
 person-petitions = Pétitions
@@ -36,6 +36,6 @@ share-diaspora-label = Votre pod diaspora*
 share-diaspora = Partager sur diaspora*
 share-server-invalid = Ce n’est pas l’adresse d’un serveur. Saisissez son nom, par exemple mastodon.social.
 share-continue-title = Partager sur { $host }
-share-continue-text = « { $title } » est prête à être partagée depuis votre compte sur { $host }.
+share-continue-text = « { $title } » est prête à être partagée depuis votre compte sur { $host }.
 share-continue-button = Continuer vers { $host }
 share-back = Retour à la pétition
