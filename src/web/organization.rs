@@ -202,7 +202,7 @@ async fn manage(
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
 ) -> Answer {
-    let CurrentUser(user) = require(user)?;
+    // The old address of a renamed organization is public (its profile redirects too).
     let org = match address::resolve(db.inner(), slug).await? {
         Some(Resolved::Current(org)) => org,
         Some(Resolved::Moved(org)) => {
@@ -213,6 +213,7 @@ async fn manage(
         }
         None => return Err(Error::NotFound),
     };
+    let CurrentUser(user) = require(user)?;
     Ok(Either::Right(
         manage_page(db, &user, &org, json!({}), Status::Ok, done, None).await?,
     ))
