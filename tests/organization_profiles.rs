@@ -615,6 +615,7 @@ async fn no_two_organizations_share_a_name_whatever_the_capitals_and_accents() {
                 "Another organization already has this name",
             ),
             ("...", "A name needs at least one letter or digit."),
+            ("Other\u{0}Org", "invisible control character"),
         ] {
             let (status, _, page) = save_settings(&app, &other, &[("name", to)], "en-US").await;
             assert_eq!(status, Status::UnprocessableEntity, "{backend:?}: {to}");

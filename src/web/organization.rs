@@ -245,15 +245,14 @@ async fn settings_page(
 ) -> Result<Page> {
     let CurrentUser(user) = require(user)?;
     let org = find(db, slug).await?;
-    let me = permission::membership(db.inner(), user.id, org.id)
-        .await?
-        .filter(|m| OrganizationAction::EditProfile.granted_by(m))
-        .ok_or(Error::NotFound)?;
+    let access = org_profile::settings_access(db.inner(), &user, &org)
+        .await
+        .map_err(org_error)?;
     Ok(settings_form(
         &org,
         &ProfileEdit::of(&org),
         json!({}),
-        OrganizationAction::Delete.granted_by(&me),
+        access.may_delete,
     ))
 }
 
@@ -288,15 +287,11 @@ async fn save_settings(
             saved.slug
         )))),
         Err(OrgError::Invalid(errors)) => {
-            let may_delete = permission::allows_on_organization(
-                db.inner(),
-                user.id,
-                org.id,
-                OrganizationAction::Delete,
-            )
-            .await?;
+            let access = org_profile::settings_access(db.inner(), &user, &org)
+                .await
+                .map_err(org_error)?;
             Ok(Either::Right(
-                settings_form(&org, &edit, json!(errors), may_delete)
+                settings_form(&org, &edit, json!(errors), access.may_delete)
                     .status(Status::UnprocessableEntity),
             ))
         }

@@ -34,7 +34,10 @@ pub async fn check<C: ConnectionTrait>(
     name: &str,
     except: Option<i32>,
 ) -> Result<(), DbErr> {
-    if name.is_empty() {
+    if crate::domain::text::has_control(name) {
+        // Before any query: PostgreSQL refuses a NUL even in a parameter.
+        errors.insert("name", crate::domain::text::CONTROL_CHARACTERS);
+    } else if name.is_empty() {
         errors.insert("name", "field-required");
     } else if name.chars().count() > MAX_NAME {
         errors.insert("name", "field-too-long");
@@ -45,7 +48,6 @@ pub async fn check<C: ConnectionTrait>(
     } else if taken(conn, &key(name), except).await? {
         errors.insert("name", "organization-name-taken");
     }
-    crate::domain::text::check(errors, &[("name", name)]);
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! What an organization says of itself on its public page — its name, a description in plain text
 //! and a website — and changing it, which its administrators do. A new name moves the organization
 //! to the address it gives; the old address keeps leading there (`address`).
-use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, IntoActiveModel, Set};
 use serde::Serialize;
 
 use super::{OrgError, address, name};
@@ -28,6 +28,27 @@ impl ProfileEdit {
             website: org.website.clone().unwrap_or_default(),
         }
     }
+}
+
+/// What an administrator of the organization may do on its settings page besides editing it.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingsAccess {
+    pub may_delete: bool,
+}
+
+/// Whether `actor` may edit `org` (else `Forbidden`), and what else they may do there.
+pub async fn settings_access<C: ConnectionTrait>(
+    conn: &C,
+    actor: &user::Model,
+    org: &organization::Model,
+) -> Result<SettingsAccess, OrgError> {
+    let me = permission::membership(conn, actor.id, org.id)
+        .await?
+        .filter(|m| OrganizationAction::EditProfile.granted_by(m))
+        .ok_or(OrgError::Forbidden)?;
+    Ok(SettingsAccess {
+        may_delete: OrganizationAction::Delete.granted_by(&me),
+    })
 }
 
 /// A website an organization may link to: an absolute `http://` or `https://` address with a host.
