@@ -641,50 +641,67 @@ async fn no_two_organizations_share_a_name_whatever_the_capitals_and_accents() {
     }
 }
 
-/// A database from before names were unique may hold two organizations with one name: at start
-/// (`db::migrate`) the older keeps the name's key and the later one gets it with its id, so the
-/// unique index holds; neither name can then be taken by a third organization.
+/// A database from before names were unique may hold two organizations with one name. Upgrading
+/// it (`db::migrate`, as every start does) keeps both: the older gets the name's key and the later
+/// one the key with its id, so the unique index holds; neither name can then be taken by a third
+/// organization.
 #[rocket::async_test]
-async fn duplicate_names_from_before_get_keys_apart_and_stay_taken() {
+async fn an_upgrade_keeps_duplicate_names_from_before_apart_and_both_stay_taken() {
+    use migration::MigratorTrait;
+    use sea_orm::ConnectionTrait;
     for backend in backends() {
         let app = TestApp::start(backend).await;
         register(&app, "ana").await;
-        let first = create_org(&app, "Friends of the Park").await;
-        // As an older version left them: a second organization with the name, and no keys.
-        let forget_keys = || async {
-            org_entity::Entity::update_many()
-                .col_expr(
-                    org_entity::Column::NameKey,
-                    sea_orm::sea_query::Expr::value(Option::<String>::None),
-                )
-                .exec(&app.db)
+        // The schema as the previous version left it, with two organizations named alike.
+        migration::Migrator::down(&app.db, Some(1))
+            .await
+            .expect("back to the previous schema");
+        for (slug, name) in [
+            ("friends-of-the-park", "Friends of the Park"),
+            ("friends-of-the-park-2", "friends of the PARK"),
+        ] {
+            app.db
+                .execute_unprepared(&format!(
+                    "INSERT INTO organizations (slug, name, description, created_at) \
+                     VALUES ('{slug}', '{name}', '', '2026-11-28T10:00:00+00:00')"
+                ))
                 .await
-                .expect("forget keys");
-        };
-        forget_keys().await;
-        let second = create_org(&app, "Friends of the park").await;
-        assert_eq!(second, "friends-of-the-park-2");
-        forget_keys().await;
-
-        let filled = name::fill_missing_keys(&app.db).await.expect("fill");
-        assert_eq!(filled, 2, "{backend:?}");
-        assert_eq!(name::fill_missing_keys(&app.db).await.expect("again"), 0);
-        let older = org(&app, &first).await.expect("first");
-        let later = org(&app, &second).await.expect("second");
+                .expect("an organization of the previous version");
+        }
+        signons::db::migrate(&app.db).await.expect("upgrade");
+        assert_eq!(
+            name::fill_missing_keys(&app.db).await.expect("again"),
+            0,
+            "{backend:?}: every key is there"
+        );
+        let first = "friends-of-the-park";
+        let second = "friends-of-the-park-2";
+        let older = org(&app, first).await.expect("first");
+        let later = org(&app, second).await.expect("second");
         assert_eq!(older.name_key.as_deref(), Some("friends of the park"));
         assert_eq!(
             later.name_key,
             Some(format!("friends of the park\n{}", later.id)),
             "{backend:?}"
         );
+        let ana = user_id(&app, "ana").await;
+        for id in [older.id, later.id] {
+            app.db
+                .execute_unprepared(&format!(
+                    "INSERT INTO memberships (organization_id, user_id, can_modify_permissions, \
+                     created_at) VALUES ({id}, {ana}, TRUE, '2026-11-28T10:00:00+00:00')"
+                ))
+                .await
+                .expect("ana administers both");
+        }
 
         // The older one takes another name: the later one still holds this one.
-        rename(&app, &first, "Park Keepers").await;
+        rename(&app, first, "Park Keepers").await;
         let (status, page) = try_create(&app, "FRIENDS of the park", "en-US").await;
         assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
         assert!(page.contains("Another organization already has this name"));
         // Renamed, the later one gets its plain key.
-        rename(&app, &second, "Pond Keepers").await;
+        rename(&app, second, "Pond Keepers").await;
         let later = org(&app, "pond-keepers").await.expect("renamed");
         assert_eq!(later.name_key.as_deref(), Some("pond keepers"));
         let (status, _) = try_create(&app, "Friends of the Park", "en-US").await;
