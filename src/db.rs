@@ -96,9 +96,9 @@ fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Brings the schema up to date, then the data that follows it (search keys). On PostgreSQL the
-/// instances that start at the same moment take turns through an advisory lock held for the
-/// migration's transaction.
+/// Brings the schema up to date, then the data that follows it (organizations' name keys, search
+/// keys). On PostgreSQL the instances that start at the same moment take turns through an advisory
+/// lock held for the migration's transaction.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
     match db.get_database_backend() {
         DatabaseBackend::Postgres => {
@@ -108,9 +108,17 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
             ))
             .await?;
             Migrator::up(&txn, None).await?;
+            // Under the lock: instances starting together would each give a duplicate name its
+            // mark, and the unique index would refuse the second.
+            crate::domain::people::organization::name::fill_missing_keys(&txn).await?;
             txn.commit().await?;
         }
-        _ => Migrator::up(db, None).await?,
+        _ => {
+            Migrator::up(db, None).await?;
+            let txn = begin_write(db).await?;
+            crate::domain::people::organization::name::fill_missing_keys(&txn).await?;
+            txn.commit().await?;
+        }
     }
     let keyed = crate::domain::abuse::address::fill_missing_email_keys(db).await?;
     if keyed > 0 {

@@ -9,6 +9,7 @@ pub mod mail_queue;
 pub mod mail_throttle;
 pub mod membership;
 pub mod organization;
+pub mod organization_slug;
 pub mod password_reset;
 pub mod permalink;
 pub mod petition;

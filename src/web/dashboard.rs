@@ -40,7 +40,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// What the dashboard says after an action; anything else in `?done=` is ignored.
-const NOTICES: [&str; 7] = [
+const NOTICES: [&str; 8] = [
     "saved",
     "accent-adjusted",
     "published",
@@ -48,6 +48,7 @@ const NOTICES: [&str; 7] = [
     "duplicated",
     "transferred",
     "deleted",
+    "organization-deleted",
 ];
 
 fn campaign_error(e: CampaignError) -> Error {

@@ -1,5 +1,7 @@
-//! Organizations (F3.2): creating one, its public profile, and the members page where invitations,
-//! removals and permissions are handled — each action asking `domain::people::permission`.
+//! Organizations (F3.2): creating one, its public profile, the members page where invitations,
+//! removals and permissions are handled, and the settings page where its administrators rename it,
+//! describe it and delete it — each action asking `domain::people::permission`. An address from
+//! before a rename redirects permanently to the current one.
 use rocket::form::{Form, FromForm};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
@@ -11,8 +13,10 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
-use crate::domain::people::organization::{self, OrgError};
-use crate::domain::people::permission::{self, Permission};
+use crate::domain::people::organization::address::{self, Resolved};
+use crate::domain::people::organization::profile::{self as org_profile, ProfileEdit};
+use crate::domain::people::organization::{self, OrgError, deletion};
+use crate::domain::people::permission::{self, OrganizationAction, Permission};
 use crate::entity::organization as org_entity;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
@@ -23,6 +27,10 @@ pub fn routes() -> Vec<Route> {
         create,
         profile,
         manage,
+        settings_page,
+        save_settings,
+        delete_page,
+        delete,
         invite,
         cancel_invitation,
         remove,
@@ -116,21 +124,27 @@ async fn create(
 }
 
 #[get("/o/<slug>")]
-async fn profile(slug: &str, db: &State<DatabaseConnection>, site: &State<Site>) -> Result<Page> {
-    let org = find(db, slug).await?;
+async fn profile(slug: &str, db: &State<DatabaseConnection>, site: &State<Site>) -> Answer {
+    let org = match address::resolve(db.inner(), slug).await? {
+        Some(Resolved::Current(org)) => org,
+        Some(Resolved::Moved(org)) => {
+            return Ok(Either::Left(Redirect::moved(format!("/o/{}", org.slug))));
+        }
+        None => return Err(Error::NotFound),
+    };
     let petitions: Vec<_> = organization::public_petitions(db.inner(), &org)
         .await?
         .iter()
         .map(|l| l.view(site.settings.public_url()))
         .collect();
-    Ok(Page::new(
+    Ok(Either::Right(Page::new(
         "organization/profile",
-        json!({ "organization": { "name": org.name, "slug": org.slug }, "petitions": petitions }),
-    ))
+        json!({ "organization": org_profile::public(&org), "petitions": petitions }),
+    )))
 }
 
 /// The notices the members page shows after an action (`?done=`).
-const NOTICES: [&str; 2] = ["invited", "invitation-cancelled"];
+const NOTICES: [&str; 3] = ["invited", "invitation-cancelled", "profile-saved"];
 
 /// The members page: for members only. Those who may add members also see the invitations
 /// waiting for an answer.
@@ -172,6 +186,8 @@ async fn manage_page(
                 .map(|n| format!("organization-done-{n}")),
             "permission_names": names,
             "mine": mine,
+            "may_edit_profile": OrganizationAction::EditProfile.granted_by(&me),
+            "may_delete": OrganizationAction::Delete.granted_by(&me),
             "me": user.id,
             "errors": errors,
         }),
@@ -185,10 +201,137 @@ async fn manage(
     done: Option<&str>,
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
+) -> Answer {
+    // The old address of a renamed organization is public (its profile redirects too).
+    let org = match address::resolve(db.inner(), slug).await? {
+        Some(Resolved::Current(org)) => org,
+        Some(Resolved::Moved(org)) => {
+            return Ok(Either::Left(Redirect::moved(format!(
+                "/organizations/{}",
+                org.slug
+            ))));
+        }
+        None => return Err(Error::NotFound),
+    };
+    let CurrentUser(user) = require(user)?;
+    Ok(Either::Right(
+        manage_page(db, &user, &org, json!({}), Status::Ok, done, None).await?,
+    ))
+}
+
+/// The settings page: name, description and website, for the organization's administrators.
+fn settings_form(
+    org: &org_entity::Model,
+    values: &ProfileEdit,
+    errors: serde_json::Value,
+    may_delete: bool,
+) -> Page {
+    Page::new(
+        "organization/settings",
+        json!({
+            "organization": { "name": org.name, "slug": org.slug },
+            "values": values,
+            "errors": errors,
+            "may_delete": may_delete,
+        }),
+    )
+}
+
+#[get("/organizations/<slug>/settings")]
+async fn settings_page(
+    slug: &str,
+    user: Option<CurrentUser>,
+    db: &State<DatabaseConnection>,
 ) -> Result<Page> {
     let CurrentUser(user) = require(user)?;
     let org = find(db, slug).await?;
-    manage_page(db, &user, &org, json!({}), Status::Ok, done, None).await
+    let access = org_profile::settings_access(db.inner(), &user, &org)
+        .await
+        .map_err(org_error)?;
+    Ok(settings_form(
+        &org,
+        &ProfileEdit::of(&org),
+        json!({}),
+        access.may_delete,
+    ))
+}
+
+#[derive(Debug, FromForm)]
+struct SettingsForm {
+    csrf: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    website: Option<String>,
+}
+
+#[post("/organizations/<slug>/settings", data = "<form>")]
+async fn save_settings(
+    slug: &str,
+    form: Form<SettingsForm>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Answer {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    let org = find(db, slug).await?;
+    let form = form.into_inner();
+    let edit = ProfileEdit {
+        name: form.name.unwrap_or_default(),
+        description: form.description.unwrap_or_default(),
+        website: form.website.unwrap_or_default(),
+    };
+    match org_profile::update(db.inner(), &user, &org, &edit).await {
+        Ok(saved) => Ok(Either::Left(Redirect::to(format!(
+            "/organizations/{}?done=profile-saved",
+            saved.slug
+        )))),
+        Err(OrgError::Invalid(errors)) => {
+            let access = org_profile::settings_access(db.inner(), &user, &org)
+                .await
+                .map_err(org_error)?;
+            Ok(Either::Right(
+                settings_form(&org, &edit, json!(errors), access.may_delete)
+                    .status(Status::UnprocessableEntity),
+            ))
+        }
+        Err(e) => Err(org_error(e)),
+    }
+}
+
+/// The confirmation page of a deletion: what goes with the organization, counted.
+#[get("/organizations/<slug>/delete")]
+async fn delete_page(
+    slug: &str,
+    user: Option<CurrentUser>,
+    db: &State<DatabaseConnection>,
+) -> Result<Page> {
+    let CurrentUser(user) = require(user)?;
+    let org = find(db, slug).await?;
+    let goes = deletion::what_goes(db.inner(), &user, &org)
+        .await
+        .map_err(org_error)?;
+    Ok(Page::new(
+        "organization/delete",
+        json!({ "organization": { "name": org.name, "slug": org.slug }, "goes": goes }),
+    ))
+}
+
+#[post("/organizations/<slug>/delete", data = "<form>")]
+async fn delete(
+    slug: &str,
+    form: Form<CsrfOnly>,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &State<DatabaseConnection>,
+) -> Result<Redirect> {
+    verify_csrf(jar, form.csrf.as_deref())?;
+    let CurrentUser(user) = require(user)?;
+    let org = find(db, slug).await?;
+    deletion::delete(db.inner(), &user, &org)
+        .await
+        .map_err(org_error)?;
+    Ok(Redirect::to("/dashboard?done=organization-deleted"))
 }
 
 #[derive(Debug, FromForm)]

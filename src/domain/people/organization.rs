@@ -1,7 +1,13 @@
 //! Organizations and their members (F3.2): creation, invitations by username or e-mail, accepting
 //! and declining, leaving and removing, per-member permissions. An organization's administrators
 //! are the members who may modify permissions; the last one can neither leave, nor be removed, nor
-//! lose that right while other members remain.
+//! lose that right while other members remain. Its name and address (`name`, `address`), what it
+//! says of itself (`profile`) and its deletion (`deletion`) have modules of their own.
+pub mod address;
+pub mod deletion;
+pub mod name;
+pub mod profile;
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -45,17 +51,15 @@ pub async fn find_by_slug<C: ConnectionTrait>(
         .await
 }
 
-/// Creates an organization whose creator holds every permission.
+/// Creates an organization whose creator holds every permission. The name is the caller's to check
+/// (`name::check`); one without a letter or digit gets the address `organization…`.
 pub async fn create<C: ConnectionTrait>(
     conn: &C,
     name: &str,
     creator: &user::Model,
 ) -> Result<organization::Model, sea_orm::DbErr> {
-    let base = crate::domain::petitions::slug::slugify(name, "organization");
-    let slug = crate::domain::petitions::slug::unique(&base, |candidate| async move {
-        Ok::<_, sea_orm::DbErr>(find_by_slug(conn, &candidate).await?.is_some())
-    })
-    .await?;
+    let base = self::name::base_slug(name).unwrap_or_else(|| "organization".to_string());
+    let slug = address::choose(conn, &base, None).await?;
     let org = organization::ActiveModel {
         slug: Set(slug),
         name: Set(name.trim().to_string()),
@@ -69,8 +73,8 @@ pub async fn create<C: ConnectionTrait>(
     Ok(org)
 }
 
-/// Creates an organization for `creator` from the web: the name is checked, and the instance may
-/// reserve creation to its administrators.
+/// Creates an organization for `creator` from the web: the name is checked (see `name`), and the
+/// instance may reserve creation to its administrators.
 pub async fn create_checked(
     db: &DatabaseConnection,
     creator: &user::Model,
@@ -84,20 +88,28 @@ pub async fn create_checked(
         return Err(OrgError::Unverified);
     }
     let name = name.trim();
+    let txn = crate::db::begin_write(db).await?;
     let mut errors = FieldErrors::new();
-    if name.is_empty() {
-        errors.insert("name", "field-required");
-    } else if name.chars().count() > 200 {
-        errors.insert("name", "field-too-long");
-    }
-    crate::domain::text::check(&mut errors, &[("name", name)]);
+    self::name::check(&txn, &mut errors, name, None).await?;
     if !errors.is_empty() {
         return Err(OrgError::Invalid(errors));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let org = create(&txn, name, creator).await?;
+    let org = create(&txn, name, creator)
+        .await
+        .map_err(name_taken_on_conflict)?;
     txn.commit().await?;
     Ok(org)
+}
+
+/// A unique index refused the write: another instance gave the same name (or the address it
+/// makes) to an organization at the same moment, after this one's check.
+fn name_taken_on_conflict(e: sea_orm::DbErr) -> OrgError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            OrgError::Invalid(FieldErrors::from([("name", "organization-name-taken")]))
+        }
+        _ => OrgError::Database(e),
+    }
 }
 
 pub async fn add_member<C: ConnectionTrait>(

@@ -107,6 +107,38 @@ pub async fn allows<C: sea_orm::ConnectionTrait>(
         .is_some_and(|m| permission.granted_by(&m)))
 }
 
+/// What is done to an organization itself rather than to its petitions, templates or members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganizationAction {
+    /// Rename it, and write its description and website: its administrators (the members who may
+    /// modify permissions), who already decide everything else about it.
+    EditProfile,
+    /// Delete it with its petitions and their signatures: only a member holding every permission,
+    /// since it does at once what each permission allows piecemeal.
+    Delete,
+}
+
+impl OrganizationAction {
+    pub fn granted_by(self, m: &membership::Model) -> bool {
+        match self {
+            OrganizationAction::EditProfile => Permission::ModifyPermissions.granted_by(m),
+            OrganizationAction::Delete => Permission::ALL.iter().all(|p| p.granted_by(m)),
+        }
+    }
+}
+
+/// Whether `user_id` may do `action` to `organization_id`.
+pub async fn allows_on_organization<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    organization_id: i32,
+    action: OrganizationAction,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(membership(conn, user_id, organization_id)
+        .await?
+        .is_some_and(|m| action.granted_by(&m)))
+}
+
 /// Whether `user_id` may do `permission` to `petition`: the owner of a personal petition may do
 /// everything to it; on an organization's petition, the member's permission decides.
 pub async fn allows_on_petition<C: sea_orm::ConnectionTrait>(

@@ -8,6 +8,7 @@ use sea_orm::{
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::domain::people::organization::address::Resolved;
 use crate::domain::signing::signature::SignatureFields;
 use crate::entity::{organization, permalink, petition, user};
 
@@ -245,8 +246,19 @@ pub async fn lookup<C: ConnectionTrait>(
     owner_slug: &str,
     slug: &str,
 ) -> Result<Option<Lookup>, sea_orm::DbErr> {
-    let Some(owner) = Owner::find(conn, kind, owner_slug).await? else {
-        return Ok(None);
+    // An organization's address from before a rename leads to its petitions' current addresses.
+    let (owner, owner_moved) = match kind {
+        OwnerKind::Organization => {
+            match crate::domain::people::organization::address::resolve(conn, owner_slug).await? {
+                Some(Resolved::Current(org)) => (Owner::Organization(org), false),
+                Some(Resolved::Moved(org)) => (Owner::Organization(org), true),
+                None => return Ok(None),
+            }
+        }
+        OwnerKind::User => match Owner::find(conn, kind, owner_slug).await? {
+            Some(owner) => (owner, false),
+            None => return Ok(None),
+        },
     };
     let (org_id, user_id) = owner.ids();
     let mut query = permalink::Entity::find().filter(permalink::Column::Slug.eq(slug));
@@ -266,7 +278,7 @@ pub async fn lookup<C: ConnectionTrait>(
     };
     petition.confirmed_count =
         crate::domain::signing::counter::confirmed(conn, petition.id).await?;
-    if link.is_canonical {
+    if link.is_canonical && !owner_moved {
         return Ok(Some(Lookup::Canonical(Located {
             petition,
             owner,
