@@ -15,6 +15,7 @@ mod m20261128_000001_search_keys;
 mod m20261128_000002_email_changes;
 mod m20261128_000003_signing_limits;
 mod m20261128_000010_accounts_hardening;
+mod m20261128_000020_moderation;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_email_changes::Migration),
             Box::new(m20261128_000003_signing_limits::Migration),
             Box::new(m20261128_000010_accounts_hardening::Migration),
+            Box::new(m20261128_000020_moderation::Migration),
         ]
     }
 }
