@@ -69,6 +69,8 @@ audit-action-hide-petition = Hid a petition
 audit-action-restore-petition = Restored a petition
 audit-action-delete-petition = Deleted a petition
 audit-action-dismiss-reports = Dismissed the reports of a petition
+audit-action-grant-moderator = Made an account moderator
+audit-action-grant-administrator = Made an account administrator
 
 mail-moderation-reason = The moderators' reason:
 mail-petition-hidden-subject = Your petition “{ $title }” was hidden

@@ -69,6 +69,8 @@ audit-action-hide-petition = A masqué une pétition
 audit-action-restore-petition = A rétabli une pétition
 audit-action-delete-petition = A supprimé une pétition
 audit-action-dismiss-reports = A classé les signalements d’une pétition
+audit-action-grant-moderator = A nommé un compte modérateur
+audit-action-grant-administrator = A nommé un compte administrateur
 
 mail-moderation-reason = Le motif des modérateurs :
 mail-petition-hidden-subject = Votre pétition « { $title } » a été masquée

@@ -17,6 +17,8 @@ pub enum Action {
     RestorePetition,
     DeletePetition,
     DismissReports,
+    GrantModerator,
+    GrantAdministrator,
 }
 
 impl Action {
@@ -26,6 +28,8 @@ impl Action {
             Action::RestorePetition => "restore-petition",
             Action::DeletePetition => "delete-petition",
             Action::DismissReports => "dismiss-reports",
+            Action::GrantModerator => "grant-moderator",
+            Action::GrantAdministrator => "grant-administrator",
         }
     }
 }
@@ -49,18 +53,50 @@ impl Target {
     }
 }
 
+/// Who decided: an account, or the command line (run by whoever holds the server).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Option<i32>,
+    pub name: String,
+}
+
+impl Actor {
+    pub fn command_line() -> Actor {
+        Actor {
+            id: None,
+            name: "(command line)".into(),
+        }
+    }
+}
+
+impl From<&user::Model> for Actor {
+    fn from(user: &user::Model) -> Actor {
+        Actor {
+            id: Some(user.id),
+            name: user.username.clone(),
+        }
+    }
+}
+
+impl From<&Actor> for Actor {
+    fn from(actor: &Actor) -> Actor {
+        actor.clone()
+    }
+}
+
 /// Writes one decision, in the caller's transaction.
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
-    actor: &user::Model,
+    actor: impl Into<Actor>,
     action: Action,
     target: &Target,
     reason: &str,
 ) -> Result<(), DbErr> {
+    let actor = actor.into();
     audit_entry::ActiveModel {
         at: Set(crate::domain::now()),
-        actor_id: Set(Some(actor.id)),
-        actor_name: Set(actor.username.clone()),
+        actor_id: Set(actor.id),
+        actor_name: Set(actor.name),
         action: Set(action.name().to_string()),
         target_kind: Set(target.kind.to_string()),
         target_id: Set(target.id),

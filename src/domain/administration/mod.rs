@@ -4,3 +4,4 @@
 pub mod audit;
 pub mod moderation;
 pub mod reports;
+pub mod roles;
