@@ -317,6 +317,18 @@ async fn a_reported_petition_is_hidden_its_owner_told_and_kept_from_publishing_u
         )
         .await;
         assert_eq!(status, Status::Conflict, "{backend:?}");
+        let (_, dashboard, _) = get_as(&app, Some(&ana), "/dashboard").await;
+        assert!(
+            dashboard.contains("Hidden by the moderators"),
+            "{dashboard}"
+        );
+        assert!(
+            !dashboard.contains(&format!("/petitions/{id}/publish")),
+            "{backend:?}"
+        );
+        let (status, _) =
+            post_as(&app, Some(&ana), &format!("/petitions/{id}/duplicate"), &[]).await;
+        assert_eq!(status, Status::Conflict, "{backend:?}: no copy either");
         let row = stored(&app, id).await.expect("petition");
         assert!(row.moderated && !row.published, "{backend:?}");
 

@@ -19,6 +19,7 @@ report-thanks-title = Thank you
 report-thanks = Thank you for your report. The moderators will look at it.
 report-home = Back to the home page
 
+dashboard-hidden = Hidden by the moderators
 nav-moderation = Moderation
 moderation-title = Moderation
 moderation-reported = Reported petitions

@@ -19,6 +19,7 @@ report-thanks-title = Merci
 report-thanks = Merci pour votre signalement. Les modérateurs vont l’examiner.
 report-home = Revenir à l’accueil
 
+dashboard-hidden = Masquée par les modérateurs
 nav-moderation = Modération
 moderation-title = Modération
 moderation-reported = Pétitions signalées

@@ -78,6 +78,10 @@ pub async fn duplicate(
 ) -> Result<petition::Model, CampaignError> {
     let txn = crate::db::begin_write(db).await?;
     let original = petition_for(&txn, user, id, Permission::CreatePetitions).await?;
+    // A copy would be a way round the moderators' decision.
+    if original.moderated {
+        return Err(CampaignError::Hidden);
+    }
     let owner = Owner::of(&txn, &original)
         .await?
         .ok_or(CampaignError::NotFound)?;
