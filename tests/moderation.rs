@@ -544,6 +544,8 @@ async fn a_draft_is_seen_by_those_who_may_edit_it_with_a_banner_and_by_nobody_el
         let (status, page, cache) = get_as(&app, Some(&ana), &path).await;
         assert_eq!(status, Status::Ok, "{backend:?}");
         assert!(page.contains("Draft — only you"), "{page}");
+        assert!(page.contains("Nobody can sign it while it is not public."));
+        assert!(!page.contains(&format!("/petitions/{}/sign", draft.petition.id)));
         assert_eq!(cache, "private, no-store");
         // Right after the owner, the public: 404, twice (nothing was kept for it).
         for _ in 0..2 {

@@ -57,6 +57,7 @@ moderation-delete-button = Delete for good
 moderation-republish-refused = The moderators have hidden this petition: it cannot be published again unless they restore it.
 
 petition-preview-draft = Draft — only you (and the members who may edit it) see this petition.
+petition-preview-unsignable = Nobody can sign it while it is not public.
 petition-preview-hidden = Hidden by the moderators: { $reason }
 
 audit-title = Audit log

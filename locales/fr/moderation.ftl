@@ -57,6 +57,7 @@ moderation-delete-button = Supprimer définitivement
 moderation-republish-refused = Les modérateurs ont masqué cette pétition : elle ne peut pas être republiée tant qu’ils ne l’ont pas rétablie.
 
 petition-preview-draft = Brouillon — vous seul (et les membres qui peuvent la modifier) voyez cette pétition.
+petition-preview-unsignable = Personne ne peut la signer tant qu’elle n’est pas publique.
 petition-preview-hidden = Masquée par les modérateurs : { $reason }
 
 audit-title = Journal d’administration
