@@ -299,3 +299,18 @@ async fn tell_owners<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hiding_needs_a_reason_the_owner_can_read() {
+        assert_eq!(check_reason("  Spam. "), Ok("Spam.".to_string()));
+        let missing = check_reason("   ").expect_err("empty");
+        assert_eq!(missing.get("reason"), Some(&"moderation-reason-missing"));
+        let long = check_reason(&"a".repeat(REASON_MAX + 1)).expect_err("long");
+        assert_eq!(long.get("reason"), Some(&"moderation-reason-too-long"));
+        assert!(check_reason("a\u{1b}[31m").is_err());
+    }
+}

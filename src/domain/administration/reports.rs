@@ -212,3 +212,44 @@ pub async fn open<C: ConnectionTrait>(conn: &C) -> Result<Vec<Reported>, DbErr> 
     }
     Ok(list)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(reason: &str, comment: &str) -> ReportInput {
+        ReportInput {
+            reason: reason.into(),
+            comment: comment.into(),
+        }
+    }
+
+    #[test]
+    fn a_report_needs_a_listed_reason_and_a_short_clean_comment() {
+        assert_eq!(
+            check(&input("spam", "  Sells pills ")),
+            Ok((Reason::Spam, "Sells pills".to_string()))
+        );
+        assert_eq!(
+            check(&input("other", "")),
+            Ok((Reason::Other, String::new()))
+        );
+        let refused = check(&input("lies", "")).expect_err("unknown reason");
+        assert_eq!(refused.get("reason"), Some(&"report-reason-missing"));
+        let long = "a".repeat(COMMENT_MAX + 1);
+        let refused = check(&input("hate", &long)).expect_err("too long");
+        assert_eq!(refused.get("comment"), Some(&"report-comment-too-long"));
+        let refused = check(&input("hate", "a\u{0}b")).expect_err("control character");
+        assert_eq!(
+            refused.get("comment"),
+            Some(&crate::domain::text::CONTROL_CHARACTERS)
+        );
+    }
+
+    #[test]
+    fn every_reason_reads_back_from_its_name() {
+        for reason in Reason::ALL {
+            assert_eq!(Reason::parse(reason.name()), Some(reason));
+        }
+    }
+}
