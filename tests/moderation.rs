@@ -618,3 +618,63 @@ async fn a_draft_is_seen_by_those_who_may_edit_it_with_a_banner_and_by_nobody_el
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn a_control_character_in_a_report_or_a_reason_gets_a_translated_422_and_records_nothing() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let root = person(&app, "root").await;
+        person(&app, "ana").await;
+        let located = personal(&app, "ana", "Plant trees", true).await;
+        let id = located.petition.id;
+
+        let csrf = app.csrf(&format!("/petitions/{id}/report")).await;
+        let response = app
+            .client
+            .post(format!("/petitions/{id}/report"))
+            .header(ContentType::Form)
+            .header(Header::new("Accept-Language", "fr"))
+            .remote("192.0.2.9:5000".parse().expect("address"))
+            .body(encode_form(&[
+                ("csrf", &csrf),
+                ("reason", "spam"),
+                ("comment", "a\u{0}b"),
+            ]))
+            .dispatch()
+            .await;
+        assert_eq!(
+            response.status(),
+            Status::UnprocessableEntity,
+            "{backend:?}"
+        );
+        let page = response.into_string().await.unwrap_or_default();
+        assert!(page.contains("Signaler"), "{backend:?}: in French: {page}");
+        assert_eq!(open_reports(&app, id).await, 0);
+        let (status, page) = post_as(&app, None, &format!("/petitions/{id}/report"), &[]).await;
+        assert_eq!(status, Status::UnprocessableEntity, "no reason");
+        assert!(page.contains("Choose a reason."), "{page}");
+        assert_eq!(open_reports(&app, id).await, 0);
+
+        let (status, page) = post_as(
+            &app,
+            Some(&root),
+            &format!("/admin/moderation/{id}/hide"),
+            &[("reason", "bad\u{7}")],
+        )
+        .await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
+        assert!(page.contains("Reason given to the owner"), "{page}");
+        let (status, page) = post_as(
+            &app,
+            Some(&root),
+            &format!("/admin/moderation/{id}/hide"),
+            &[("reason", " ")],
+        )
+        .await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(page.contains("Give the owner a reason."), "{page}");
+        assert!(!stored(&app, id).await.expect("petition").moderated);
+        assert_eq!(audit_entries(&app).await, 0);
+        app.finish().await;
+    }
+}
