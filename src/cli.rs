@@ -85,6 +85,30 @@ pub fn admin_create(
     })
 }
 
+/// `signons admin promote --role moderator|admin USERNAME`: gives an account an instance role (and
+/// writes it to the audit log).
+pub fn admin_promote(username: &str, role: &str) -> Result<ExitCode, StartupError> {
+    use crate::domain::administration::{audit::Actor, roles};
+    let Some(role) = roles::Role::parse(role) else {
+        eprintln!("unknown role {role}: moderator or admin");
+        return Ok(ExitCode::FAILURE);
+    };
+    let settings = Settings::from_figment(&config::figment())?;
+    runtime()?.block_on(async {
+        let db = crate::open_database(&settings).await?;
+        match roles::promote(&db, &Actor::command_line(), username, role).await? {
+            Some(user) => {
+                println!("{} is now {role:?}", user.username);
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                eprintln!("no account named {username}");
+                Ok(ExitCode::FAILURE)
+            }
+        }
+    })
+}
+
 /// What `signons mail …` does.
 pub enum MailAction {
     Status,

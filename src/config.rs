@@ -100,6 +100,9 @@ pub struct Settings {
     // --- Accounts open to the internet (limits shared by every instance) ---
     /// Registration attempts an hour from one client address (over it: 429, nothing created).
     pub registrations_per_ip_per_hour: u32,
+    /// Reports of petitions an hour from one client address (twenty times as many for one petition
+    /// from all addresses); over it a report is thanked for and not recorded.
+    pub reports_per_ip_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -141,6 +144,7 @@ impl Default for Settings {
             proof_of_work_bits: 18,
             login_attempts_per_minute: 10,
             registrations_per_ip_per_hour: 5,
+            reports_per_ip_per_hour: 10,
         }
     }
 }

@@ -17,6 +17,9 @@ pub enum Error {
     Template(String),
     #[error("{0}")]
     Internal(String),
+    /// A request the rules refuse, explained to the visitor by the Fluent key it holds.
+    #[error("refused: {0}")]
+    Refused(&'static str),
 }
 
 /// Whether the database refused text it cannot store (PostgreSQL and a NUL byte): the visitor's
@@ -31,6 +34,7 @@ impl Error {
         match self {
             Error::NotFound => Status::NotFound,
             Error::Csrf => Status::Forbidden,
+            Error::Refused(_) => Status::Conflict,
             Error::Database(e) if refused_text(e) => Status::UnprocessableEntity,
             Error::Database(_) | Error::Template(_) | Error::Internal(_) => {
                 Status::InternalServerError
@@ -43,6 +47,7 @@ impl Error {
         match self {
             Error::NotFound => "error-not-found",
             Error::Csrf => "error-csrf",
+            Error::Refused(key) => key,
             Error::Database(e) if refused_text(e) => crate::domain::text::CONTROL_CHARACTERS,
             _ => "error-internal",
         }

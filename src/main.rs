@@ -47,6 +47,13 @@ enum AdminCommand {
         #[arg(long, env = "SIGNONS_ADMIN_PASSWORD")]
         password: Option<String>,
     },
+    /// Give an existing account an instance role: `moderator` (works the moderation queue) or
+    /// `admin`.
+    Promote {
+        #[arg(long, value_parser = ["moderator", "admin"])]
+        role: String,
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,6 +101,9 @@ fn main() -> ExitCode {
                     password,
                 },
         } => signons::cli::admin_create(&username, &email, password.as_deref()),
+        Command::Admin {
+            command: AdminCommand::Promote { role, username },
+        } => signons::cli::admin_promote(&username, &role),
         Command::Mail { command } => signons::cli::mail(match command {
             MailCommand::Status => signons::cli::MailAction::Status,
             MailCommand::RetryFailed => signons::cli::MailAction::RetryFailed,

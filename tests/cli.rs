@@ -197,3 +197,48 @@ fn serve_starts_from_any_directory_with_an_smtp_server_configured_and_stops_on_s
         "a secret key was generated and kept"
     );
 }
+
+#[tokio::test]
+async fn admin_promote_makes_a_moderator_and_writes_it_to_the_audit_log() {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use signons::entity::audit_entry;
+    for backend in backends() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = TestDb::new(backend, dir.path()).await;
+        assert!(signons(dir.path(), &db.url, &["demo"]).status.success());
+        let promoted = signons(
+            dir.path(),
+            &db.url,
+            &["admin", "promote", "--role", "moderator", "demo"],
+        );
+        assert!(
+            promoted.status.success(),
+            "{backend:?}: {}",
+            String::from_utf8_lossy(&promoted.stderr)
+        );
+        let nobody = signons(
+            dir.path(),
+            &db.url,
+            &["admin", "promote", "--role", "moderator", "nobody"],
+        );
+        assert!(!nobody.status.success(), "{backend:?}: no such account");
+
+        let conn = Database::connect(&db.url).await.expect("connect");
+        let demo = user::Entity::find()
+            .filter(user::Column::Username.eq("demo"))
+            .one(&conn)
+            .await
+            .expect("query")
+            .expect("demo");
+        assert!(demo.is_moderator, "{backend:?}");
+        let logged = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Action.eq("grant-moderator"))
+            .all(&conn)
+            .await
+            .expect("log");
+        assert_eq!(logged.len(), 1, "{backend:?}");
+        assert_eq!(logged[0].target_label, "demo");
+        conn.close().await.ok();
+        db.drop_database().await;
+    }
+}

@@ -117,14 +117,19 @@ async fn a_member_publishes_duplicates_transfers_and_deletes_from_the_dashboard(
         let (status, _) = app.get("/u/ana/save-the-lake").await;
         assert_eq!(status, Status::Ok, "{backend:?}: published page");
 
-        // Unpublish: the public page is gone.
+        // Unpublish: the public page is gone; its owner still sees it, as a draft (F1.3).
         assert_eq!(
             post(&app, &format!("/petitions/{id}/unpublish"), &[]).await,
             Status::SeeOther
         );
         assert!(!petition_row(&app, id).await.expect("row").published);
+        let (status, page) = app.get("/u/ana/save-the-lake").await;
+        assert_eq!(status, Status::Ok, "{backend:?}: the owner's draft");
+        assert!(page.contains("Draft — only you"), "{backend:?}");
+        log_out(&app).await;
         let (status, _) = app.get("/u/ana/save-the-lake").await;
         assert_eq!(status, Status::NotFound, "{backend:?}: unpublished page");
+        log_in(&app, "ana").await;
 
         // Duplicate: a draft copy with the same text and no signatures.
         let before = petitions(&app).await;

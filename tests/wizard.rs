@@ -193,12 +193,18 @@ async fn the_wizard_publishes_a_petition_at_its_permalink_or_keeps_it_as_a_draft
         let (status, to) = step(&app, id, "preview", &[("publish", "false"), ("go", "save")]).await;
         assert_eq!((status, to.as_str()), (Status::SeeOther, "/dashboard"));
         assert!(!row(&app, id).await.published, "{backend:?}");
+        // Its owner sees it with the draft banner (F1.3); the public does not.
+        let (status, page) = app.get("/u/ana/plant-trees").await;
+        assert_eq!(status, Status::Ok, "{backend:?}: the owner's draft");
+        assert!(page.contains("Draft — only you"), "{backend:?}");
+        log_out(&app).await;
         let (status, _) = app.get("/u/ana/plant-trees").await;
         assert_eq!(
             status,
             Status::NotFound,
             "{backend:?}: a draft is not public"
         );
+        log_in(&app, "ana").await;
         let (_, dashboard) = app.get("/dashboard").await;
         assert!(dashboard.contains("Plant trees") && dashboard.contains("Draft"));
         // The draft's row leads back into the wizard, at its first step, with what was saved.

@@ -15,6 +15,7 @@ mod m20261128_000001_search_keys;
 mod m20261128_000002_email_changes;
 mod m20261128_000003_signing_limits;
 mod m20261128_000010_accounts_hardening;
+mod m20261128_000020_moderation;
 mod m20261128_000021_organization_profiles;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_email_changes::Migration),
             Box::new(m20261128_000003_signing_limits::Migration),
             Box::new(m20261128_000010_accounts_hardening::Migration),
+            Box::new(m20261128_000020_moderation::Migration),
             Box::new(m20261128_000021_organization_profiles::Migration),
         ]
     }

@@ -1,6 +1,7 @@
 //! What a petition platform is: petitions and their permalinks, signatures, accounts and
 //! organizations. Plain functions over a database connection; nothing here knows about HTTP.
 pub mod abuse;
+pub mod administration;
 pub mod demo;
 pub mod people;
 pub mod petitions;

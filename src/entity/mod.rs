@@ -1,6 +1,7 @@
 //! sea-orm entities, one file per table. They mirror `migrations/`; behaviour lives in `domain`,
 //! except the search keys each row keeps up to date itself (`search_key`).
 pub mod attempt;
+pub mod audit_entry;
 pub mod email_change;
 pub mod invitation;
 pub mod ip_hash_key;
@@ -15,6 +16,7 @@ pub mod permalink;
 pub mod petition;
 pub mod petition_template;
 pub mod pow_spent;
+pub mod report;
 pub mod search_key;
 pub mod session;
 pub mod signature;

@@ -15,7 +15,10 @@ pub struct Model {
     pub goal: Option<i32>,
     pub deadline: Option<OffsetDateTime>,
     pub published: bool,
+    /// Hidden by a moderator: 404 for the public, and its owner cannot publish it again.
     pub moderated: bool,
+    /// Why the moderators hid it, as its owner is told (`domain::administration::moderation`).
+    pub moderation_reason: Option<String>,
     pub paper_signatures: i32,
     /// Confirmed online signatures folded in from `petition_count_shards` about once a second by
     /// `domain::signing::counter` (at most one fold behind); `counter::confirmed` gives the exact figure.

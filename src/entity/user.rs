@@ -13,6 +13,8 @@ pub struct Model {
     pub display_name: String,
     pub password_hash: String,
     pub is_admin: bool,
+    /// An instance moderator: works the moderation queue (`domain::people::permission::may_moderate`).
+    pub is_moderator: bool,
     pub locale: Option<String>,
     pub created_at: OffsetDateTime,
     /// Whether the address was proven by a mailed link (accounts made on the command line, and

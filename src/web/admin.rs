@@ -1,5 +1,6 @@
 //! Instance administration: the mail queue (F5.5) — what is pending, retrying and failed, with the
-//! last error; failed mail can be retried or discarded.
+//! last error; failed mail can be retried or discarded — and the audit log of administrative
+//! decisions (F8.2). The moderation queue is `web::moderation`.
 use rocket::form::{Form, FromForm};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
@@ -10,16 +11,40 @@ use serde_json::json;
 use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::CurrentUser;
+use crate::domain::administration::audit;
 use crate::error::{Error, Result};
 use crate::mail::queue;
 
 pub fn routes() -> Vec<Route> {
-    routes![mail_queue, mail_action]
+    routes![mail_queue, mail_action, audit_log]
 }
 
 /// Administrators only; anyone else gets a 404, as if the page did not exist.
 fn admin(user: Option<CurrentUser>) -> Result<CurrentUser> {
     user.filter(|u| u.0.is_admin).ok_or(Error::NotFound)
+}
+
+/// Entries of the audit log a page.
+const LOG_PER_PAGE: u64 = 50;
+
+/// The audit log, newest first: administrators only (`permission::may_read_audit_log`).
+#[get("/admin/log?<page>")]
+async fn audit_log(
+    page: Option<u64>,
+    user: Option<CurrentUser>,
+    db: &State<DatabaseConnection>,
+) -> Result<Page> {
+    let reader = user.ok_or(Error::NotFound)?;
+    if !crate::domain::people::permission::may_read_audit_log(&reader.0) {
+        return Err(Error::NotFound);
+    }
+    let page = page.unwrap_or(1).max(1);
+    let (entries, total) = audit::page(db.inner(), (page - 1) * LOG_PER_PAGE, LOG_PER_PAGE).await?;
+    let pages = total.div_ceil(LOG_PER_PAGE).max(1);
+    Ok(Page::new(
+        "admin/log",
+        json!({ "entries": entries, "page": page.min(pages), "pages": pages }),
+    ))
 }
 
 #[get("/admin/mail")]

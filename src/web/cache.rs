@@ -57,6 +57,8 @@ pub struct PageCache {
     entries: RwLock<HashMap<String, Arc<Entry>>>,
     /// Bumped by every invalidation; a rebuild that began under an older epoch is stored stale.
     epoch: AtomicU64,
+    /// The epoch of the last eviction: a rebuild that began before it is not stored at all.
+    evicted: AtomicU64,
     hasher: std::collections::hash_map::RandomState,
 }
 
@@ -114,6 +116,7 @@ impl PageCache {
             placeholder: format!("csrf{}", Alphanumeric.sample_string(&mut rand::rng(), 32)),
             entries: RwLock::new(HashMap::new()),
             epoch: AtomicU64::new(0),
+            evicted: AtomicU64::new(0),
             hasher: std::collections::hash_map::RandomState::new(),
         }
     }
@@ -182,7 +185,8 @@ impl PageCache {
             refreshing: AtomicBool::new(false),
             content,
         });
-        if let (Some(key), true) = (ticket.key.as_ref(), self.enabled())
+        let evicted = ticket.epoch < self.evicted.load(Ordering::Acquire);
+        if let (Some(key), true, false) = (ticket.key.as_ref(), self.enabled(), evicted)
             && let Ok(mut entries) = self.entries.write()
         {
             if entries.len() >= MAX_ENTRIES && !entries.contains_key(key) {
@@ -202,6 +206,17 @@ impl PageCache {
                     entry.stale.store(true, Ordering::Release);
                 }
             }
+        }
+    }
+
+    /// Forgets every entry at once, and what rebuilds under way would store: for a petition that
+    /// must stop being shown now (hidden or deleted by a moderator), where a stale entry served
+    /// for the grace period would be too much. Other instances follow within an entry's lifetime.
+    pub fn evict_all(&self) {
+        let epoch = self.epoch.fetch_add(1, Ordering::AcqRel) + 1;
+        self.evicted.store(epoch, Ordering::Release);
+        if let Ok(mut entries) = self.entries.write() {
+            entries.clear();
         }
     }
 
@@ -585,11 +600,12 @@ impl Fairing for Caching {
             return;
         }
         // Signing changes no public page (a signature counts once confirmed); a confirmation marks its
-        // own petition stale; the language switch only sets a cookie.
+        // own petition stale; the language switch only sets a cookie; a report changes no page (and
+        // anyone may send one: it must not be a way to empty the cache).
         let route = req.route().map(|r| r.uri.to_string()).unwrap_or_default();
         if matches!(
             route.as_str(),
-            "/petitions/<id>/sign" | "/confirm/<token>" | "/language"
+            "/petitions/<id>/sign" | "/confirm/<token>" | "/language" | "/petitions/<id>/report"
         ) {
             return;
         }

@@ -56,6 +56,7 @@ fn campaign_error(e: CampaignError) -> Error {
         CampaignError::Database(e) => Error::Database(e),
         CampaignError::NotFound => Error::NotFound,
         CampaignError::Invalid(_) => Error::Internal("unexpected petition error".into()),
+        CampaignError::Hidden => Error::Refused("moderation-republish-refused"),
     }
 }
 
@@ -80,7 +81,11 @@ async fn dashboard(
             "dashboard": board,
             "invitations": invitations,
             "notice": notice,
-            "account": { "username": user.0.username, "is_admin": user.0.is_admin },
+            "account": {
+                "username": user.0.username,
+                "is_admin": user.0.is_admin,
+                "may_moderate": crate::domain::people::permission::may_moderate(&user.0),
+            },
         }),
     ))
 }

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod guards;
 pub mod headers;
 pub mod language;
+pub mod moderation;
 pub mod organization;
 pub mod page;
 pub mod petition;
@@ -29,6 +30,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", sign::routes())
         .mount("/", account::routes())
         .mount("/", admin::routes())
+        .mount("/", moderation::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())

@@ -29,6 +29,17 @@ impl Page {
         }
     }
 
+    /// Adds `key` to the page's context.
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Page {
+        if let Some(map) = self.context.as_object_mut() {
+            map.insert(
+                key.to_string(),
+                serde_json::to_value(value).unwrap_or(Value::Null),
+            );
+        }
+        self
+    }
+
     pub fn status(mut self, status: Status) -> Page {
         self.status = status;
         self
@@ -141,10 +152,25 @@ impl<'r> Responder<'r, 'static> for Page {
     }
 }
 
+/// A page for this visitor alone that no cache may keep, not even the browser's: an owner's preview
+/// of a petition the public cannot see (F1.3), pages carrying moderation links. It never goes
+/// through `web::cache`.
+pub struct NoStore(pub Page);
+
+impl<'r> Responder<'r, 'static> for NoStore {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = self.0.respond_to(req)?;
+        response.set_header(Header::new("Cache-Control", "private, no-store"));
+        Ok(response)
+    }
+}
+
 impl<'r> Responder<'r, 'static> for Error {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         match &self {
-            Error::NotFound | Error::Csrf => tracing::info!(uri = %req.uri(), "{self}"),
+            Error::NotFound | Error::Csrf | Error::Refused(_) => {
+                tracing::info!(uri = %req.uri(), "{self}")
+            }
             _ => tracing::error!(uri = %req.uri(), error = %self, "request failed"),
         }
         Page::error(self.status(), self.message_key()).respond_to(req)

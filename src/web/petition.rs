@@ -3,15 +3,18 @@
 //! (`web::cache`): a page view reads the database at most once per second and instance.
 use rocket::http::Status;
 use rocket::serde::json::Json;
-use rocket::{Route, State, get, routes};
+use rocket::{Either, Route, State, get, routes};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
 use super::cache::{self, Cached, JsonKey, PageCache, PageKey};
-use super::page::Page;
+use super::page::{NoStore, Page};
+use super::session::CurrentUser;
 use crate::Site;
+use crate::domain::people::permission;
 use crate::domain::petitions::petition::{self, Located, Lookup, OwnerKind};
 use crate::domain::signing::signature::{FieldErrors, SignatureInput};
+use crate::entity::user;
 use crate::error::{Error, Result};
 
 /// Petitions per page of the home page and of a person's profile (F1.4).
@@ -104,11 +107,23 @@ async fn by_organization(
     owner: &str,
     slug: &str,
     key: PageKey,
+    user: Option<CurrentUser>,
     cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
-) -> Result<Cached> {
-    show(key, cache, db, site, OwnerKind::Organization, owner, slug).await
+) -> Result<Either<Cached, NoStore>> {
+    let viewer = user.map(|u| u.0);
+    show(
+        key,
+        cache,
+        db,
+        site,
+        viewer,
+        OwnerKind::Organization,
+        owner,
+        slug,
+    )
+    .await
 }
 
 #[get("/u/<owner>/<slug>")]
@@ -116,36 +131,52 @@ async fn by_user(
     owner: &str,
     slug: &str,
     key: PageKey,
+    user: Option<CurrentUser>,
     cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
-) -> Result<Cached> {
-    show(key, cache, db, site, OwnerKind::User, owner, slug).await
+) -> Result<Either<Cached, NoStore>> {
+    let viewer = user.map(|u| u.0);
+    show(key, cache, db, site, viewer, OwnerKind::User, owner, slug).await
 }
 
 /// A petition page: from the cache when it is there (no database read, no rendering), else looked
-/// up, rendered and kept (`web::cache`).
+/// up, rendered and kept (`web::cache`). A petition the public may not see (a draft, or hidden by
+/// the moderators) is a 404, but for those who may modify it and the moderators (F1.3): they see
+/// it with a banner saying why nobody else does, in a page no cache keeps (`NoStore`). Moderators
+/// also get theirs with the links to hide or delete it, never cached either.
+#[allow(clippy::too_many_arguments)]
 async fn show(
     key: PageKey,
     cache: &PageCache,
     db: &DatabaseConnection,
     site: &Site,
+    viewer: Option<user::Model>,
     kind: OwnerKind,
     owner: &str,
     slug: &str,
-) -> Result<Cached> {
+) -> Result<Either<Cached, NoStore>> {
     let ticket = match cache.lookup(key.0) {
-        cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
+        cache::Lookup::Hit(entry) => return Ok(Either::Left(Cached::Entry(entry))),
         cache::Lookup::Miss(ticket) => ticket,
     };
-    match petition::lookup(db, kind, owner, slug)
+    let located = match petition::lookup(db, kind, owner, slug)
         .await?
         .ok_or(Error::NotFound)?
     {
         Lookup::Moved(located) if located.is_public() => {
-            Ok(cache.redirect(ticket, located.petition.id, located.path()))
+            return Ok(Either::Left(cache.redirect(
+                ticket,
+                located.petition.id,
+                located.path(),
+            )));
         }
-        Lookup::Canonical(located) if located.is_public() => Ok(Cached::page(
+        Lookup::Canonical(located) => located,
+        Lookup::Moved(_) => return Err(Error::NotFound),
+    };
+    let moderate = viewer.as_ref().is_some_and(permission::may_moderate);
+    if located.is_public() && !moderate {
+        return Ok(Either::Left(Cached::page(
             ticket,
             Some(located.petition.id),
             cache::deadline(&located),
@@ -155,9 +186,30 @@ async fn show(
                 &SignatureInput::default(),
                 &FieldErrors::new(),
             ),
-        )),
-        _ => Err(Error::NotFound),
+        )));
     }
+    drop(ticket);
+    let viewer = viewer.ok_or(Error::NotFound)?;
+    if !located.is_public() && !permission::may_preview(db, &viewer, &located.petition).await? {
+        return Err(Error::NotFound);
+    }
+    let p = &located.petition;
+    let preview = (!located.is_public()).then(|| {
+        json!({
+            "hidden": p.moderated,
+            "reason": p.moderation_reason,
+        })
+    });
+    Ok(Either::Right(NoStore(
+        petition_page(
+            site,
+            &located,
+            &SignatureInput::default(),
+            &FieldErrors::new(),
+        )
+        .with("preview", preview)
+        .with("moderate", moderate),
+    )))
 }
 
 /// The petition page with its sign form, showing `values` and `errors` when a signature was refused.

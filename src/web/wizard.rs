@@ -27,6 +27,7 @@ fn wizard_error(e: WizardError) -> Error {
     match e {
         WizardError::Database(e) => Error::Database(e),
         WizardError::NotFound => Error::NotFound,
+        WizardError::Hidden => Error::Refused("moderation-republish-refused"),
         WizardError::Invalid(_) | WizardError::Unverified => {
             Error::Internal("unexpected wizard error".into())
         }

@@ -232,6 +232,41 @@ pub async fn allow_registration<C: ConnectionTrait>(
     }
 }
 
+/// Counts a report of `petition_id` from `ip` and answers whether it may be recorded: at most
+/// `per_hour` reports from one client, and twenty times that for one petition from all clients (a
+/// flood cannot fill the moderation queue). A client without an address counts as one client.
+pub async fn allow_report<C: ConnectionTrait>(
+    conn: &C,
+    keys: &Keys,
+    per_hour: u32,
+    ip: Option<IpAddr>,
+    petition_id: i32,
+) -> Result<bool, DbErr> {
+    let who = ip.map_or_else(|| "unknown".to_string(), |ip| client(keys, ip));
+    let by_client = hit(
+        conn,
+        &format!("report-client:{who}"),
+        Limit::per_hour(per_hour),
+    )
+    .await?;
+    if !by_client {
+        return Ok(false);
+    }
+    hit(
+        conn,
+        &format!("report-petition:{petition_id}"),
+        Limit::per_hour(per_hour.saturating_mul(20)),
+    )
+    .await
+}
+
+/// What stands for one client reporting one petition: a keyed hash of both, so that the same
+/// client is recognised on that petition only, and its address is never kept.
+pub fn reporter_key(keys: &Keys, ip: Option<IpAddr>, petition_id: i32) -> String {
+    let who = ip.map_or_else(|| "unknown".to_string(), |ip| client(keys, ip));
+    token::keyed_hash(&keys.ip_hash, &format!("report:{petition_id}:{who}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,3 +203,27 @@ pub async fn organizations_where<C: sea_orm::ConnectionTrait>(
 pub fn may_publish(user: &user::Model) -> bool {
     user.email_verified
 }
+
+/// Whether `user` may work the moderation queue (F8.2): hide, restore and delete any petition,
+/// dismiss reports. Instance administrators and moderators may.
+pub fn may_moderate(user: &user::Model) -> bool {
+    user.is_admin || user.is_moderator
+}
+
+/// Whether `user` may read the audit log of administrative decisions: administrators only.
+pub fn may_read_audit_log(user: &user::Model) -> bool {
+    user.is_admin
+}
+
+/// Whether `user` may see `petition` while the public may not (a draft, or hidden by the
+/// moderators) (F1.3): those who may modify it, and the moderators.
+pub async fn may_preview<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user: &user::Model,
+    petition: &crate::entity::petition::Model,
+) -> Result<bool, sea_orm::DbErr> {
+    if may_moderate(user) {
+        return Ok(true);
+    }
+    allows_on_petition(conn, user.id, petition, Permission::ModifyPetitions).await
+}

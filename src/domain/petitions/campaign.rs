@@ -22,6 +22,9 @@ pub enum CampaignError {
     /// What was typed cannot be saved; field → Fluent key of the message.
     #[error("invalid petition details")]
     Invalid(crate::domain::people::account::FieldErrors),
+    /// Hidden by the moderators: only they can show it again.
+    #[error("hidden by the moderators")]
+    Hidden,
 }
 
 /// The petition `id` if `user` may do `needed` to it.
@@ -54,6 +57,9 @@ pub async fn set_published(
     }
     let txn = crate::db::begin_write(db).await?;
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    if published && petition.moderated {
+        return Err(CampaignError::Hidden);
+    }
     let mut active = petition.into_active_model();
     active.published = Set(published);
     active.updated_at = Set(crate::domain::now());
@@ -72,6 +78,10 @@ pub async fn duplicate(
 ) -> Result<petition::Model, CampaignError> {
     let txn = crate::db::begin_write(db).await?;
     let original = petition_for(&txn, user, id, Permission::CreatePetitions).await?;
+    // A copy would be a way round the moderators' decision.
+    if original.moderated {
+        return Err(CampaignError::Hidden);
+    }
     let owner = Owner::of(&txn, &original)
         .await?
         .ok_or(CampaignError::NotFound)?;

@@ -17,6 +17,8 @@ pub struct PetitionRow {
     pub id: i32,
     pub title: String,
     pub published: bool,
+    /// Hidden by the moderators: its owner cannot publish it again.
+    pub hidden: bool,
     pub owner_name: String,
     /// Where its title leads: the public page (`/o/<org>/<slug>` or `/u/<user>/<slug>`) once
     /// published; a draft, which nobody else sees, opens in the editor for those who may edit it.
@@ -159,6 +161,7 @@ pub async fn for_user<C: ConnectionTrait>(
                     .unwrap_or_else(|| user.display_name.clone()),
                 title: p.title,
                 published: p.published,
+                hidden: p.moderated,
                 confirmed,
                 unconfirmed: tally.map_or(0, |t| t.total - confirmed - held),
                 held,

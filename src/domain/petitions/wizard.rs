@@ -28,6 +28,9 @@ pub enum WizardError {
     /// Publishing needs a verified e-mail address (`permission::may_publish`).
     #[error("the address is not verified")]
     Unverified,
+    /// Hidden by the moderators: only they can show it again.
+    #[error("hidden by the moderators")]
+    Hidden,
 }
 
 /// The steps after the first, in order.
@@ -443,6 +446,9 @@ pub async fn finish(
     }
     let txn = crate::db::begin_write(db).await?;
     let draft = draft_for(&txn, user, id).await?;
+    if publish && draft.moderated {
+        return Err(WizardError::Hidden);
+    }
     let mut errors = FieldErrors::new();
     let typed = Typed::of(&draft);
     check_title(&mut errors, typed.title.trim());

@@ -1,0 +1,153 @@
+//! The audit log (F8.2, issue 11 point 7): every administrative decision — moderation today; role
+//! changes, blocks, settings and deletions of organizations as they come — is one row, written in
+//! the transaction of the decision itself and never changed or deleted: this module only inserts
+//! and reads. A row names the actor and the target as they were then, so it outlives both.
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
+    Set,
+};
+use serde::Serialize;
+
+use crate::entity::{audit_entry, user};
+
+/// What was decided. Each has a Fluent key, `audit-action-<name>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    HidePetition,
+    RestorePetition,
+    DeletePetition,
+    DismissReports,
+    GrantModerator,
+    GrantAdministrator,
+}
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::HidePetition => "hide-petition",
+            Action::RestorePetition => "restore-petition",
+            Action::DeletePetition => "delete-petition",
+            Action::DismissReports => "dismiss-reports",
+            Action::GrantModerator => "grant-moderator",
+            Action::GrantAdministrator => "grant-administrator",
+        }
+    }
+}
+
+/// What a decision was about.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `petition`, `user`, `organization`, `settings`…
+    pub kind: &'static str,
+    pub id: Option<i32>,
+    pub label: String,
+}
+
+impl Target {
+    pub fn petition(p: &crate::entity::petition::Model) -> Target {
+        Target {
+            kind: "petition",
+            id: Some(p.id),
+            label: p.title.clone(),
+        }
+    }
+}
+
+/// Who decided: an account, or the command line (run by whoever holds the server).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Option<i32>,
+    pub name: String,
+}
+
+impl Actor {
+    pub fn command_line() -> Actor {
+        Actor {
+            id: None,
+            name: "(command line)".into(),
+        }
+    }
+}
+
+impl From<&user::Model> for Actor {
+    fn from(user: &user::Model) -> Actor {
+        Actor {
+            id: Some(user.id),
+            name: user.username.clone(),
+        }
+    }
+}
+
+impl From<&Actor> for Actor {
+    fn from(actor: &Actor) -> Actor {
+        actor.clone()
+    }
+}
+
+/// Writes one decision, in the caller's transaction.
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    actor: impl Into<Actor>,
+    action: Action,
+    target: &Target,
+    reason: &str,
+) -> Result<(), DbErr> {
+    let actor = actor.into();
+    audit_entry::ActiveModel {
+        at: Set(crate::domain::now()),
+        actor_id: Set(actor.id),
+        actor_name: Set(actor.name),
+        action: Set(action.name().to_string()),
+        target_kind: Set(target.kind.to_string()),
+        target_id: Set(target.id),
+        target_label: Set(target.label.clone()),
+        reason: Set(reason.to_string()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// One line of the log as the log page shows it.
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    /// `YYYY-MM-DD HH:MM` UTC.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target_kind: String,
+    pub target_id: Option<i32>,
+    pub target_label: String,
+    pub reason: String,
+}
+
+/// One page of the log, newest first, and how many entries there are in all.
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<EntryView>, u64), DbErr> {
+    let total = audit_entry::Entity::find().count(conn).await?;
+    let rows = audit_entry::Entity::find()
+        .order_by_desc(audit_entry::Column::At)
+        .order_by_desc(audit_entry::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let entries = rows
+        .into_iter()
+        .map(|r| EntryView {
+            at: r.at.format(&format).unwrap_or_default(),
+            actor: r.actor_name,
+            action: r.action,
+            target_kind: r.target_kind,
+            target_id: r.target_id,
+            target_label: r.target_label,
+            reason: r.reason,
+        })
+        .collect();
+    Ok((entries, total))
+}
