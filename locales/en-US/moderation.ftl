@@ -84,3 +84,6 @@ mail-petition-restored-next = If it was published, it is public again.
 mail-petition-deleted-subject = Your petition “{ $title }” was deleted
 mail-petition-deleted-intro = The moderators of this site have deleted your petition “{ $title }” and its signatures.
 mail-petition-deleted-next = Your other petitions are on your dashboard.
+
+# The bar moderators see on a petition page.
+moderation-bar-label = Moderation:

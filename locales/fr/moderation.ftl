@@ -84,3 +84,6 @@ mail-petition-restored-next = Si elle était publiée, elle est de nouveau publi
 mail-petition-deleted-subject = Votre pétition « { $title } » a été supprimée
 mail-petition-deleted-intro = Les modérateurs de ce site ont supprimé votre pétition « { $title } » et ses signatures.
 mail-petition-deleted-next = Vos autres pétitions sont sur votre tableau de bord.
+
+# The bar moderators see on a petition page.
+moderation-bar-label = Modération :

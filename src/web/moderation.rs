@@ -234,20 +234,46 @@ async fn hide(
     verify_csrf(jar, form.csrf.as_deref())?;
     let CurrentUser(user) = moderator(user)?;
     let reason = form.reason.clone().unwrap_or_default();
-    match moderation::hide(db.inner(), site, &user, id, &reason).await {
-        Ok(_) => {
+    let outcome = moderation::hide(db.inner(), site, &user, id, &reason)
+        .await
+        .map(|_| ());
+    decided(
+        db,
+        cache,
+        &user,
+        id,
+        &reason,
+        outcome,
+        ("moderation/hide", "hidden"),
+    )
+    .await
+}
+
+/// After a hiding or a deletion: the cache forgets every page (the petition must be 404 at once),
+/// and the queue says what was done; a refused reason shows the decision's page again, with what
+/// was typed.
+async fn decided(
+    db: &DatabaseConnection,
+    cache: &PageCache,
+    user: &crate::entity::user::Model,
+    id: i32,
+    reason: &str,
+    outcome: std::result::Result<(), ModerationError>,
+    (template, notice): (&'static str, &str),
+) -> Result<Either<Redirect, Page>> {
+    match outcome {
+        Ok(()) => {
             cache.evict_all();
-            Ok(Either::Left(Redirect::to("/admin/moderation?done=hidden")))
+            Ok(Either::Left(Redirect::to(format!(
+                "/admin/moderation?done={notice}"
+            ))))
         }
         Err(ModerationError::Invalid(errors)) => {
-            let found = moderation::petition_for(db.inner(), &user, id)
+            let found = moderation::petition_for(db, user, id)
                 .await
                 .map_err(moderation_error)?;
             Ok(Either::Right(decision_page(
-                "moderation/hide",
-                &found,
-                &reason,
-                &errors,
+                template, &found, reason, &errors,
             )))
         }
         Err(e) => Err(moderation_error(e)),
@@ -302,24 +328,17 @@ async fn delete(
     verify_csrf(jar, form.csrf.as_deref())?;
     let CurrentUser(user) = moderator(user)?;
     let reason = form.reason.clone().unwrap_or_default();
-    match moderation::delete(db.inner(), site, &user, id, &reason).await {
-        Ok(()) => {
-            cache.evict_all();
-            Ok(Either::Left(Redirect::to("/admin/moderation?done=deleted")))
-        }
-        Err(ModerationError::Invalid(errors)) => {
-            let found = moderation::petition_for(db.inner(), &user, id)
-                .await
-                .map_err(moderation_error)?;
-            Ok(Either::Right(decision_page(
-                "moderation/delete",
-                &found,
-                &reason,
-                &errors,
-            )))
-        }
-        Err(e) => Err(moderation_error(e)),
-    }
+    let outcome = moderation::delete(db.inner(), site, &user, id, &reason).await;
+    decided(
+        db,
+        cache,
+        &user,
+        id,
+        &reason,
+        outcome,
+        ("moderation/delete", "deleted"),
+    )
+    .await
 }
 
 #[post("/admin/moderation/<id>/dismiss", data = "<form>")]
