@@ -542,6 +542,32 @@ async fn deleting_an_organization_says_what_goes_then_takes_all_of_it() {
         log_in(&app, "ben").await;
         let (status, _) = app.get("/dashboard").await;
         assert_eq!(status, Status::Ok);
+
+        // The audit log keeps who deleted which organization, by the name it had then, and what
+        // went with it; the instance's administrator (ana, its first account) reads it.
+        log_in(&app, "ana").await;
+        let (status, log) = app.get("/admin/log").await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        let line = log
+            .split("<tr>")
+            .find(|row| row.contains("Deleted an organization"))
+            .unwrap_or_else(|| panic!("{backend:?}: no deletion in the log: {log}"));
+        for said in [
+            "<td>ana</td>",
+            &format!("Park Keepers (#{id})"),
+            "With it: 2 petitions, 3 signatures, one template, one pending invitation, 2 members.",
+        ] {
+            assert!(line.contains(said), "{backend:?}: {said}: {line}");
+        }
+        let (_, log) = app.get_lang("/admin/log", "fr").await;
+        assert!(
+            log.contains("A supprimé une organisation"),
+            "{backend:?}: {log}"
+        );
+        assert!(
+            log.contains("Avec elle\u{a0}: 2 pétitions, 3 signatures, un modèle, une invitation en attente, 2 membres."),
+            "{backend:?}: {log}"
+        );
         app.finish().await;
     }
 }

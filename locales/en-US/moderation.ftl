@@ -73,6 +73,23 @@ audit-action-delete-petition = Deleted a petition
 audit-action-dismiss-reports = Dismissed the reports of a petition
 audit-action-grant-moderator = Made an account moderator
 audit-action-grant-administrator = Made an account administrator
+audit-action-delete-organization = Deleted an organization
+audit-organization-went = With it: { $petitions ->
+    [one] one petition
+   *[other] { $petitions } petitions
+}, { $signatures ->
+    [one] one signature
+   *[other] { $signatures } signatures
+}, { $templates ->
+    [one] one template
+   *[other] { $templates } templates
+}, { $invitations ->
+    [one] one pending invitation
+   *[other] { $invitations } pending invitations
+}, { $members ->
+    [one] one member
+   *[other] { $members } members
+}.
 
 mail-moderation-reason = The moderators' reason:
 mail-petition-hidden-subject = Your petition “{ $title }” was hidden

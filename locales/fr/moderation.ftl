@@ -73,6 +73,23 @@ audit-action-delete-petition = A supprimé une pétition
 audit-action-dismiss-reports = A classé les signalements d’une pétition
 audit-action-grant-moderator = A nommé un compte modérateur
 audit-action-grant-administrator = A nommé un compte administrateur
+audit-action-delete-organization = A supprimé une organisation
+audit-organization-went = Avec elle : { $petitions ->
+    [one] une pétition
+   *[other] { $petitions } pétitions
+}, { $signatures ->
+    [one] une signature
+   *[other] { $signatures } signatures
+}, { $templates ->
+    [one] un modèle
+   *[other] { $templates } modèles
+}, { $invitations ->
+    [one] une invitation en attente
+   *[other] { $invitations } invitations en attente
+}, { $members ->
+    [one] un membre
+   *[other] { $members } membres
+}.
 
 mail-moderation-reason = Le motif des modérateurs :
 mail-petition-hidden-subject = Votre pétition « { $title } » a été masquée

@@ -17,7 +17,8 @@ pub struct Model {
     pub target_id: Option<i32>,
     /// What the target was called at the time (a petition's title, an account's name…).
     pub target_label: String,
-    /// The reason given, as shown to those concerned; may be empty.
+    /// The reason given, as shown to those concerned; may be empty. For a deleted organization,
+    /// what went with it (`domain::administration::audit::Went`).
     pub reason: String,
 }
 

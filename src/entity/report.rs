@@ -12,7 +12,7 @@ pub struct Model {
     pub reason: String,
     pub comment: String,
     /// A keyed hash of the reporting client and the petition (never the address); emptied when
-    /// the reports are dismissed.
+    /// the reports are closed, or a day after the report at the latest.
     pub reporter_key: Option<String>,
     pub created_at: OffsetDateTime,
     pub dismissed_at: Option<OffsetDateTime>,

@@ -1,9 +1,10 @@
 //! Reports of petitions (F8.2): anyone, with or without an account, may report a public petition
 //! with a reason from `Reason::ALL` and an optional comment. A report is counted against the
 //! per-client and per-petition limits of `abuse::attempts` (shared by every instance); one client
-//! reporting one petition again while its first report is open adds nothing. Whatever happened, the
-//! reporter is told the same: they learn nothing of other reports, nor of the limits. The
-//! reasons are fixed here for now; a list the administrators maintain would replace `Reason`.
+//! reporting one petition again while its first report is open, and a day old at most, adds
+//! nothing. Whatever happened, the reporter is told the same: they learn nothing of other reports,
+//! nor of the limits. The reasons are fixed here for now; a list the administrators maintain would
+//! replace `Reason`.
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -152,6 +153,45 @@ pub async fn close<C: ConnectionTrait>(conn: &C, petition_id: i32) -> Result<u64
         .exec(conn)
         .await?
         .rows_affected)
+}
+
+/// How long a report keeps its reporter's key: the same day as the client-address hashes
+/// (`abuse::source::forget_old`), so that no report ties a client to a petition for longer.
+const REPORTER_KEY_KEPT: time::Duration = time::Duration::days(1);
+
+/// Erases the reporter's key of the reports filed more than a day ago, open or not: past that, the
+/// same client reporting the petition again files a new report. Run by `signing::retention` at
+/// start and hourly. Returns how many keys were erased.
+pub async fn forget_old_reporters(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    let cutoff = crate::domain::now() - REPORTER_KEY_KEPT;
+    const BATCH: u64 = 1_000;
+    crate::db::in_batches(db, BATCH, |txn| {
+        Box::pin(async move {
+            use sea_orm::QuerySelect;
+            let ids: Vec<i32> = report::Entity::find()
+                .select_only()
+                .column(report::Column::Id)
+                .filter(report::Column::ReporterKey.is_not_null())
+                .filter(report::Column::CreatedAt.lt(cutoff))
+                .limit(BATCH)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            if ids.is_empty() {
+                return Ok((0, 0));
+            }
+            let erased = report::Entity::update_many()
+                .col_expr(
+                    report::Column::ReporterKey,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(report::Column::Id.is_in(ids.clone()))
+                .exec(txn)
+                .await?;
+            Ok((ids.len() as u64, erased.rows_affected))
+        })
+    })
+    .await
 }
 
 /// A reported petition as the moderation queue shows it.

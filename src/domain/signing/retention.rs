@@ -1,8 +1,8 @@
 //! Keeping signer data no longer than it serves (F9.3): an unconfirmed signature whose last link went
 //! out more than `unconfirmed_keep_days` ago is deleted, with everything the signer typed. It was never
-//! counted, so no count changes. Client-address hashes go after a day (`abuse::source`). Runs at
-//! start and then every hour, on every instance (a second
-//! instance deleting the same rows finds them gone).
+//! counted, so no count changes. Client-address hashes go after a day (`abuse::source`), and so do
+//! the reporters' keys of reports (`administration::reports`). Runs at start and then every hour,
+//! on every instance (a second instance deleting the same rows finds them gone).
 use std::time::Duration;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
@@ -50,7 +50,8 @@ pub async fn purge_unconfirmed(
 
 /// At start and then every hour until `stop` resolves: purges unconfirmed signatures
 /// (`keep_days = 0` keeps them), and forgets the client-address hashes and keys no limit needs any
-/// more (`abuse::source::forget_old`).
+/// more (`abuse::source::forget_old`), and the reporters' keys of reports more than a day old
+/// (`administration::reports::forget_old_reporters`).
 pub async fn run(
     db: DatabaseConnection,
     keep_days: u64,
@@ -81,6 +82,11 @@ pub async fn run(
                     Ok(0) => {}
                     Ok(erased) => tracing::info!(erased, "client-address hashes older than a day erased"),
                     Err(e) => tracing::warn!(error = %e, "cannot erase old client-address hashes"),
+                }
+                match crate::domain::administration::reports::forget_old_reporters(&db).await {
+                    Ok(0) => {}
+                    Ok(erased) => tracing::info!(erased, "reporter keys older than a day erased"),
+                    Err(e) => tracing::warn!(error = %e, "cannot erase old reporter keys"),
                 }
             }
         }

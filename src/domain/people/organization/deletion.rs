@@ -1,6 +1,7 @@
 //! Deleting an organization, with everything that is its own: its petitions and their
 //! signatures, its templates, its pending invitations, its members' memberships and its old
-//! addresses. Only a member holding every permission may, after a page that counts what goes.
+//! addresses. Only a member holding every permission may, after a page that counts what goes; the
+//! audit log keeps who deleted which organization and those counts.
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter,
@@ -8,6 +9,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::OrgError;
+use crate::domain::administration::audit::{self, Action, Target};
 use crate::domain::people::permission::{self, OrganizationAction};
 use crate::entity::{
     invitation, membership, organization, petition, petition_template, signature, user,
@@ -78,6 +80,22 @@ pub async fn delete(
         return Err(OrgError::Forbidden);
     }
     let gone = count(&txn, org).await?;
+    // The line goes in with the deletion, so that neither happens without the other.
+    let went = audit::Went {
+        petitions: gone.petitions,
+        signatures: gone.signatures,
+        templates: gone.templates,
+        invitations: gone.invitations,
+        members: gone.members,
+    };
+    audit::record(
+        &txn,
+        actor,
+        Action::DeleteOrganization,
+        &Target::organization(org),
+        &went.to_line(),
+    )
+    .await?;
     // The foreign keys cascade to petitions (and their permalinks, signatures and count shards),
     // templates, invitations, memberships and old addresses.
     organization::Entity::delete_by_id(org.id)
