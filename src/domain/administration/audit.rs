@@ -19,6 +19,12 @@ pub enum Action {
     DismissReports,
     GrantModerator,
     GrantAdministrator,
+    RevokeModerator,
+    RevokeAdministrator,
+    BlockAccount,
+    UnblockAccount,
+    DeleteAccount,
+    CreateAccount,
 }
 
 impl Action {
@@ -30,6 +36,12 @@ impl Action {
             Action::DismissReports => "dismiss-reports",
             Action::GrantModerator => "grant-moderator",
             Action::GrantAdministrator => "grant-administrator",
+            Action::RevokeModerator => "revoke-moderator",
+            Action::RevokeAdministrator => "revoke-administrator",
+            Action::BlockAccount => "block-account",
+            Action::UnblockAccount => "unblock-account",
+            Action::DeleteAccount => "delete-account",
+            Action::CreateAccount => "create-account",
         }
     }
 }
@@ -44,6 +56,14 @@ pub struct Target {
 }
 
 impl Target {
+    pub fn account(u: &crate::entity::user::Model) -> Target {
+        Target {
+            kind: "user",
+            id: Some(u.id),
+            label: u.username.clone(),
+        }
+    }
+
     pub fn petition(p: &crate::entity::petition::Model) -> Target {
         Target {
             kind: "petition",
