@@ -192,6 +192,13 @@ async fn a_blocked_account_cannot_log_in_nor_use_its_session_and_its_petitions_a
         assert_eq!(app.get(&json).await.0, Status::NotFound, "{backend:?}");
         assert!(!app.get("/").await.1.contains("Save the old oak"));
         assert!(!app.get("/u/ana").await.1.contains("Save the old oak"));
+        // The moderators still see it, and why the public does not.
+        let (status, page) = get_as(&app, Some(&root), &path).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        assert!(
+            page.contains("is blocked: the public does not see it"),
+            "{page}"
+        );
         // The account's page says so.
         let (status, page) = get_as(&app, Some(&root), &format!("/admin/users/{id}")).await;
         assert_eq!(status, Status::Ok);

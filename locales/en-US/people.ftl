@@ -62,3 +62,4 @@ audit-action-block-account = Blocked an account
 audit-action-unblock-account = Unblocked an account
 audit-action-delete-account = Deleted an account
 audit-action-create-account = Created an account
+petition-preview-owner-blocked = The account that owns this petition is blocked: the public does not see it.

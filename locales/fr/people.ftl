@@ -62,3 +62,4 @@ audit-action-block-account = A bloqué un compte
 audit-action-unblock-account = A débloqué un compte
 audit-action-delete-account = A supprimé un compte
 audit-action-create-account = A créé un compte
+petition-preview-owner-blocked = Le compte à qui appartient cette pétition est bloqué, le public ne la voit pas.

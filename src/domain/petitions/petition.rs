@@ -101,8 +101,12 @@ impl Located {
     /// Visible to the public: published, not hidden by a moderator (F1.3), and not the own
     /// petition of a blocked account (whose moderation state stays as it was, for the unblocking).
     pub fn is_public(&self) -> bool {
-        let owner_blocked = matches!(&self.owner, Owner::User(u) if u.blocked_at.is_some());
-        self.petition.published && !self.petition.moderated && !owner_blocked
+        self.petition.published && !self.petition.moderated && !self.owner_blocked()
+    }
+
+    /// Whether the petition belongs to an account an administrator blocked.
+    pub fn owner_blocked(&self) -> bool {
+        matches!(&self.owner, Owner::User(u) if u.blocked_at.is_some())
     }
 
     pub fn is_closed(&self) -> bool {
