@@ -53,22 +53,43 @@ pub fn demo() -> Result<ExitCode, StartupError> {
     })
 }
 
-/// `signons admin create`: an instance administrator, whether or not registration is open. Prints
-/// the password when it was generated.
+/// `signons admin create --role user|moderator|admin`: an account whose address counts as
+/// verified, whether or not registration is open (an administrator by default). Prints the
+/// password when it was generated. Written to the audit log.
 pub fn admin_create(
     username: &str,
     email: &str,
     password: Option<&str>,
+    role: &str,
 ) -> Result<ExitCode, StartupError> {
-    use crate::domain::people::account::{self, AccountError};
+    use crate::domain::administration::{audit::Actor, people, roles::Role};
+    use crate::domain::people::account::AccountError;
+    let role = match role {
+        "user" => None,
+        other => match Role::parse(other) {
+            Some(role) => Some(role),
+            None => {
+                eprintln!("unknown role {other}: user, moderator or admin");
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+    };
     let settings = Settings::from_figment(&config::figment())?;
     let generated = crate::domain::token::generate()[..20].to_string();
     let password = password.unwrap_or(&generated);
     runtime()?.block_on(async {
         let db = crate::open_database(&settings).await?;
-        match account::create_admin(&db, username, email, password).await {
+        let actor = Actor::command_line();
+        match people::create(&db, &actor, username, email, password, role).await {
             Ok(user) => {
-                println!("administrator {} created", user.username);
+                let what = if user.is_admin {
+                    "administrator"
+                } else if user.is_moderator {
+                    "moderator"
+                } else {
+                    "account"
+                };
+                println!("{what} {} created", user.username);
                 if password == generated {
                     println!("password: {password}");
                 }
@@ -85,27 +106,115 @@ pub fn admin_create(
     })
 }
 
-/// `signons admin promote --role moderator|admin USERNAME`: gives an account an instance role (and
-/// writes it to the audit log).
-pub fn admin_promote(username: &str, role: &str) -> Result<ExitCode, StartupError> {
-    use crate::domain::administration::{audit::Actor, roles};
-    let Some(role) = roles::Role::parse(role) else {
+/// What a refused decision about an account prints; the exit code says it failed.
+fn people_refusal(
+    username: &str,
+    e: crate::domain::administration::people::PeopleError,
+) -> Result<ExitCode, StartupError> {
+    use crate::domain::administration::people::PeopleError;
+    let message = match e {
+        PeopleError::Database(e) => return Err(e.into()),
+        PeopleError::NotFound => format!("no account named {username}"),
+        PeopleError::LastAdministrator => format!(
+            "{username} is the last administrator who can log in: make another account administrator first"
+        ),
+        PeopleError::OwnAccount => "not on one's own account".to_string(),
+        PeopleError::MustHandOver(orgs) => {
+            let names: Vec<String> = orgs.into_iter().map(|o| o.name).collect();
+            format!(
+                "{username} is the last administrator of: {}",
+                names.join(", ")
+            )
+        }
+        PeopleError::Invalid(_) => "the reason cannot be kept".to_string(),
+    };
+    eprintln!("{message}");
+    Ok(ExitCode::FAILURE)
+}
+
+/// `signons admin promote|demote --role moderator|admin USERNAME`: gives or takes an instance
+/// role (written to the audit log). The last administrator is never demoted.
+pub fn admin_role(username: &str, role: &str, give: bool) -> Result<ExitCode, StartupError> {
+    use crate::domain::administration::{audit::Actor, people, roles};
+    let Some(parsed) = roles::Role::parse(role) else {
         eprintln!("unknown role {role}: moderator or admin");
         return Ok(ExitCode::FAILURE);
     };
     let settings = Settings::from_figment(&config::figment())?;
     runtime()?.block_on(async {
         let db = crate::open_database(&settings).await?;
-        match roles::promote(&db, &Actor::command_line(), username, role).await? {
-            Some(user) => {
-                println!("{} is now {role:?}", user.username);
+        let which = people::Account::Username(username);
+        match people::set_role(&db, &Actor::command_line(), which, parsed, give).await {
+            Ok(user) if give => {
+                println!("{} is now {role}", user.username);
                 Ok(ExitCode::SUCCESS)
             }
-            None => {
-                eprintln!("no account named {username}");
-                Ok(ExitCode::FAILURE)
+            Ok(user) => {
+                println!("{} is no longer {role}", user.username);
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => people_refusal(username, e),
+        }
+    })
+}
+
+/// `signons admin block [--reason R] USERNAME` and `signons admin unblock USERNAME`.
+pub fn admin_block(username: &str, reason: &str, block: bool) -> Result<ExitCode, StartupError> {
+    use crate::domain::administration::{audit::Actor, people};
+    let settings = Settings::from_figment(&config::figment())?;
+    runtime()?.block_on(async {
+        let db = crate::open_database(&settings).await?;
+        let actor = Actor::command_line();
+        let which = people::Account::Username(username);
+        let done = if block {
+            people::block(&db, &actor, which, reason).await
+        } else {
+            people::unblock(&db, &actor, which, reason).await
+        };
+        match done {
+            Ok(user) => {
+                let state = if block { "blocked" } else { "unblocked" };
+                println!("{} is {state}", user.username);
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => people_refusal(username, e),
+        }
+    })
+}
+
+/// `signons admin list [--search TERM]`: one account a line, tab-separated: username, e-mail
+/// address, roles, `blocked` when it is.
+pub fn admin_list(search: &str) -> Result<ExitCode, StartupError> {
+    use crate::domain::administration::people;
+    let settings = Settings::from_figment(&config::figment())?;
+    runtime()?.block_on(async {
+        let db = crate::open_database(&settings).await?;
+        const BATCH: u64 = 500;
+        let mut offset = 0;
+        loop {
+            let (rows, total) = people::search(&db, search, offset, BATCH).await?;
+            for a in &rows {
+                let mut roles = Vec::new();
+                if a.is_admin {
+                    roles.push("admin");
+                }
+                if a.is_moderator {
+                    roles.push("moderator");
+                }
+                let roles = if roles.is_empty() {
+                    "user".to_string()
+                } else {
+                    roles.join(",")
+                };
+                let blocked = if a.blocked { "\tblocked" } else { "" };
+                println!("{}\t{}\t{roles}{blocked}", a.username, a.email);
+            }
+            offset += BATCH;
+            if rows.is_empty() || offset >= total {
+                break;
             }
         }
+        Ok(ExitCode::SUCCESS)
     })
 }
 

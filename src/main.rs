@@ -37,7 +37,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AdminCommand {
-    /// Create an administrator account (prints a generated password when none is given).
+    /// Create an account, an administrator unless `--role` says otherwise (prints a generated
+    /// password when none is given).
     Create {
         #[arg(long)]
         username: String,
@@ -46,6 +47,9 @@ enum AdminCommand {
         /// Also read from SIGNONS_ADMIN_PASSWORD, which keeps it out of the shell history.
         #[arg(long, env = "SIGNONS_ADMIN_PASSWORD")]
         password: Option<String>,
+        /// `user` (no instance role), `moderator` or `admin`.
+        #[arg(long, default_value = "admin", value_parser = ["user", "moderator", "admin"])]
+        role: String,
     },
     /// Give an existing account an instance role: `moderator` (works the moderation queue) or
     /// `admin`.
@@ -53,6 +57,27 @@ enum AdminCommand {
         #[arg(long, value_parser = ["moderator", "admin"])]
         role: String,
         username: String,
+    },
+    /// Take an instance role from an account (never from the last administrator).
+    Demote {
+        #[arg(long, value_parser = ["moderator", "admin"])]
+        role: String,
+        username: String,
+    },
+    /// Block an account: it cannot log in, its sessions end, its own petitions leave the public.
+    Block {
+        username: String,
+        /// Kept in the audit log.
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Unblock an account: it may log in again, its petitions are back as they were.
+    Unblock { username: String },
+    /// List the accounts (username, roles, blocked), or those matching a search.
+    List {
+        /// Part of a username, display name or e-mail address.
+        #[arg(long, default_value = "")]
+        search: String,
     },
 }
 
@@ -99,11 +124,24 @@ fn main() -> ExitCode {
                     username,
                     email,
                     password,
+                    role,
                 },
-        } => signons::cli::admin_create(&username, &email, password.as_deref()),
+        } => signons::cli::admin_create(&username, &email, password.as_deref(), &role),
         Command::Admin {
             command: AdminCommand::Promote { role, username },
-        } => signons::cli::admin_promote(&username, &role),
+        } => signons::cli::admin_role(&username, &role, true),
+        Command::Admin {
+            command: AdminCommand::Demote { role, username },
+        } => signons::cli::admin_role(&username, &role, false),
+        Command::Admin {
+            command: AdminCommand::Block { username, reason },
+        } => signons::cli::admin_block(&username, &reason, true),
+        Command::Admin {
+            command: AdminCommand::Unblock { username },
+        } => signons::cli::admin_block(&username, "", false),
+        Command::Admin {
+            command: AdminCommand::List { search },
+        } => signons::cli::admin_list(&search),
         Command::Mail { command } => signons::cli::mail(match command {
             MailCommand::Status => signons::cli::MailAction::Status,
             MailCommand::RetryFailed => signons::cli::MailAction::RetryFailed,

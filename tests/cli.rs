@@ -242,3 +242,118 @@ async fn admin_promote_makes_a_moderator_and_writes_it_to_the_audit_log() {
         db.drop_database().await;
     }
 }
+
+#[tokio::test]
+async fn admin_create_list_block_unblock_and_demote_each_write_to_the_audit_log() {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use signons::entity::audit_entry;
+    for backend in backends() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = TestDb::new(backend, dir.path()).await;
+        let run = |args: &[&str]| signons(dir.path(), &db.url, args);
+        let ok = |out: &Output| {
+            assert!(
+                out.status.success(),
+                "{backend:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        };
+        // Without --role, `create` still makes an administrator.
+        ok(&run(&[
+            "admin",
+            "create",
+            "--username",
+            "root",
+            "--email",
+            "root@example.org",
+        ]));
+        ok(&run(&[
+            "admin",
+            "create",
+            "--username",
+            "plain",
+            "--email",
+            "plain@example.org",
+            "--role",
+            "user",
+            "--password",
+            "a long enough password",
+        ]));
+        ok(&run(&[
+            "admin",
+            "create",
+            "--username",
+            "mod",
+            "--email",
+            "mod@example.org",
+            "--role",
+            "moderator",
+        ]));
+        let list = run(&["admin", "list"]);
+        ok(&list);
+        let listed = String::from_utf8_lossy(&list.stdout).to_string();
+        assert!(listed.contains("root\troot@example.org\tadmin"), "{listed}");
+        assert!(
+            listed.contains("plain\tplain@example.org\tuser"),
+            "{listed}"
+        );
+        assert!(
+            listed.contains("mod\tmod@example.org\tmoderator"),
+            "{listed}"
+        );
+
+        ok(&run(&["admin", "block", "--reason", "spam", "plain"]));
+        let list = run(&["admin", "list", "--search", "plain"]);
+        let listed = String::from_utf8_lossy(&list.stdout).to_string();
+        assert_eq!(listed.trim(), "plain\tplain@example.org\tuser\tblocked");
+        ok(&run(&["admin", "unblock", "plain"]));
+        ok(&run(&["admin", "demote", "--role", "moderator", "mod"]));
+        // The last administrator stays one, and cannot be blocked.
+        assert!(
+            !run(&["admin", "demote", "--role", "admin", "root"])
+                .status
+                .success()
+        );
+        assert!(!run(&["admin", "block", "root"]).status.success());
+        assert!(!run(&["admin", "block", "nobody"]).status.success());
+
+        let conn = Database::connect(&db.url).await.expect("connect");
+        let users = user::Entity::find().all(&conn).await.expect("users");
+        let by_name = |n: &str| users.iter().find(|u| u.username == n).expect("account");
+        assert!(by_name("root").is_admin, "{backend:?}");
+        assert!(!by_name("plain").is_admin && !by_name("plain").is_moderator);
+        assert!(by_name("plain").blocked_at.is_none());
+        assert!(!by_name("mod").is_moderator);
+        let log = audit_entry::Entity::find()
+            .filter(audit_entry::Column::ActorId.is_null())
+            .all(&conn)
+            .await
+            .expect("log");
+        let lines: Vec<(String, String)> = log
+            .into_iter()
+            .map(|e| (e.action, e.target_label))
+            .collect();
+        for line in [
+            ("create-account", "root"),
+            ("grant-administrator", "root"),
+            ("create-account", "plain"),
+            ("create-account", "mod"),
+            ("grant-moderator", "mod"),
+            ("block-account", "plain"),
+            ("unblock-account", "plain"),
+            ("revoke-moderator", "mod"),
+        ] {
+            assert!(
+                lines.contains(&(line.0.to_string(), line.1.to_string())),
+                "{backend:?}: {line:?} in {lines:?}"
+            );
+        }
+        assert_eq!(
+            lines.len(),
+            8,
+            "{backend:?}: refusals log nothing: {lines:?}"
+        );
+        conn.close().await.ok();
+        db.drop_database().await;
+    }
+}

@@ -17,6 +17,7 @@ mod m20261128_000003_signing_limits;
 mod m20261128_000010_accounts_hardening;
 mod m20261128_000020_moderation;
 mod m20261128_000021_organization_profiles;
+mod m20261128_000030_blocked_accounts;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_accounts_hardening::Migration),
             Box::new(m20261128_000020_moderation::Migration),
             Box::new(m20261128_000021_organization_profiles::Migration),
+            Box::new(m20261128_000030_blocked_accounts::Migration),
         ]
     }
 }

@@ -22,6 +22,9 @@ pub struct Model {
     pub email_verified: bool,
     /// SHA-256 of the pending verification link's token; `None` once used.
     pub verify_token_hash: Option<String>,
+    /// When an administrator blocked the account: it cannot log in, its sessions are gone and its
+    /// own petitions are a 404 for the public (`domain::administration::people`).
+    pub blocked_at: Option<OffsetDateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -341,6 +341,10 @@ async fn login(
         )));
     }
     match account::authenticate(db.inner(), &login, password).await? {
+        // Said only to whoever gave the right password: nobody else learns of the block.
+        Some(user) if user.blocked_at.is_some() => {
+            Ok(Either::Right(again("login-blocked", Status::Forbidden)))
+        }
         Some(user) => {
             attempts::login_succeeded(db.inner(), &site.keys, ip, &login).await?;
             session::log_in(jar, site, db.inner(), &user, &login).await?;

@@ -12,6 +12,7 @@ pub mod language;
 pub mod moderation;
 pub mod organization;
 pub mod page;
+pub mod people;
 pub mod petition;
 pub mod petition_templates;
 pub mod session;
@@ -31,6 +32,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", account::routes())
         .mount("/", admin::routes())
         .mount("/", moderation::routes())
+        .mount("/", people::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())

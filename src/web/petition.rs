@@ -198,6 +198,7 @@ async fn show(
         json!({
             "hidden": p.moderated,
             "reason": p.moderation_reason,
+            "owner_blocked": located.owner_blocked(),
         })
     });
     Ok(Either::Right(NoStore(

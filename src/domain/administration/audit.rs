@@ -20,6 +20,12 @@ pub enum Action {
     GrantModerator,
     GrantAdministrator,
     DeleteOrganization,
+    RevokeModerator,
+    RevokeAdministrator,
+    BlockAccount,
+    UnblockAccount,
+    DeleteAccount,
+    CreateAccount,
 }
 
 impl Action {
@@ -32,6 +38,12 @@ impl Action {
             Action::GrantModerator => "grant-moderator",
             Action::GrantAdministrator => "grant-administrator",
             Action::DeleteOrganization => "delete-organization",
+            Action::RevokeModerator => "revoke-moderator",
+            Action::RevokeAdministrator => "revoke-administrator",
+            Action::BlockAccount => "block-account",
+            Action::UnblockAccount => "unblock-account",
+            Action::DeleteAccount => "delete-account",
+            Action::CreateAccount => "create-account",
         }
     }
 }
@@ -46,6 +58,14 @@ pub struct Target {
 }
 
 impl Target {
+    pub fn account(u: &crate::entity::user::Model) -> Target {
+        Target {
+            kind: "user",
+            id: Some(u.id),
+            label: u.username.clone(),
+        }
+    }
+
     pub fn petition(p: &crate::entity::petition::Model) -> Target {
         Target {
             kind: "petition",

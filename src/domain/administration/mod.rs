@@ -3,5 +3,6 @@
 //! written to. Who may do what is asked of `people::permission`.
 pub mod audit;
 pub mod moderation;
+pub mod people;
 pub mod reports;
 pub mod roles;

@@ -1,9 +1,9 @@
-//! Instance roles (F8.2): administrators and moderators. Granting one is an administrative
-//! decision written to the audit log. For now only the command line grants them
-//! (`signons admin promote`); the accounts page of issue 11 will call the same function.
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, IntoActiveModel, Set};
+//! Instance roles (F8.2): administrators and moderators. Giving or taking one is an
+//! administrative decision written to the audit log (`administration::people::set_role`).
+use sea_orm::{DatabaseConnection, DbErr};
 
-use super::audit::{self, Action, Actor, Target};
+use super::audit::Actor;
+use super::people::{self, Account, PeopleError};
 use crate::entity::user;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,29 +29,10 @@ pub async fn promote(
     username: &str,
     role: Role,
 ) -> Result<Option<user::Model>, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
-    let Some(found) = crate::domain::people::account::find_by_username(&txn, username).await?
-    else {
-        return Ok(None);
-    };
-    let mut active = found.into_active_model();
-    let action = match role {
-        Role::Moderator => {
-            active.is_moderator = Set(true);
-            Action::GrantModerator
-        }
-        Role::Administrator => {
-            active.is_admin = Set(true);
-            Action::GrantAdministrator
-        }
-    };
-    let promoted = active.update(&txn).await?;
-    let target = Target {
-        kind: "user",
-        id: Some(promoted.id),
-        label: promoted.username.clone(),
-    };
-    audit::record(&txn, actor, action, &target, "").await?;
-    txn.commit().await?;
-    Ok(Some(promoted))
+    match people::set_role(db, actor, Account::Username(username), role, true).await {
+        Ok(user) => Ok(Some(user)),
+        Err(PeopleError::NotFound) => Ok(None),
+        Err(PeopleError::Database(e)) => Err(e),
+        Err(e) => Err(DbErr::Custom(e.to_string())),
+    }
 }

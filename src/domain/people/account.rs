@@ -516,7 +516,17 @@ pub async fn delete(
         return Err(AccountError::Invalid(errors));
     }
     let txn = crate::db::begin_write(db).await?;
-    let departure = crate::domain::people::organization::departure(&txn, user).await?;
+    remove(&txn, user).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes an account in the caller's transaction, by the rules of leaving: its personal
+/// petitions (with their signatures) and the organizations it alone belongs to go with it.
+/// Refused while it is the last administrator of an organization that has other members. Used by
+/// the member deleting their own account and by an instance administrator deleting one.
+pub async fn remove<C: ConnectionTrait>(conn: &C, user: &user::Model) -> Result<(), AccountError> {
+    let departure = crate::domain::people::organization::departure(conn, user).await?;
     if !departure.must_hand_over.is_empty() {
         return Err(AccountError::MustHandOver(departure.must_hand_over));
     }
@@ -524,12 +534,11 @@ pub async fn delete(
         // Cascades to its petitions, their signatures, memberships and invitations.
         crate::entity::organization::Entity::delete_many()
             .filter(crate::entity::organization::Column::Slug.eq(org.slug.as_str()))
-            .exec(&txn)
+            .exec(conn)
             .await?;
     }
     // Cascades to personal petitions, memberships, reset links and invitations.
-    user::Entity::delete_by_id(user.id).exec(&txn).await?;
-    txn.commit().await?;
+    user::Entity::delete_by_id(user.id).exec(conn).await?;
     Ok(())
 }
 

@@ -215,6 +215,12 @@ pub fn may_read_audit_log(user: &user::Model) -> bool {
     user.is_admin
 }
 
+/// Whether `user` may manage the accounts of the instance (`/admin/users`): search them, block
+/// and unblock them, give and take instance roles, delete them. Administrators only.
+pub fn may_manage_people(user: &user::Model) -> bool {
+    user.is_admin
+}
+
 /// Whether `user` may see `petition` while the public may not (a draft, or hidden by the
 /// moderators) (F1.3): those who may modify it, and the moderators.
 pub async fn may_preview<C: sea_orm::ConnectionTrait>(

@@ -46,7 +46,12 @@ pub async fn account<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    user::Entity::find_by_id(found.user_id).one(conn).await
+    // A blocked account's sessions are deleted when it is blocked; a login racing the block
+    // still opens nothing.
+    Ok(user::Entity::find_by_id(found.user_id)
+        .one(conn)
+        .await?
+        .filter(|u| u.blocked_at.is_none()))
 }
 
 /// Ends one session (logging out).

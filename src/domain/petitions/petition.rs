@@ -98,9 +98,15 @@ impl Located {
         format!("{}/{}", self.owner.path(), self.canonical_slug)
     }
 
-    /// Visible to the public: published and not hidden by a moderator (F1.3).
+    /// Visible to the public: published, not hidden by a moderator (F1.3), and not the own
+    /// petition of a blocked account (whose moderation state stays as it was, for the unblocking).
     pub fn is_public(&self) -> bool {
-        self.petition.published && !self.petition.moderated
+        self.petition.published && !self.petition.moderated && !self.owner_blocked()
+    }
+
+    /// Whether the petition belongs to an account an administrator blocked.
+    pub fn owner_blocked(&self) -> bool {
+        matches!(&self.owner, Owner::User(u) if u.blocked_at.is_some())
     }
 
     pub fn is_closed(&self) -> bool {
@@ -352,7 +358,12 @@ impl Browse {
     fn condition(&self) -> sea_orm::Condition {
         let mut condition = sea_orm::Condition::all()
             .add(petition::Column::Published.eq(true))
-            .add(petition::Column::Moderated.eq(false));
+            .add(petition::Column::Moderated.eq(false))
+            .add(
+                sea_orm::Condition::any()
+                    .add(petition::Column::UserId.is_null())
+                    .add(petition::Column::UserId.not_in_subquery(blocked_accounts())),
+            );
         if let Some(id) = self.organization_id {
             condition = condition.add(petition::Column::OrganizationId.eq(id));
         }
@@ -368,6 +379,15 @@ impl Browse {
         }
         condition
     }
+}
+
+/// The ids of blocked accounts, whose own petitions no public list shows.
+fn blocked_accounts() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::BlockedAt.is_not_null())
+        .to_owned()
 }
 
 /// How many published petitions `browse` would list over all pages.
