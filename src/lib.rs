@@ -35,6 +35,10 @@ pub struct Site {
     pub wake: mail::Wake,
     /// The keys that hash client addresses, as this instance last read them.
     pub sources: domain::abuse::source::SourceKeys,
+    /// The site settings in force (`/admin/settings` over `settings`): read them here, not in
+    /// `settings`, for the site's name, registration, organizations, personal petitions, the home
+    /// page, the default language, the footer and legal pages, and the report reasons.
+    pub live: domain::administration::site_settings::Live,
 }
 
 impl Site {
@@ -48,6 +52,7 @@ impl Site {
             transport,
             wake: mail::Wake::default(),
             sources: Default::default(),
+            live: domain::administration::site_settings::Live::new(&settings),
             settings,
         })
     }
@@ -98,7 +103,11 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
             let Some(site) = rocket.state::<Site>() else {
                 return Err(rocket);
             };
-            match open_database(&site.settings).await {
+            let opened = match open_database(&site.settings).await {
+                Ok(db) => site.live.refresh(&db).await.map(|_| db).map_err(StartupError::from),
+                Err(e) => Err(e),
+            };
+            match opened {
                 Ok(db) => Ok(rocket.manage(db)),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot open the database");
@@ -135,6 +144,19 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                     tokio::spawn(domain::signing::retention::run(
                         db.clone(),
                         site.settings.unconfirmed_keep_days,
+                        rocket.shutdown(),
+                    ));
+                }
+            })
+        }))
+        .attach(AdHoc::on_liftoff("Site settings", |rocket| {
+            Box::pin(async move {
+                if let (Some(site), Some(db)) =
+                    (rocket.state::<Site>(), rocket.state::<DatabaseConnection>())
+                {
+                    tokio::spawn(domain::administration::site_settings::watch(
+                        db.clone(),
+                        site.live.clone(),
                         rocket.shutdown(),
                     ));
                 }

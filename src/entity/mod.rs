@@ -20,4 +20,5 @@ pub mod report;
 pub mod search_key;
 pub mod session;
 pub mod signature;
+pub mod site_settings;
 pub mod user;

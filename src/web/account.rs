@@ -16,7 +16,9 @@ use super::session::{self, CurrentUser};
 use crate::Site;
 use crate::domain::abuse::attempts;
 use crate::domain::abuse::proof_of_work::{self, Proof};
+use crate::domain::administration::site_settings::Registration;
 use crate::domain::people::account::{self, AccountError, FieldErrors};
+use crate::domain::people::permission;
 use crate::entity::user;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
@@ -89,20 +91,34 @@ struct RegisterForm {
 /// The proof of work of the registration form is bound to this "petition": none.
 const REGISTRATION_FORM: i32 = 0;
 
+/// Why `/register` is refused to someone without an invitation, in the words of the settings.
+fn registration_refused(site: &Site) -> Page {
+    let message = match site.live.get().registration {
+        Registration::InvitationOnly => "registration-invitation-only",
+        _ => "registration-closed",
+    };
+    Page::error(Status::Forbidden, message)
+}
+
 #[get("/register?<next>")]
-fn register_page(next: Option<&str>, site: &State<Site>) -> Page {
-    if !site.settings.registration_open {
-        return Page::error(Status::Forbidden, "registration-closed");
+async fn register_page(
+    next: Option<&str>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Page> {
+    let next = local_path(next);
+    if !permission::may_register(db.inner(), site.live.get().registration, &next).await? {
+        return Ok(registration_refused(site));
     }
-    Page::new(
+    Ok(Page::new(
         "account/register",
         json!({
             "values": {},
             "errors": {},
-            "next": local_path(next),
+            "next": next,
             "proof_of_work": site.settings.proof_of_work,
         }),
-    )
+    ))
 }
 
 /// A proof-of-work challenge for this visitor's registration form, when the instance asks for one
@@ -130,13 +146,10 @@ async fn register(
     site: &State<Site>,
 ) -> Result<Either<Redirect, Page>> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    if !site.settings.registration_open {
-        return Ok(Either::Right(Page::error(
-            Status::Forbidden,
-            "registration-closed",
-        )));
-    }
     let next = local_path(form.next.as_deref());
+    if !permission::may_register(db.inner(), site.live.get().registration, &next).await? {
+        return Ok(Either::Right(registration_refused(site)));
+    }
     let encoded = url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
     // The same answer whether an account was made, the address was taken, or a robot was caught.
     let sent = Redirect::to(format!("/register/sent?next={encoded}"));

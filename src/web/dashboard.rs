@@ -399,7 +399,7 @@ async fn transfer_page(
         db.inner(),
         &user,
         &petition,
-        site.settings.personal_petitions,
+        site.live.get().personal_petitions,
     )
     .await?;
     Ok(Page::new(
@@ -429,7 +429,7 @@ async fn transfer(
         &user,
         id,
         &destination,
-        site.settings.personal_petitions,
+        site.live.get().personal_petitions,
     )
     .await
     .map_err(campaign_error)?;

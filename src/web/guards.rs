@@ -15,12 +15,10 @@ const CSRF_COOKIE: &str = "csrf";
 /// instance default. Computed once per request.
 pub fn request_lang(req: &Request<'_>) -> Lang {
     req.local_cache(|| {
-        let default = req
-            .rocket()
-            .state::<Site>()
-            .map_or(i18n::SOURCE_LANGUAGE, |s| {
-                s.settings.default_language.as_str()
-            });
+        let default = req.rocket().state::<Site>().map_or_else(
+            || i18n::SOURCE_LANGUAGE.to_string(),
+            |s| s.live.get().default_language.clone(),
+        );
         let cookie = req
             .cookies()
             .get(LANG_COOKIE)
@@ -28,7 +26,7 @@ pub fn request_lang(req: &Request<'_>) -> Lang {
         i18n::negotiate(
             cookie.as_deref(),
             req.headers().get_one("Accept-Language"),
-            default,
+            &default,
         )
     })
     .clone()

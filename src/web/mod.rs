@@ -18,6 +18,7 @@ pub mod petition_templates;
 pub mod session;
 pub mod sign;
 pub mod signatures;
+pub mod site_settings;
 pub mod wizard;
 
 use rocket::{Build, Rocket};
@@ -33,6 +34,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", admin::routes())
         .mount("/", moderation::routes())
         .mount("/", people::routes())
+        .mount("/", site_settings::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())

@@ -19,7 +19,7 @@ use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
 use crate::domain::administration::moderation::{self, ModerationError};
-use crate::domain::administration::reports::{self, Reason, ReportInput};
+use crate::domain::administration::reports::{self, ReportInput};
 use crate::domain::people::account::FieldErrors;
 use crate::domain::people::permission;
 use crate::domain::petitions::petition::{self, Located};
@@ -49,14 +49,6 @@ fn moderation_error(e: ModerationError) -> Error {
     }
 }
 
-/// The reasons offered on the report form, with their Fluent keys.
-fn reasons() -> Vec<serde_json::Value> {
-    Reason::ALL
-        .iter()
-        .map(|r| json!({ "name": r.name(), "key": format!("report-reason-{}", r.name()) }))
-        .collect()
-}
-
 fn report_form(located: &Located, site: &Site, input: &ReportInput, errors: &FieldErrors) -> Page {
     let status = if errors.is_empty() {
         Status::Ok
@@ -67,7 +59,7 @@ fn report_form(located: &Located, site: &Site, input: &ReportInput, errors: &Fie
         "moderation/report",
         json!({
             "petition": located.view(site.settings.public_url()),
-            "reasons": reasons(),
+            "reasons": site.live.get().report_reasons,
             "values": input,
             "errors": errors,
             "comment_max": reports::COMMENT_MAX,
@@ -113,7 +105,7 @@ async fn report(
         reason: form.reason.clone().unwrap_or_default(),
         comment: form.comment.clone().unwrap_or_default(),
     };
-    let (reason, comment) = match reports::check(&input) {
+    let (reason, comment) = match reports::check(&input, &site.live.get().report_reasons) {
         Ok(checked) => checked,
         Err(errors) => {
             let located = petition::find(db.inner(), id)
@@ -129,7 +121,7 @@ async fn report(
         site.settings.reports_per_ip_per_hour,
         ip,
         id,
-        reason,
+        &reason,
         &comment,
     )
     .await?;

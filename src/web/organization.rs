@@ -70,7 +70,9 @@ struct CreateForm {
 #[get("/organizations/new")]
 fn new_page(user: Option<CurrentUser>, site: &State<Site>) -> Either<Page, Redirect> {
     match user {
-        Some(CurrentUser(u)) if site.settings.organization_creation_admins_only && !u.is_admin => {
+        Some(CurrentUser(u))
+            if site.live.get().organization_creation_admins_only && !u.is_admin =>
+        {
             Either::Left(Page::error(
                 Status::Forbidden,
                 "organization-creation-closed",
@@ -99,7 +101,7 @@ async fn create(
         db.inner(),
         &user,
         &name,
-        site.settings.organization_creation_admins_only,
+        site.live.get().organization_creation_admins_only,
     )
     .await
     {
@@ -132,15 +134,25 @@ async fn profile(slug: &str, db: &State<DatabaseConnection>, site: &State<Site>)
         }
         None => return Err(Error::NotFound),
     };
-    let petitions: Vec<_> = organization::public_petitions(db.inner(), &org)
+    Ok(Either::Right(profile_page(db.inner(), site, &org).await?))
+}
+
+/// An organization's public profile: its description and its published petitions. It is also the
+/// home page of a site run by one association (`site_settings::Home::Organization`).
+pub(super) async fn profile_page(
+    db: &DatabaseConnection,
+    site: &Site,
+    org: &org_entity::Model,
+) -> Result<Page> {
+    let petitions: Vec<_> = organization::public_petitions(db, org)
         .await?
         .iter()
         .map(|l| l.view(site.settings.public_url()))
         .collect();
-    Ok(Either::Right(Page::new(
+    Ok(Page::new(
         "organization/profile",
-        json!({ "organization": org_profile::public(&org), "petitions": petitions }),
-    )))
+        json!({ "organization": org_profile::public(org), "petitions": petitions }),
+    ))
 }
 
 /// The notices the members page shows after an action (`?done=`).

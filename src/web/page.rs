@@ -92,11 +92,20 @@ impl Page {
             .map(|l| json!({ "code": l.code(), "name": l.t("language-name"), "current": *l == lang }))
             .collect();
         let mut context = self.context.clone();
+        let live = site.live.get();
+        let footer = live
+            .footer
+            .for_reader(&lang.code(), &live.default_language)
+            .map(|t| t.html.as_str());
         let extra = json!({
             "lang": lang.code(),
             "languages": languages,
             "csrf": csrf,
-            "site_name": site.settings.site_name,
+            "site_name": live.site_name,
+            "registration_open": live.registration_open(),
+            "footer_html": footer,
+            "has_legal_notice": !live.legal_notice.is_empty(),
+            "has_privacy_policy": !live.privacy_policy.is_empty(),
             "public_url": site.settings.public_url(),
             "current_path": req.uri().to_string(),
         });

@@ -4,13 +4,14 @@
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, routes};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::{Value, json};
 
 use super::cache::{self, Cached, JsonKey, PageCache, PageKey};
 use super::page::{NoStore, Page};
 use super::session::CurrentUser;
 use crate::Site;
+use crate::domain::administration::site_settings::Home;
 use crate::domain::people::permission;
 use crate::domain::petitions::petition::{self, Located, Lookup, OwnerKind};
 use crate::domain::signing::signature::{FieldErrors, SignatureInput};
@@ -35,8 +36,9 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// The home page: published petitions, newest first, 20 a page, searchable by title. Without a
-/// query string it is the same for every anonymous visitor and comes from the page cache.
+/// The home page: published petitions, newest first, 20 a page, searchable by title — or, when the
+/// settings say so, one organization's profile. Without a query string it is the same for every
+/// anonymous visitor and comes from the page cache.
 #[get("/?<q>&<page>")]
 async fn home(
     q: Option<&str>,
@@ -50,6 +52,14 @@ async fn home(
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };
+    if let Home::Organization(id) = site.live.get().home
+        && let Some(org) = crate::entity::organization::Entity::find_by_id(id)
+            .one(db.inner())
+            .await?
+    {
+        let page = super::organization::profile_page(db.inner(), site, &org).await?;
+        return Ok(Cached::page(ticket, None, None, page));
+    }
     let what = petition::Browse {
         search: q.unwrap_or_default().to_string(),
         ..Default::default()

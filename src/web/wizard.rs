@@ -72,7 +72,7 @@ async fn new_page(
     site: &State<Site>,
 ) -> Result<Page> {
     let choices =
-        wizard::owner_choices(db.inner(), &user.0, site.settings.personal_petitions).await?;
+        wizard::owner_choices(db.inner(), &user.0, site.live.get().personal_petitions).await?;
     let values = Start::preselect(&choices, owner);
     Ok(Page::new(
         "wizard/title",
@@ -108,7 +108,7 @@ async fn start(
         owner: form.owner.clone().unwrap_or_default(),
         template: form.template.clone().unwrap_or_default(),
     };
-    let personal = site.settings.personal_petitions;
+    let personal = site.live.get().personal_petitions;
     match wizard::start(db.inner(), &user, personal, &typed).await {
         Ok(draft) => Ok(Either::Left(Redirect::to(step_path(
             draft.id,

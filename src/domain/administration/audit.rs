@@ -26,6 +26,7 @@ pub enum Action {
     UnblockAccount,
     DeleteAccount,
     CreateAccount,
+    ChangeSettings,
 }
 
 impl Action {
@@ -44,6 +45,7 @@ impl Action {
             Action::UnblockAccount => "unblock-account",
             Action::DeleteAccount => "delete-account",
             Action::CreateAccount => "create-account",
+            Action::ChangeSettings => "change-settings",
         }
     }
 }

@@ -273,10 +273,10 @@ async fn tell_owners<C: ConnectionTrait>(
             .locale
             .as_deref()
             .and_then(Lang::shipped)
-            .or_else(|| Lang::shipped(&site.settings.default_language))
+            .or_else(|| Lang::shipped(&site.live.get().default_language))
             .unwrap_or_else(Lang::source);
         let context = serde_json::json!({
-            "site_name": site.settings.site_name,
+            "site_name": site.live.get().site_name,
             "title": p.title,
             "reason": reason,
             "url": url,

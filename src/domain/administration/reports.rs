@@ -1,11 +1,10 @@
 //! Reports of petitions (F8.2): anyone, with or without an account, may report a public petition
-//! with a reason from `Reason::ALL` and an optional comment. A report is counted against the
+//! with one of the reasons the administrators offer (`site_settings`: some of `Reason::ALL` and
+//! reasons of their own) and an optional comment. A report is counted against the
 //! per-client and per-petition limits of `abuse::attempts` (shared by every instance); one client
 //! reporting one petition again while its first report is open, and a day old at most, adds
 //! nothing. Whatever happened, the reporter is told the same: they learn nothing of other reports,
-//! nor of the limits. The reasons are fixed here for now; a list the administrators maintain would
-//! replace `Reason`.
-use std::collections::BTreeMap;
+//! nor of the limits.
 use std::net::IpAddr;
 
 use sea_orm::sea_query::Expr;
@@ -15,6 +14,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::site_settings::ReportReason;
 use crate::config::Keys;
 use crate::domain::abuse::attempts;
 use crate::domain::people::account::FieldErrors;
@@ -23,7 +23,7 @@ use crate::entity::{petition, report};
 /// Longest comment kept with a report, in characters.
 pub const COMMENT_MAX: usize = 2000;
 
-/// Why a petition is reported. Each has a Fluent key, `report-reason-<name>`.
+/// The built-in reasons to report a petition. Each has a Fluent key, `report-reason-<name>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Reason {
     Spam,
@@ -64,10 +64,17 @@ pub struct ReportInput {
     pub comment: String,
 }
 
-/// The report to file, or the form's mistakes (field → Fluent key).
-pub fn check(input: &ReportInput) -> Result<(Reason, String), FieldErrors> {
+/// The report to file — the reason's stored name and the comment — or the form's mistakes (field →
+/// Fluent key). The reason must be one of those `offered`.
+pub fn check(
+    input: &ReportInput,
+    offered: &[ReportReason],
+) -> Result<(String, String), FieldErrors> {
     let mut errors = FieldErrors::new();
-    let reason = Reason::parse(input.reason.trim());
+    let reason = offered
+        .iter()
+        .find(|r| r.name == input.reason.trim())
+        .map(|r| r.name.clone());
     if reason.is_none() {
         errors.insert("reason", "report-reason-missing");
     }
@@ -101,7 +108,7 @@ pub async fn file(
     per_hour: u32,
     ip: Option<IpAddr>,
     petition_id: i32,
-    reason: Reason,
+    reason: &str,
     comment: &str,
 ) -> Result<Filed, DbErr> {
     let public = petition::Entity::find_by_id(petition_id)
@@ -117,7 +124,7 @@ pub async fn file(
     let key = attempts::reporter_key(keys, ip, petition_id);
     let inserted = report::ActiveModel {
         petition_id: Set(petition_id),
-        reason: Set(reason.name().to_string()),
+        reason: Set(reason.to_string()),
         comment: Set(comment.to_string()),
         reporter_key: Set(Some(key)),
         created_at: Set(crate::domain::now()),
@@ -194,6 +201,13 @@ pub async fn forget_old_reporters(db: &DatabaseConnection) -> Result<u64, DbErr>
     .await
 }
 
+/// A reason and how many reports of one petition gave it.
+#[derive(Debug, Serialize)]
+pub struct ReasonCount {
+    pub reason: ReportReason,
+    pub count: usize,
+}
+
 /// A reported petition as the moderation queue shows it.
 #[derive(Debug, Serialize)]
 pub struct Reported {
@@ -202,8 +216,8 @@ pub struct Reported {
     pub path: String,
     pub hidden: bool,
     pub count: usize,
-    /// Reason name → how many reports gave it.
-    pub reasons: BTreeMap<&'static str, usize>,
+    /// The reasons given, each with how many reports gave it, most given first.
+    pub reasons: Vec<ReasonCount>,
     /// The comments given, newest first.
     pub comments: Vec<String>,
     /// `YYYY-MM-DD HH:MM` UTC, of the newest report.
@@ -235,7 +249,7 @@ pub async fn open<C: ConnectionTrait>(conn: &C) -> Result<Vec<Reported>, DbErr> 
                     path: located.path(),
                     hidden: located.petition.moderated,
                     count: 0,
-                    reasons: BTreeMap::new(),
+                    reasons: Vec::new(),
                     comments: Vec::new(),
                     latest: row.created_at.format(&format).unwrap_or_default(),
                 });
@@ -244,11 +258,17 @@ pub async fn open<C: ConnectionTrait>(conn: &C) -> Result<Vec<Reported>, DbErr> 
         };
         let entry = &mut list[at];
         entry.count += 1;
-        let reason = Reason::parse(&row.reason).unwrap_or(Reason::Other).name();
-        *entry.reasons.entry(reason).or_default() += 1;
+        let reason = ReportReason::from_name(&row.reason);
+        match entry.reasons.iter_mut().find(|r| r.reason == reason) {
+            Some(counted) => counted.count += 1,
+            None => entry.reasons.push(ReasonCount { reason, count: 1 }),
+        }
         if !row.comment.is_empty() {
             entry.comments.push(row.comment);
         }
+    }
+    for entry in &mut list {
+        entry.reasons.sort_by(|a, b| b.count.cmp(&a.count));
     }
     Ok(list)
 }
@@ -265,21 +285,27 @@ mod tests {
     }
 
     #[test]
-    fn a_report_needs_a_listed_reason_and_a_short_clean_comment() {
+    fn a_report_needs_an_offered_reason_and_a_short_clean_comment() {
+        let offered: Vec<ReportReason> = ["spam", "hate", "other", "custom:Off topic"]
+            .iter()
+            .map(|n| ReportReason::from_name(n))
+            .collect();
         assert_eq!(
-            check(&input("spam", "  Sells pills ")),
-            Ok((Reason::Spam, "Sells pills".to_string()))
+            check(&input("spam", "  Sells pills "), &offered),
+            Ok(("spam".to_string(), "Sells pills".to_string()))
         );
         assert_eq!(
-            check(&input("other", "")),
-            Ok((Reason::Other, String::new()))
+            check(&input("custom:Off topic", ""), &offered),
+            Ok(("custom:Off topic".to_string(), String::new()))
         );
-        let refused = check(&input("lies", "")).expect_err("unknown reason");
-        assert_eq!(refused.get("reason"), Some(&"report-reason-missing"));
+        for unknown in ["lies", "illegal", "custom:Anything"] {
+            let refused = check(&input(unknown, ""), &offered).expect_err("not offered");
+            assert_eq!(refused.get("reason"), Some(&"report-reason-missing"));
+        }
         let long = "a".repeat(COMMENT_MAX + 1);
-        let refused = check(&input("hate", &long)).expect_err("too long");
+        let refused = check(&input("hate", &long), &offered).expect_err("too long");
         assert_eq!(refused.get("comment"), Some(&"report-comment-too-long"));
-        let refused = check(&input("hate", "a\u{0}b")).expect_err("control character");
+        let refused = check(&input("hate", "a\u{0}b"), &offered).expect_err("control character");
         assert_eq!(
             refused.get("comment"),
             Some(&crate::domain::text::CONTROL_CHARACTERS)

@@ -183,7 +183,7 @@ pub async fn register(
             "registration-attempt",
             "mail-registration-attempt-subject",
             serde_json::json!({
-                "site_name": site.settings.site_name,
+                "site_name": site.live.get().site_name,
                 "username": existing.username,
                 "login_url": format!("{public_url}/login"),
                 "forgot_url": format!("{public_url}/password/forgot"),
@@ -195,14 +195,17 @@ pub async fn register(
                 "welcome",
                 "mail-welcome-subject",
                 serde_json::json!({
-                    "site_name": site.settings.site_name,
+                    "site_name": site.live.get().site_name,
                     "username": username,
                     "verify_url": format!("{public_url}/account/verify/{token}"),
                 }),
             )
         }
     };
-    let subject = lang.t_args(subject, &[("site", site.settings.site_name.clone().into())]);
+    let subject = lang.t_args(
+        subject,
+        &[("site", site.live.get().site_name.clone().into())],
+    );
     let mail = Outgoing::compose(&site.templates, template, lang, subject, &email, &context)
         .map_err(|e| AccountError::Template(crate::error::describe_chain(&e)))?;
     queue::enqueue(&txn, mail, &site.postmark()).await?;
@@ -237,13 +240,13 @@ pub async fn resend_verification(
         return Ok(());
     }
     let context = serde_json::json!({
-        "site_name": site.settings.site_name,
+        "site_name": site.live.get().site_name,
         "username": user.username,
         "verify_url": format!("{}/account/verify/{token}", site.settings.public_url()),
     });
     let subject = lang.t_args(
         "mail-welcome-subject",
-        &[("site", site.settings.site_name.clone().into())],
+        &[("site", site.live.get().site_name.clone().into())],
     );
     let mail = Outgoing::compose(
         &site.templates,
@@ -401,7 +404,7 @@ pub async fn request_email_change(
     .await?;
     let public_url = site.settings.public_url();
     let context = serde_json::json!({
-        "site_name": site.settings.site_name,
+        "site_name": site.live.get().site_name,
         "username": user.username,
         "new_email": email,
         "confirm_url": format!("{public_url}/account/email/{token}"),
@@ -586,7 +589,7 @@ pub async fn request_password_reset(
     .insert(&txn)
     .await?;
     let context = serde_json::json!({
-        "site_name": site.settings.site_name,
+        "site_name": site.live.get().site_name,
         "username": user.username,
         "reset_url": format!("{}/password/reset/{token}", site.settings.public_url()),
         "hours": RESET_VALID_FOR.whole_hours(),

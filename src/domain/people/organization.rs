@@ -321,7 +321,7 @@ pub async fn invite(
     .insert(&txn)
     .await?;
     let context = serde_json::json!({
-        "site_name": site.settings.site_name,
+        "site_name": site.live.get().site_name,
         "organization": org.name,
         "inviter": actor.username,
         "has_account": account.is_some(),

@@ -1,4 +1,5 @@
 //! The per-member permissions of an organization (F3.3). Every permission question is answered here.
+use crate::domain::administration::site_settings::Registration;
 use serde::Serialize;
 
 use crate::entity::{membership, user};
@@ -218,6 +219,30 @@ pub fn may_read_audit_log(user: &user::Model) -> bool {
 /// Whether `user` may manage the accounts of the instance (`/admin/users`): search them, block
 /// and unblock them, give and take instance roles, delete them. Administrators only.
 pub fn may_manage_people(user: &user::Model) -> bool {
+    user.is_admin
+}
+
+/// Whether someone may create an account (F8.1): anyone while registration is open; otherwise only
+/// someone holding an e-mail invitation to an organization, whose link (`/invitations/<token>`)
+/// the registration form carries as the page to go on to (`next`).
+pub async fn may_register<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    registration: Registration,
+    next: &str,
+) -> Result<bool, sea_orm::DbErr> {
+    if registration == Registration::Open {
+        return Ok(true);
+    }
+    let Some(token) = next.strip_prefix("/invitations/") else {
+        return Ok(false);
+    };
+    Ok(super::organization::invitation_by_token(conn, token)
+        .await?
+        .is_some())
+}
+
+/// Whether `user` may change the site settings (`/admin/settings`): administrators only.
+pub fn may_change_settings(user: &user::Model) -> bool {
     user.is_admin
 }
 

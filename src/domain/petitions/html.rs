@@ -28,6 +28,38 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// Markdown written by people (CommonMark, with strikethrough), rendered to HTML and sanitized like
+/// any other HTML they write. Headings go one level down (`#` is an `h2`): the page has its `h1`.
+pub fn markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+    let lower = |level: HeadingLevel| match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        _ => HeadingLevel::H4,
+    };
+    let parser =
+        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_STRIKETHROUGH).map(
+            |event| match event {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level: lower(level),
+                    id,
+                    classes,
+                    attrs,
+                }),
+                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+                other => other,
+            },
+        );
+    let mut rendered = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut rendered, parser);
+    sanitize(&rendered)
+}
+
 /// A line of plain text such as a title: markup goes (with the content of scripts and styles),
 /// and so do angle brackets; entities are decoded, since the text is escaped where it is printed.
 pub fn plain_text(text: &str) -> String {

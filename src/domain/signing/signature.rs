@@ -300,7 +300,7 @@ impl Letters {
             public_url,
             title: located.petition.title.clone(),
             reply_to: located.petition.reply_to.clone(),
-            site_name: site.settings.site_name.clone(),
+            site_name: site.live.get().site_name.clone(),
         }
     }
 
@@ -646,7 +646,7 @@ pub fn confirmation_for(
         .locale
         .as_deref()
         .and_then(Lang::shipped)
-        .or_else(|| Lang::shipped(&site.settings.default_language))
+        .or_else(|| Lang::shipped(&site.live.get().default_language))
         .unwrap_or_else(Lang::source);
     Letters::new(site, located, &lang).confirmation(
         &site.templates,
