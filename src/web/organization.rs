@@ -71,7 +71,10 @@ struct CreateForm {
 fn new_page(user: Option<CurrentUser>, site: &State<Site>) -> Either<Page, Redirect> {
     match user {
         Some(CurrentUser(u))
-            if site.live.get().organization_creation_admins_only && !u.is_admin =>
+            if !permission::may_create_organization(
+                &u,
+                site.live.get().organization_creation_admins_only,
+            ) =>
         {
             Either::Left(Page::error(
                 Status::Forbidden,

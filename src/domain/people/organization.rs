@@ -81,7 +81,7 @@ pub async fn create_checked(
     name: &str,
     admins_only: bool,
 ) -> Result<organization::Model, OrgError> {
-    if admins_only && !creator.is_admin {
+    if !permission::may_create_organization(creator, admins_only) {
         return Err(OrgError::Forbidden);
     }
     if !permission::may_publish(creator) {

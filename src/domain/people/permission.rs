@@ -241,6 +241,12 @@ pub async fn may_register<C: sea_orm::ConnectionTrait>(
         .is_some())
 }
 
+/// Whether `user` may create organizations, as the site settings have it: anyone, or only the
+/// instance's administrators.
+pub fn may_create_organization(user: &user::Model, admins_only: bool) -> bool {
+    user.is_admin || !admins_only
+}
+
 /// Whether `user` may change the site settings (`/admin/settings`): administrators only.
 pub fn may_change_settings(user: &user::Model) -> bool {
     user.is_admin
