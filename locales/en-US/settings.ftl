@@ -44,3 +44,4 @@ settings-custom-reasons-too-many = Too many reasons of your own: 12 at most.
 settings-reasons-empty = Offer at least one reason.
 audit-action-change-settings = Changed the site settings
 nav-settings = Settings
+registration-closed-log-in = Already have an account? Log in

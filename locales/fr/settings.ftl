@@ -44,3 +44,4 @@ settings-custom-reasons-too-many = Trop de motifs personnalisés : 12 au plus.
 settings-reasons-empty = Proposez au moins un motif.
 audit-action-change-settings = A modifié les réglages du site
 nav-settings = Réglages
+registration-closed-log-in = Vous avez déjà un compte ? Connectez-vous

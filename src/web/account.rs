@@ -97,7 +97,8 @@ fn registration_refused(site: &Site) -> Page {
         Registration::InvitationOnly => "registration-invitation-only",
         _ => "registration-closed",
     };
-    Page::error(Status::Forbidden, message)
+    Page::new("account/registration_closed", json!({ "message": message }))
+        .status(Status::Forbidden)
 }
 
 #[get("/register?<next>")]

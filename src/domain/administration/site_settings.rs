@@ -514,7 +514,11 @@ async fn check<C: ConnectionTrait>(conn: &C, input: &SettingsInput) -> Result<Do
     if custom.len() > CUSTOM_REASONS_MAX {
         errors.insert("custom_reasons", "settings-custom-reasons-too-many");
     }
+    // "Something else" stays last, after the administrators' own.
+    let other = reasons.iter().position(|r| r == Reason::Other.name());
+    let other = other.map(|at| reasons.remove(at));
     reasons.extend(custom.iter().map(|c| format!("{CUSTOM_PREFIX}{c}")));
+    reasons.extend(other);
     if reasons.is_empty() {
         errors.insert("reasons", "settings-reasons-empty");
     }
