@@ -433,7 +433,8 @@ async fn the_report_form_offers_the_reasons_the_administrators_keep() {
                 ("reasons", "other"),
                 (
                     "custom_reasons",
-                    "Off topic for this site\nDuplicate petition",
+                    "Off topic for this site\nDuplicate petition\n\
+                     This petition repeats another one that is already collecting signatures",
                 ),
             ],
         )
@@ -465,12 +466,33 @@ async fn the_report_form_offers_the_reasons_the_administrators_keep() {
             .await;
         assert_eq!(response.status(), Status::SeeOther);
         drop(response);
-        let stored = report::Entity::find().all(&app.db).await.expect("reports");
-        assert_eq!(stored.len(), 1);
+        let long = "custom:This petition repeats another one that is already collecting signatures";
+        let response = post_from(
+            &app,
+            "10.9.8.7:4242",
+            &format!("/petitions/{id}/report"),
+            &[("csrf", &csrf), ("reason", long)],
+        )
+        .await;
+        let status = response.status();
+        let body = response.into_string().await.unwrap_or_default();
+        assert_eq!(
+            status,
+            Status::SeeOther,
+            "a long reason of their own: {body}"
+        );
+        let mut stored = report::Entity::find().all(&app.db).await.expect("reports");
+        stored.sort_by_key(|r| r.id);
+        assert_eq!(stored.len(), 2, "{backend:?}: both reasons stored");
+        assert_eq!(stored[1].reason, long);
         assert_eq!(stored[0].reason, "custom:Off topic for this site");
         log_in(&app, "root").await;
         let (_, queue) = app.get_lang("/admin/moderation", "en").await;
         assert!(queue.contains("Off topic for this site (1)"), "{queue}");
+        assert!(
+            queue.contains("already collecting signatures (1)"),
+            "{queue}"
+        );
         app.finish().await;
     }
 }
