@@ -103,6 +103,8 @@ pub struct Settings {
     /// Reports of petitions an hour from one client address (twenty times as many for one petition
     /// from all addresses); over it a report is thanked for and not recorded.
     pub reports_per_ip_per_hour: u32,
+    /// Recipients of an update to signers queued per transaction (F6.5).
+    pub updates_batch_size: u64,
 }
 
 impl Default for Settings {
@@ -145,6 +147,7 @@ impl Default for Settings {
             login_attempts_per_minute: 10,
             registrations_per_ip_per_hour: 5,
             reports_per_ip_per_hour: 10,
+            updates_batch_size: 200,
         }
     }
 }
@@ -274,6 +277,8 @@ pub struct Keys {
     pub recipient: [u8; 32],
     /// Signs proof-of-work challenges.
     pub proof_of_work: [u8; 32],
+    /// Signs the unsubscription links of updates to signers.
+    pub unsubscribe: [u8; 32],
 }
 
 impl Keys {
@@ -290,6 +295,7 @@ impl Keys {
             ip_hash: derive(b"signons ip-hash v1\0"),
             recipient: derive(b"signons recipient v1\0"),
             proof_of_work: derive(b"signons proof-of-work v1\0"),
+            unsubscribe: derive(b"signons unsubscribe v1\0"),
         }
     }
 }

@@ -29,12 +29,14 @@ use crate::templates::Templates;
 /// and the bell that wakes the mail worker.
 pub struct Site {
     pub settings: Settings,
-    pub templates: Templates,
+    pub templates: Arc<Templates>,
     pub keys: Keys,
     pub transport: Arc<Transport>,
     pub wake: mail::Wake,
     /// The keys that hash client addresses, as this instance last read them.
     pub sources: domain::abuse::source::SourceKeys,
+    /// Wakes the sending of updates to signers when one is sent (`domain::outreach::sending`).
+    pub outreach_wake: mail::Wake,
     /// The site settings in force (`/admin/settings` over `settings`): read them here, not in
     /// `settings`, for the site's name, registration, organizations, personal petitions, the home
     /// page, the default language, the footer and legal pages, and the report reasons.
@@ -48,10 +50,11 @@ impl Site {
         let transport = Arc::new(Transport::from_settings(&settings)?);
         Ok(Site {
             keys: Keys::derive(figment),
-            templates,
+            templates: Arc::new(templates),
             transport,
             wake: mail::Wake::default(),
             sources: Default::default(),
+            outreach_wake: mail::Wake::default(),
             live: domain::administration::site_settings::Live::new(&settings),
             settings,
         })
@@ -157,6 +160,22 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                     tokio::spawn(domain::administration::site_settings::watch(
                         db.clone(),
                         site.live.clone(),
+                        rocket.shutdown(),
+                    ));
+                }
+            })
+        }))
+        .attach(AdHoc::on_liftoff("Updates to signers", |rocket| {
+            Box::pin(async move {
+                if let (Some(site), Some(db)) =
+                    (rocket.state::<Site>(), rocket.state::<DatabaseConnection>())
+                {
+                    tokio::spawn(domain::outreach::sending::run(
+                        db.clone(),
+                        domain::outreach::updates::Letterhead::of(site),
+                        site.settings.updates_batch_size,
+                        site.outreach_wake.clone(),
+                        site.wake.clone(),
                         rocket.shutdown(),
                     ));
                 }

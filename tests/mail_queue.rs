@@ -7,12 +7,10 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::app::{Backend, TestApp, TestDb, backends};
+use common::process::{Serve, free_port, signons};
 use common::smtp::{Mode, ReceivedMail, SmtpServer};
 use futures_util::future::join_all;
 use sea_orm::sea_query::Expr;
@@ -72,6 +70,7 @@ async fn queue_mails(db: &DatabaseConnection, to: &[String], priority: Priority)
             html: None,
             priority,
             petition_id: None,
+            list_unsubscribe: None,
         };
         enqueue(&txn, mail, &Postmark::uncapped("signons.test"))
             .await
@@ -199,86 +198,6 @@ async fn counts_when(
             return c;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A port nothing listens on (yet): bound, read, released.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local_addr").port()
-}
-
-/// The `signons` binary with nothing from the environment's `ROCKET_*` or `Rocket.toml`, on `db_url`.
-fn signons_command(dir: &Path, db_url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_signons"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("ROCKET_") {
-            command.env_remove(key);
-        }
-    }
-    command
-        .current_dir(dir)
-        .env("ROCKET_DATABASE_URL", db_url)
-        .env("ROCKET_DATA_DIR", dir.join("data"))
-        .env("SIGNONS_LOG", "warn");
-    command
-}
-
-/// Runs `signons <args>` to completion, as an admin would: with the default logging, whose lines
-/// must not mix with what the command prints on stdout.
-fn signons(dir: &Path, db_url: &str, args: &[&str]) -> Output {
-    signons_command(dir, db_url)
-        .env_remove("SIGNONS_LOG")
-        .args(args)
-        .output()
-        .expect("run signons")
-}
-
-/// `signons serve` as a child process, killed with SIGKILL when dropped.
-struct Serve {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Serve {
-    fn start(dir: &Path, db_url: &str, smtp_url: &str, log_name: &str) -> Serve {
-        let log = dir.join(log_name);
-        let stderr = std::fs::File::create(&log).expect("create the server log");
-        let child = signons_command(dir, db_url)
-            .arg("serve")
-            .env("ROCKET_PORT", free_port().to_string())
-            .env("ROCKET_SMTP_URL", smtp_url)
-            .env("ROCKET_MAIL_TIMEOUT_SECS", "2")
-            .env("ROCKET_MAIL_POLL_MILLIS", "100")
-            .env("ROCKET_MAIL_RETRY_BASE_SECS", "1")
-            .env("ROCKET_MAIL_RETRY_MAX_SECS", "2")
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            .spawn()
-            .expect("spawn signons serve");
-        Serve { child, log }
-    }
-
-    /// Panics with the server's log if it has exited.
-    fn assert_running(&mut self) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            panic!(
-                "signons serve exited with {status}:\n{}",
-                std::fs::read_to_string(&self.log).unwrap_or_default()
-            );
-        }
-    }
-
-    /// SIGKILL, then reap.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        self.kill();
     }
 }
 
@@ -1074,6 +993,7 @@ async fn sent_mail_is_purged_after_the_configured_delay() {
                 html: None,
                 priority: Priority::Bulk,
                 petition_id: None,
+                list_unsubscribe: None,
             };
             let id = enqueue(&txn, mail, &Postmark::uncapped("signons.test"))
                 .await

@@ -3,6 +3,7 @@
 pub mod abuse;
 pub mod administration;
 pub mod demo;
+pub mod outreach;
 pub mod people;
 pub mod petitions;
 pub mod signing;

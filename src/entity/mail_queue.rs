@@ -26,6 +26,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// The one-click unsubscription address of a mail to signers (RFC 8058), sent as
+    /// `List-Unsubscribe` with `List-Unsubscribe-Post`.
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

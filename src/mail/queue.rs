@@ -31,6 +31,8 @@ pub struct Outgoing {
     pub text: String,
     pub html: Option<String>,
     pub priority: Priority,
+    /// Where a recipient unsubscribes in one click (RFC 8058), for mail to signers.
+    pub list_unsubscribe: Option<String>,
 }
 
 impl Outgoing {
@@ -64,6 +66,7 @@ impl Outgoing {
             text,
             html,
             priority: Priority::Transactional,
+            list_unsubscribe: None,
         })
     }
 }
@@ -139,6 +142,7 @@ pub(crate) async fn enqueue_checked<C: ConnectionTrait>(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        list_unsubscribe: Set(mail.list_unsubscribe),
         ..Default::default()
     }
     .insert(conn)

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::Message;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart, header};
 
 use super::refusal;
@@ -95,6 +96,18 @@ fn build(mail: &mail_queue::Model, from: &str) -> Result<Message, SendError> {
         .message_id(Some(mail.message_id.clone()));
     if let Some(reply_to) = &mail.reply_to {
         builder = builder.reply_to(reply_to.parse().map_err(|e| bad("reply_to", &e))?);
+    }
+    if let Some(url) = &mail.list_unsubscribe {
+        // RFC 2369 and RFC 8058: mail clients offer "unsubscribe" and post to it in one click.
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
     }
     let text = SinglePart::builder()
         .header(header::ContentType::TEXT_PLAIN)

@@ -19,6 +19,7 @@ pub mod session;
 pub mod sign;
 pub mod signatures;
 pub mod site_settings;
+pub mod updates;
 pub mod wizard;
 
 use rocket::{Build, Rocket};
@@ -35,6 +36,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", moderation::routes())
         .mount("/", people::routes())
         .mount("/", site_settings::routes())
+        .mount("/", updates::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())

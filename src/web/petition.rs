@@ -12,6 +12,7 @@ use super::page::{NoStore, Page};
 use super::session::CurrentUser;
 use crate::Site;
 use crate::domain::administration::site_settings::Home;
+use crate::domain::outreach::updates;
 use crate::domain::people::permission;
 use crate::domain::petitions::petition::{self, Located, Lookup, OwnerKind};
 use crate::domain::signing::signature::{FieldErrors, SignatureInput};
@@ -185,6 +186,7 @@ async fn show(
         Lookup::Moved(_) => return Err(Error::NotFound),
     };
     let moderate = viewer.as_ref().is_some_and(permission::may_moderate);
+    let news = updates::news(db, located.petition.id).await?;
     if located.is_public() && !moderate {
         return Ok(Either::Left(Cached::page(
             ticket,
@@ -195,7 +197,8 @@ async fn show(
                 &located,
                 &SignatureInput::default(),
                 &FieldErrors::new(),
-            ),
+            )
+            .with("news", news),
         )));
     }
     drop(ticket);
@@ -219,7 +222,8 @@ async fn show(
             &FieldErrors::new(),
         )
         .with("preview", preview)
-        .with("moderate", moderate),
+        .with("moderate", moderate)
+        .with("news", news),
     )))
 }
 

@@ -5,4 +5,5 @@ pub mod accounts;
 pub mod app;
 pub mod browser;
 pub mod people;
+pub mod process;
 pub mod smtp;

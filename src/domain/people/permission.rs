@@ -222,6 +222,10 @@ pub fn may_manage_people(user: &user::Model) -> bool {
     user.is_admin
 }
 
+/// The organization permission that lets a member write updates to a petition's signers and send
+/// them (F6.5): the one that lets them act on its signatures. A person's own petition: its owner.
+pub const SEND_UPDATES: Permission = Permission::ModifySignatures;
+
 /// Whether someone may create an account (F8.1): anyone while registration is open; otherwise only
 /// someone holding an e-mail invitation to an organization, whose link (`/invitations/<token>`)
 /// the registration form carries as the page to go on to (`next`).

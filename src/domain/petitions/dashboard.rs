@@ -37,6 +37,8 @@ pub struct Rights {
     pub duplicate: bool,
     pub delete: bool,
     pub view_signatures: bool,
+    /// Write and send updates to its signers (`permission::SEND_UPDATES`).
+    pub send_updates: bool,
 }
 
 impl Rights {
@@ -48,6 +50,7 @@ impl Rights {
             duplicate: granted(Permission::CreatePetitions),
             delete: granted(Permission::DeletePetitions),
             view_signatures: granted(Permission::ViewSignatures),
+            send_updates: granted(crate::domain::people::permission::SEND_UPDATES),
         }
     }
 }
