@@ -68,3 +68,5 @@ unsubscribe-title = Updates about a petition
 unsubscribe-explain = Press the button to stop receiving updates about this petition. Your signature stays.
 unsubscribe-button = Stop the updates
 unsubscribe-done = You will receive no more updates about this petition. Your signature stays.
+updates-delete-confirm = This draft was never sent: deleting it loses its text for good.
+updates-delete-button = Delete it for good

@@ -68,3 +68,5 @@ unsubscribe-title = Nouvelles d’une pétition
 unsubscribe-explain = Appuyez sur le bouton pour ne plus recevoir de nouvelles de cette pétition. Votre signature reste.
 unsubscribe-button = Ne plus recevoir de nouvelles
 unsubscribe-done = Vous ne recevrez plus de nouvelles de cette pétition. Votre signature reste.
+updates-delete-confirm = Ce brouillon n’a jamais été envoyé : le supprimer en perd le texte pour de bon.
+updates-delete-button = Le supprimer pour de bon
