@@ -105,6 +105,9 @@ pub struct Settings {
     pub reports_per_ip_per_hour: u32,
     /// Recipients of an update to signers queued per transaction (F6.5).
     pub updates_batch_size: u64,
+    /// Days after a petition's closing date when its signers' personal data are erased, counts kept
+    /// (F9.3); each petition may say otherwise; 0: never.
+    pub anonymize_after_days: u64,
 }
 
 impl Default for Settings {
@@ -148,6 +151,7 @@ impl Default for Settings {
             registrations_per_ip_per_hour: 5,
             reports_per_ip_per_hour: 10,
             updates_batch_size: 200,
+            anonymize_after_days: 0,
         }
     }
 }

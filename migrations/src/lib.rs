@@ -20,6 +20,7 @@ mod m20261128_000021_organization_profiles;
 mod m20261128_000030_blocked_accounts;
 mod m20261129_000050_site_settings;
 mod m20261129_000080_updates;
+mod m20261129_000090_anonymization;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000030_blocked_accounts::Migration),
             Box::new(m20261129_000050_site_settings::Migration),
             Box::new(m20261129_000080_updates::Migration),
+            Box::new(m20261129_000090_anonymization::Migration),
         ]
     }
 }

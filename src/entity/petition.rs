@@ -41,6 +41,11 @@ pub struct Model {
     pub search_key: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// How many days after its closing date its signers' personal data are erased (F9.3); none:
+    /// the instance's `anonymize_after_days`; 0: never (`domain::signing::anonymization`).
+    pub anonymize_after_days: Option<i32>,
+    /// When its signers' personal data were erased: no export after that.
+    pub anonymized_at: Option<OffsetDateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
