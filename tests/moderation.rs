@@ -423,6 +423,78 @@ async fn each_moderation_route_answers_each_kind_of_visitor_and_refusals_change_
     }
 }
 
+/// The header's links to the instance's administration pages, as the page shows them.
+fn admin_links(page: &str) -> Vec<&'static str> {
+    let header = &page[..page.find("</header>").expect("a header")];
+    [
+        "/admin/mail",
+        "/admin/moderation",
+        "/admin/users",
+        "/admin/log",
+    ]
+    .into_iter()
+    .filter(|path| header.contains(&format!("href=\"{path}\"")))
+    .collect()
+}
+
+#[rocket::async_test]
+async fn the_header_links_moderators_to_the_queue_and_administrators_to_every_administration_page()
+{
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let root = person(&app, "root").await;
+        let ben = person(&app, "ben").await;
+        let mo = moderator(&app, "moe").await;
+        let everything = vec![
+            "/admin/mail",
+            "/admin/moderation",
+            "/admin/users",
+            "/admin/log",
+        ];
+        let petition = personal(&app, "ben", "Plant trees", true).await.path();
+        for (who, person, links) in [
+            ("anonymous", None, vec![]),
+            ("member", Some(&ben), vec![]),
+            ("moderator", Some(&mo), vec!["/admin/moderation"]),
+            ("administrator", Some(&root), everything),
+        ] {
+            for path in ["/", petition.as_str()] {
+                let (status, page, _) = get_as(&app, person, path).await;
+                assert_eq!(status, Status::Ok, "{backend:?} {who}: {path}");
+                assert_eq!(admin_links(&page), links, "{backend:?} {who}: {path}");
+            }
+        }
+        // The public's pages still come from the page cache, which answers with an ETag.
+        for path in ["/", petition.as_str()] {
+            let response = app.client.get(path).dispatch().await;
+            assert!(
+                response.headers().get_one("ETag").is_some(),
+                "{backend:?}: {path} from the page cache"
+            );
+        }
+
+        // The moderation queue links to the audit log for those who may read it.
+        let (_, queue, _) = get_as(&app, Some(&root), "/admin/moderation").await;
+        assert!(
+            queue.contains("href=\"/admin/log\">Audit log</a></p>"),
+            "{queue}"
+        );
+        let (_, queue, _) = get_as(&app, Some(&mo), "/admin/moderation").await;
+        assert!(!queue.contains("Audit log"), "{queue}");
+
+        // A moderator logging in through the form gets the same header.
+        common::people::log_in(&app, "moe").await;
+        let (status, page) = app.get("/").await;
+        assert_eq!(status, Status::Ok);
+        assert_eq!(admin_links(&page), ["/admin/moderation"], "{backend:?}");
+        // In French too.
+        let (_, page) = app.get_lang("/", "fr").await;
+        assert!(page.contains(">Modération</a>"), "{page}");
+        common::people::log_out(&app).await;
+        app.finish().await;
+    }
+}
+
 #[rocket::async_test]
 async fn a_draft_is_seen_by_those_who_may_edit_it_with_a_banner_and_by_nobody_else_nor_from_a_cache()
  {

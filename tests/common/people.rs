@@ -123,22 +123,29 @@ pub async fn person(app: &TestApp, name: &str) -> Person {
     let user = account::create(&app.db, name, &format!("{name}@example.org"), PASSWORD)
         .await
         .expect("account");
-    let token = session::open(&app.db, &user).await.expect("session");
-    let flag = if user.is_admin { "a" } else { "-" };
-    Person {
-        name: name.to_string(),
-        cookie: Cookie::new("session", format!("{token}:{flag}:{}", user.username)),
-    }
+    session_of(app, &user).await
 }
 
-/// An account made an instance moderator on the command line, with a session of its own.
+/// An account made an instance moderator on the command line, with a session opened after that
+/// (as a login would be).
 pub async fn moderator(app: &TestApp, name: &str) -> Person {
-    let someone = person(app, name).await;
-    roles::promote(&app.db, &Actor::command_line(), name, Role::Moderator)
+    account::create(&app.db, name, &format!("{name}@example.org"), PASSWORD)
+        .await
+        .expect("account");
+    let user = roles::promote(&app.db, &Actor::command_line(), name, Role::Moderator)
         .await
         .expect("promote")
         .expect("account");
-    someone
+    session_of(app, &user).await
+}
+
+/// A new session of `user`, and the cookie a login would have given their browser.
+pub async fn session_of(app: &TestApp, user: &user::Model) -> Person {
+    let token = session::open(&app.db, user).await.expect("session");
+    Person {
+        name: user.username.clone(),
+        cookie: Cookie::new("session", signons::web::session::cookie_value(&token, user)),
+    }
 }
 
 pub async fn user_model(app: &TestApp, name: &str) -> user::Model {
