@@ -9,6 +9,7 @@ mod common;
 use common::app::{TestApp, backends};
 use common::people::{PASSWORD, get_as, person, personal, post_as, user_model};
 use rocket::http::{ContentType, Status};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
@@ -17,7 +18,7 @@ use signons::domain::administration::people::{self, Account, PeopleError};
 use signons::domain::administration::roles::Role;
 use signons::domain::people::permission::Permission;
 use signons::domain::people::{account, organization};
-use signons::entity::{audit_entry, membership, petition as petition_entity};
+use signons::entity::{audit_entry, membership, petition as petition_entity, user};
 
 /// Logs in through the form in the client's own cookie jar; the status and the page.
 async fn log_in(app: &TestApp, login: &str, password: &str) -> (Status, String) {
@@ -460,6 +461,60 @@ async fn people_pages_search_accounts_and_show_what_each_holds() {
         assert!(page.contains("Make moderator"), "{page}");
         let (status, page, _) = get_as(&app, Some(&root), "/admin/users/99999").await;
         assert_eq!(status, Status::NotFound, "{page}");
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_people_search_is_blind_to_accents_and_case_for_accounts_made_before_it_too() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let root = person(&app, "root").await;
+        for (username, name) in [
+            ("zlf", "Zoé Lefèvre"),
+            ("zbr", "ZOE Brun"),
+            ("mdu", "Marc Dupont"),
+        ] {
+            person(&app, username).await;
+            // Only the name is written: the key takes the rest from the stored row.
+            user::ActiveModel {
+                id: sea_orm::ActiveValue::Unchanged(user_model(&app, username).await.id),
+                display_name: Set(name.into()),
+                ..Default::default()
+            }
+            .update(&app.db)
+            .await
+            .expect("name");
+        }
+        let found = async |term: &str| {
+            let (status, page, _) =
+                get_as(&app, Some(&root), &format!("/admin/users?q={term}")).await;
+            assert_eq!(status, Status::Ok, "{backend:?}: {term}");
+            ["zlf", "zbr", "mdu"]
+                .into_iter()
+                .filter(|u| page.contains(&format!(">{u}<")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("zoe").await, ["zlf", "zbr"], "{backend:?}");
+        // Zo%C3%A9 is "Zoé".
+        assert_eq!(found("Zo%C3%A9").await, ["zlf", "zbr"], "{backend:?}");
+        assert_eq!(found("LEFEVRE").await, ["zlf"], "{backend:?}");
+        assert_eq!(found("lef%C3%A8vre").await, ["zlf"], "{backend:?}");
+        assert_eq!(found("MDU%40EXAMPLE").await, ["mdu"], "{backend:?}");
+
+        // Accounts written before accounts had search keys get theirs at the next start.
+        user::Entity::update_many()
+            .col_expr(user::Column::SearchKey, Expr::value(Option::<String>::None))
+            .exec(&app.db)
+            .await
+            .expect("keys erased");
+        let (rows, _) = people::search(&app.db, "zoe", 0, 50).await.expect("search");
+        assert!(rows.is_empty(), "{backend:?}: no key, no match");
+        signons::db::migrate(&app.db).await.expect("start again");
+        let (rows, total) = people::search(&app.db, "ZOÉ", 0, 50).await.expect("search");
+        let names: Vec<&str> = rows.iter().map(|r| r.username.as_str()).collect();
+        assert_eq!(names, ["zbr", "zlf"], "{backend:?}");
+        assert_eq!(total, 2);
         app.finish().await;
     }
 }

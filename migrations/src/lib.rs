@@ -18,6 +18,7 @@ mod m20261128_000010_accounts_hardening;
 mod m20261128_000020_moderation;
 mod m20261128_000021_organization_profiles;
 mod m20261128_000030_blocked_accounts;
+mod m20261129_000040_account_search_keys;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000020_moderation::Migration),
             Box::new(m20261128_000021_organization_profiles::Migration),
             Box::new(m20261128_000030_blocked_accounts::Migration),
+            Box::new(m20261129_000040_account_search_keys::Migration),
         ]
     }
 }
