@@ -18,7 +18,9 @@ use signons::domain::administration::people::{self, Account, PeopleError};
 use signons::domain::administration::roles::Role;
 use signons::domain::people::permission::Permission;
 use signons::domain::people::{account, organization};
-use signons::entity::{audit_entry, membership, petition as petition_entity, user};
+use signons::entity::{
+    audit_entry, mail_queue, membership, petition as petition_entity, signature, user,
+};
 
 /// Logs in through the form in the client's own cookie jar; the status and the page.
 async fn log_in(app: &TestApp, login: &str, password: &str) -> (Status, String) {
@@ -166,6 +168,66 @@ async fn a_blocked_account_cannot_log_in_nor_use_its_session_and_its_petitions_a
             .expect("line");
         assert_eq!(reason.reason, "Spam account");
         assert_eq!(reason.actor_name, "root");
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn a_signature_sent_from_a_page_loaded_before_the_owner_was_blocked_is_refused_and_not_kept()
+{
+    for backend in backends() {
+        // The longest page cache: this instance still holds the petition as it was before the
+        // block, which is decided elsewhere (the command line, or another instance).
+        let app = TestApp::builder(backend)
+            .set("page_cache_millis", 1500)
+            .build()
+            .await;
+        person(&app, "root").await;
+        person(&app, "ana").await;
+        let oak = personal(&app, "ana", "Save the old oak", true).await;
+        let id = oak.petition.id;
+        let response = app.sign(&oak, "Ben", "Martin", "ben@example.org").await;
+        assert_eq!(response.status(), Status::SeeOther, "{backend:?}");
+        drop(response);
+        let csrf = app.csrf(&oak.path()).await;
+
+        people::block(
+            &app.db,
+            &Actor::command_line(),
+            Account::Username("ana"),
+            "Spam account",
+        )
+        .await
+        .expect("blocked");
+
+        let response = app
+            .post_form(
+                &format!("/petitions/{id}/sign"),
+                &[
+                    ("csrf", &csrf),
+                    ("first_name", "Chloé"),
+                    ("last_name", "Durand"),
+                    ("email", "chloe@example.org"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), Status::NotFound, "{backend:?}");
+        drop(response);
+        let kept: Vec<String> = signature::Entity::find()
+            .filter(signature::Column::PetitionId.eq(id))
+            .all(&app.db)
+            .await
+            .expect("signatures")
+            .into_iter()
+            .map(|s| s.email)
+            .collect();
+        assert_eq!(kept, ["ben@example.org"], "{backend:?}");
+        let mailed = mail_queue::Entity::find()
+            .filter(mail_queue::Column::Recipient.eq("chloe@example.org"))
+            .count(&app.db)
+            .await
+            .expect("mail");
+        assert_eq!(mailed, 0, "{backend:?}: no confirmation link");
         app.finish().await;
     }
 }
