@@ -8,100 +8,12 @@ mod common;
 use std::time::Duration;
 
 use common::app::{TestApp, backends, encode_form};
-use rocket::http::{ContentType, Cookie, Header, Status};
+use common::people::{Person, get_as, moderator, person, personal, post_as, user_model};
+use rocket::http::{ContentType, Header, Status};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use signons::domain::administration::audit::Actor;
-use signons::domain::administration::roles::{self, Role};
-use signons::domain::people::{account, organization, session};
-use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
+use signons::domain::people::organization;
+use signons::domain::petitions::petition::{self, NewPetition, Owner};
 use signons::entity::{audit_entry, mail_queue, membership, petition as petition_entity, report};
-
-/// Someone with an account, and the session cookie their browser would carry. Requests made with
-/// it go through the same client as anonymous ones, whose cookie jar never holds a session: the
-/// public and the logged-in people are seen side by side, with no login in between.
-struct Person {
-    name: String,
-    cookie: Cookie<'static>,
-}
-
-/// An account (the first one made is the administrator) with a session of its own.
-async fn person(app: &TestApp, name: &str) -> Person {
-    let user = account::create(
-        &app.db,
-        name,
-        &format!("{name}@example.org"),
-        "a long enough password",
-    )
-    .await
-    .expect("account");
-    let token = session::open(&app.db, &user).await.expect("session");
-    let flag = if user.is_admin { "a" } else { "-" };
-    Person {
-        name: name.to_string(),
-        cookie: Cookie::new("session", format!("{token}:{flag}:{}", user.username)),
-    }
-}
-
-async fn moderator(app: &TestApp, name: &str) -> Person {
-    let someone = person(app, name).await;
-    roles::promote(&app.db, &Actor::command_line(), name, Role::Moderator)
-        .await
-        .expect("promote")
-        .expect("account");
-    someone
-}
-
-async fn user_model(app: &TestApp, name: &str) -> signons::entity::user::Model {
-    account::find_by_username(&app.db, name)
-        .await
-        .expect("query")
-        .expect("account")
-}
-
-/// A page as `who` (or the public) gets it: status, body and `Cache-Control`.
-async fn get_as(app: &TestApp, who: Option<&Person>, path: &str) -> (Status, String, String) {
-    let mut request = app.client.get(path.to_string());
-    if let Some(who) = who {
-        request = request.private_cookie(who.cookie.clone());
-    }
-    let response = request.dispatch().await;
-    let status = response.status();
-    let cache = response
-        .headers()
-        .get_one("Cache-Control")
-        .unwrap_or_default()
-        .to_string();
-    (
-        status,
-        response.into_string().await.unwrap_or_default(),
-        cache,
-    )
-}
-
-/// Posts a form as `who` (or the public) with the browser's own CSRF token.
-async fn post_as(
-    app: &TestApp,
-    who: Option<&Person>,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (Status, String) {
-    let csrf = app.csrf("/").await;
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(fields);
-    let mut request = app
-        .client
-        .post(path.to_string())
-        .header(ContentType::Form)
-        .header(Header::new("Accept-Language", "en"))
-        .remote("127.0.0.1:4242".parse().expect("address"))
-        .body(encode_form(&all));
-    if let Some(who) = who {
-        request = request.private_cookie(who.cookie.clone());
-    }
-    let response = request.dispatch().await;
-    let status = response.status();
-    (status, response.into_string().await.unwrap_or_default())
-}
 
 /// Reports petition `id` from the client at `remote`, as the report form does; the status and
 /// where the answer leads.
@@ -154,22 +66,6 @@ async fn audit_entries(app: &TestApp) -> u64 {
         .count(&app.db)
         .await
         .expect("count")
-}
-
-/// A petition of `owner`'s own, published or a draft.
-async fn personal(app: &TestApp, owner: &str, title: &str, published: bool) -> Located {
-    petition::create(
-        &app.db,
-        &Owner::User(user_model(app, owner).await),
-        NewPetition {
-            title: title.into(),
-            body_html: "<p>Read this.</p>".into(),
-            published,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("petition")
 }
 
 #[rocket::async_test]
@@ -523,6 +419,78 @@ async fn each_moderation_route_answers_each_kind_of_visitor_and_refusals_change_
         assert_eq!(response.status(), Status::Forbidden);
         drop(response);
         assert!(!stored(&app, id).await.expect("petition").moderated);
+        app.finish().await;
+    }
+}
+
+/// The header's links to the instance's administration pages, as the page shows them.
+fn admin_links(page: &str) -> Vec<&'static str> {
+    let header = &page[..page.find("</header>").expect("a header")];
+    [
+        "/admin/mail",
+        "/admin/moderation",
+        "/admin/users",
+        "/admin/log",
+    ]
+    .into_iter()
+    .filter(|path| header.contains(&format!("href=\"{path}\"")))
+    .collect()
+}
+
+#[rocket::async_test]
+async fn the_header_links_moderators_to_the_queue_and_administrators_to_every_administration_page()
+{
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let root = person(&app, "root").await;
+        let ben = person(&app, "ben").await;
+        let mo = moderator(&app, "moe").await;
+        let everything = vec![
+            "/admin/mail",
+            "/admin/moderation",
+            "/admin/users",
+            "/admin/log",
+        ];
+        let petition = personal(&app, "ben", "Plant trees", true).await.path();
+        for (who, person, links) in [
+            ("anonymous", None, vec![]),
+            ("member", Some(&ben), vec![]),
+            ("moderator", Some(&mo), vec!["/admin/moderation"]),
+            ("administrator", Some(&root), everything),
+        ] {
+            for path in ["/", petition.as_str()] {
+                let (status, page, _) = get_as(&app, person, path).await;
+                assert_eq!(status, Status::Ok, "{backend:?} {who}: {path}");
+                assert_eq!(admin_links(&page), links, "{backend:?} {who}: {path}");
+            }
+        }
+        // The public's pages still come from the page cache, which answers with an ETag.
+        for path in ["/", petition.as_str()] {
+            let response = app.client.get(path).dispatch().await;
+            assert!(
+                response.headers().get_one("ETag").is_some(),
+                "{backend:?}: {path} from the page cache"
+            );
+        }
+
+        // The moderation queue links to the audit log for those who may read it.
+        let (_, queue, _) = get_as(&app, Some(&root), "/admin/moderation").await;
+        assert!(
+            queue.contains("href=\"/admin/log\">Audit log</a></p>"),
+            "{queue}"
+        );
+        let (_, queue, _) = get_as(&app, Some(&mo), "/admin/moderation").await;
+        assert!(!queue.contains("Audit log"), "{queue}");
+
+        // A moderator logging in through the form gets the same header.
+        common::people::log_in(&app, "moe").await;
+        let (status, page) = app.get("/").await;
+        assert_eq!(status, Status::Ok);
+        assert_eq!(admin_links(&page), ["/admin/moderation"], "{backend:?}");
+        // In French too.
+        let (_, page) = app.get_lang("/", "fr").await;
+        assert!(page.contains(">Modération</a>"), "{page}");
+        common::people::log_out(&app).await;
         app.finish().await;
     }
 }

@@ -104,3 +104,6 @@ mail-petition-deleted-next = Your other petitions are on your dashboard.
 
 # The bar moderators see on a petition page.
 moderation-bar-label = Moderation:
+
+# The header link to the audit log, for those who may read it.
+nav-audit-log = Audit log

@@ -104,3 +104,6 @@ mail-petition-deleted-next = Vos autres pétitions sont sur votre tableau de bor
 
 # The bar moderators see on a petition page.
 moderation-bar-label = Modération :
+
+# The header link to the audit log, for those who may read it.
+nav-audit-log = Journal d’administration

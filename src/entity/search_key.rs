@@ -1,5 +1,5 @@
-//! The folded text that petitions and signatures keep in `search_key` (set by their `before_save`),
-//! and that `domain::petitions::search` folds a typed term into before comparing.
+//! The folded text that petitions, signatures and accounts keep in `search_key` (set by their
+//! `before_save`), and that `domain::petitions::search` folds a typed term into before comparing.
 
 /// Lower-case ASCII transliteration with runs of white space made one space: the form in which
 /// both the stored keys and the typed terms are compared.
@@ -14,6 +14,17 @@ pub fn signature_key(first_name: &str, last_name: &str, email: &str) -> String {
     format!(
         "{}\n{}",
         fold(&format!("{first_name} {last_name}")),
+        fold(email)
+    )
+}
+
+/// What an account is found by: its username, display name and address, each on a line of its own
+/// (no term can span two).
+pub fn account_key(username: &str, display_name: &str, email: &str) -> String {
+    format!(
+        "{}\n{}\n{}",
+        fold(username),
+        fold(display_name),
         fold(email)
     )
 }

@@ -25,6 +25,9 @@ pub struct Model {
     /// When an administrator blocked the account: it cannot log in, its sessions are gone and its
     /// own petitions are a 404 for the public (`domain::administration::people`).
     pub blocked_at: Option<OffsetDateTime>,
+    /// The username, display name and address folded for search (`search_key::account_key`),
+    /// kept by `before_save`.
+    pub search_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -39,4 +42,39 @@ impl Related<super::membership::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C>(mut self, db: &C, _insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        let searched = [&self.username, &self.display_name, &self.email];
+        if !searched.iter().any(|v| v.is_set()) {
+            return Ok(self);
+        }
+        // An update that sets some of them only: the others are as stored.
+        let stored = match self.id.try_as_ref() {
+            Some(id) if searched.iter().any(|v| v.is_not_set()) => {
+                Entity::find_by_id(*id).one(db).await?
+            }
+            _ => None,
+        };
+        let username = self
+            .username
+            .try_as_ref()
+            .or(stored.as_ref().map(|u| &u.username));
+        let display_name = self
+            .display_name
+            .try_as_ref()
+            .or(stored.as_ref().map(|u| &u.display_name));
+        let email = self
+            .email
+            .try_as_ref()
+            .or(stored.as_ref().map(|u| &u.email));
+        if let (Some(username), Some(display_name), Some(email)) = (username, display_name, email) {
+            let key = super::search_key::account_key(username, display_name, email);
+            self.search_key = sea_orm::ActiveValue::Set(Some(key));
+        }
+        Ok(self)
+    }
+}

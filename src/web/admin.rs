@@ -19,9 +19,11 @@ pub fn routes() -> Vec<Route> {
     routes![mail_queue, mail_action, audit_log]
 }
 
-/// Administrators only; anyone else gets a 404, as if the page did not exist.
+/// Those who may manage the mail queue (`permission::may_manage_mail`); anyone else gets a 404,
+/// as if the page did not exist.
 fn admin(user: Option<CurrentUser>) -> Result<CurrentUser> {
-    user.filter(|u| u.0.is_admin).ok_or(Error::NotFound)
+    user.filter(|u| crate::domain::people::permission::may_manage_mail(&u.0))
+        .ok_or(Error::NotFound)
 }
 
 /// Entries of the audit log a page.

@@ -154,7 +154,7 @@ async fn queue(
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
 ) -> Result<Page> {
-    moderator(user)?;
+    let moderator = moderator(user)?;
     let reported = reports::open(db.inner()).await?;
     let hidden = moderation::hidden(db.inner()).await?;
     let notice = done
@@ -162,7 +162,12 @@ async fn queue(
         .map(|d| format!("moderation-done-{d}"));
     Ok(Page::new(
         "moderation/queue",
-        json!({ "reported": reported, "hidden": hidden, "notice": notice }),
+        json!({
+            "reported": reported,
+            "hidden": hidden,
+            "notice": notice,
+            "may_read_audit_log": permission::may_read_audit_log(&moderator.0),
+        }),
     ))
 }
 

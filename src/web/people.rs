@@ -149,16 +149,7 @@ async fn block(
     db: &State<DatabaseConnection>,
     cache: &State<PageCache>,
 ) -> Result<Either<Redirect, Page>> {
-    verify_csrf(jar, form.csrf.as_deref())?;
-    let actor = manager(user)?;
-    let reason = form.reason.as_deref().unwrap_or_default();
-    match people::block(db.inner(), &Actor::from(&actor), Account::Id(id), reason).await {
-        Ok(_) => {
-            cache.evict_all();
-            Ok(Either::Left(done(id, "blocked")))
-        }
-        Err(e) => Ok(Either::Right(refused(db.inner(), id, e).await?)),
-    }
+    blocking(Blocking::Block, id, &form, user, jar, db, cache).await
 }
 
 #[post("/admin/users/<id>/unblock", data = "<form>")]
@@ -170,15 +161,46 @@ async fn unblock(
     db: &State<DatabaseConnection>,
     cache: &State<PageCache>,
 ) -> Result<Either<Redirect, Page>> {
+    blocking(Blocking::Unblock, id, &form, user, jar, db, cache).await
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Blocking {
+    Block,
+    Unblock,
+}
+
+/// Blocking and unblocking take the same form and answer alike: the account's page with a notice,
+/// this instance's page cache emptied (the account's petitions are a 404, or back, at once), or
+/// the page with the refusal.
+async fn blocking(
+    decision: Blocking,
+    id: i32,
+    form: &DecisionForm,
+    user: Option<CurrentUser>,
+    jar: &CookieJar<'_>,
+    db: &DatabaseConnection,
+    cache: &PageCache,
+) -> Result<Either<Redirect, Page>> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    let actor = manager(user)?;
+    let actor = Actor::from(&manager(user)?);
     let reason = form.reason.as_deref().unwrap_or_default();
-    match people::unblock(db.inner(), &Actor::from(&actor), Account::Id(id), reason).await {
+    let (decided, notice) = match decision {
+        Blocking::Block => (
+            people::block(db, &actor, Account::Id(id), reason).await,
+            "blocked",
+        ),
+        Blocking::Unblock => (
+            people::unblock(db, &actor, Account::Id(id), reason).await,
+            "unblocked",
+        ),
+    };
+    match decided {
         Ok(_) => {
             cache.evict_all();
-            Ok(Either::Left(done(id, "unblocked")))
+            Ok(Either::Left(done(id, notice)))
         }
-        Err(e) => Ok(Either::Right(refused(db.inner(), id, e).await?)),
+        Err(e) => Ok(Either::Right(refused(db, id, e).await?)),
     }
 }
 

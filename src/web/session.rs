@@ -1,7 +1,7 @@
 //! Who is logged in: an encrypted `session` cookie carrying a random session token (and, for the
-//! header, the username and admin flag), checked against the `sessions` table on every request
-//! (`domain::people::session`), so that logging out on one instance ends the session on all of them. A
-//! second cookie, `known`, remembers which account this browser logged in to: such a browser is
+//! header, the username and the administration pages it links to), checked against the `sessions`
+//! table on every request (`domain::people::session`), so that logging out on one instance ends the
+//! session on all of them. A second cookie, `known`, remembers which account this browser logged in to: such a browser is
 //! not held back by the per-account login limit (`domain::abuse::attempts`).
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
@@ -9,7 +9,8 @@ use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
 use crate::Site;
-use crate::domain::{abuse::attempts, people::session};
+use crate::domain::abuse::attempts;
+use crate::domain::people::{permission, session};
 use crate::entity::user;
 
 const SESSION_COOKIE: &str = "session";
@@ -23,22 +24,99 @@ pub struct CurrentUser(pub user::Model);
 #[derive(Debug, Clone, Serialize)]
 pub struct Visitor {
     pub username: String,
-    pub is_admin: bool,
+    pub links: AdminLinks,
 }
 
-/// `token:admin-flag:username`.
-fn parse(value: &str) -> Option<(&str, bool, &str)> {
+/// The instance's administration pages the header links to: those `permission` let the account
+/// open when its session began (a role given or taken since shows at the next login; the pages
+/// themselves ask `permission` on every request).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct AdminLinks {
+    /// `/admin/mail`.
+    pub mail: bool,
+    /// `/admin/moderation`.
+    pub moderation: bool,
+    /// `/admin/users`.
+    pub people: bool,
+    /// `/admin/log`.
+    pub log: bool,
+}
+
+impl AdminLinks {
+    pub fn of(user: &user::Model) -> AdminLinks {
+        AdminLinks {
+            mail: permission::may_manage_mail(user),
+            moderation: permission::may_moderate(user),
+            people: permission::may_manage_people(user),
+            log: permission::may_read_audit_log(user),
+        }
+    }
+
+    /// The links as the cookie keeps them: their names, comma-separated, or `-` for none.
+    fn encode(self) -> String {
+        let names: Vec<&str> = [
+            (self.mail, "mail"),
+            (self.moderation, "moderation"),
+            (self.people, "people"),
+            (self.log, "log"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        if names.is_empty() {
+            "-".into()
+        } else {
+            names.join(",")
+        }
+    }
+
+    fn decode(field: &str) -> AdminLinks {
+        // Sessions opened before the cookie named its links said `a` for an administrator, whose
+        // header then showed these three.
+        if field == "a" {
+            return AdminLinks {
+                mail: true,
+                moderation: true,
+                people: true,
+                log: false,
+            };
+        }
+        let mut links = AdminLinks::default();
+        for name in field.split(',') {
+            match name {
+                "mail" => links.mail = true,
+                "moderation" => links.moderation = true,
+                "people" => links.people = true,
+                "log" => links.log = true,
+                _ => {}
+            }
+        }
+        links
+    }
+}
+
+/// The session cookie's value for `user`: `token:links:username`.
+pub fn cookie_value(token: &str, user: &user::Model) -> String {
+    format!(
+        "{token}:{}:{}",
+        AdminLinks::of(user).encode(),
+        user.username
+    )
+}
+
+/// `token:links:username`.
+fn parse(value: &str) -> Option<(&str, AdminLinks, &str)> {
     let mut parts = value.splitn(3, ':');
     let token = parts.next()?;
-    let is_admin = parts.next()? == "a";
-    Some((token, is_admin, parts.next()?))
+    let links = AdminLinks::decode(parts.next()?);
+    Some((token, links, parts.next()?))
 }
 
 pub fn visitor(req: &Request<'_>) -> Option<Visitor> {
     let cookie = req.cookies().get_private(SESSION_COOKIE)?;
-    parse(cookie.value()).map(|(_, is_admin, username)| Visitor {
+    parse(cookie.value()).map(|(_, links, username)| Visitor {
         username: username.to_string(),
-        is_admin,
+        links,
     })
 }
 
@@ -55,10 +133,9 @@ pub async fn log_in(
     login: &str,
 ) -> Result<(), sea_orm::DbErr> {
     let token = session::open(db, user).await?;
-    let admin = if user.is_admin { "a" } else { "-" };
     let lifetime = rocket::time::Duration::seconds(session::LIFETIME.whole_seconds());
     jar.add_private(
-        Cookie::build((SESSION_COOKIE, format!("{token}:{admin}:{}", user.username)))
+        Cookie::build((SESSION_COOKIE, cookie_value(&token, user)))
             .path("/")
             .http_only(true)
             .secure(secure(site))
@@ -149,5 +226,41 @@ impl<'r> FromRequest<'r> for UnverifiedUser {
             Outcome::Forward(status) => Outcome::Forward(status),
             Outcome::Error(e) => Outcome::Error(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AdminLinks, parse};
+
+    #[test]
+    fn the_cookie_gives_back_the_links_it_was_written_with() {
+        let moderator = AdminLinks {
+            moderation: true,
+            ..AdminLinks::default()
+        };
+        let all = AdminLinks {
+            mail: true,
+            moderation: true,
+            people: true,
+            log: true,
+        };
+        for links in [AdminLinks::default(), moderator, all] {
+            let value = format!("token:{}:ana", links.encode());
+            assert_eq!(parse(&value), Some(("token", links, "ana")));
+        }
+        // Whatever follows the second separator is the username.
+        assert_eq!(
+            parse("token:-:a:b"),
+            Some(("token", AdminLinks::default(), "a:b"))
+        );
+    }
+
+    #[test]
+    fn a_session_opened_before_the_cookie_named_its_links_keeps_its_header() {
+        let (_, links, _) = parse("token:a:root").expect("parsed");
+        assert!(links.mail && links.moderation && links.people && !links.log);
+        let (_, links, _) = parse("token:-:ana").expect("parsed");
+        assert_eq!(links, AdminLinks::default());
     }
 }

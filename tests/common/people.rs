@@ -1,8 +1,14 @@
 //! People using Signons through its forms: register, log in and out, post a form with their own
-//! CSRF token, create an organization.
-use rocket::http::Status;
+//! CSRF token, create an organization. And people seen side by side without logging in and out:
+//! a `Person` carries their own session cookie on each request (`get_as`, `post_as`).
+use rocket::http::{ContentType, Cookie, Header, Status};
+use signons::domain::administration::audit::Actor;
+use signons::domain::administration::roles::{self, Role};
+use signons::domain::people::{account, session};
+use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
+use signons::entity::user;
 
-use super::app::TestApp;
+use super::app::{TestApp, encode_form};
 
 pub const PASSWORD: &str = "a long enough password";
 
@@ -102,4 +108,114 @@ pub async fn join(app: &TestApp, slug: &str, inviter: &str, username: &str) {
         post(app, &format!("/invitations/{id}/accept"), &[]).await,
         Status::SeeOther
     );
+}
+
+/// Someone with an account, and the session cookie their browser would carry. Requests made with
+/// it go through the same client as anonymous ones, whose cookie jar never holds a session: the
+/// public and the logged-in people are seen side by side, with no login in between.
+pub struct Person {
+    pub name: String,
+    pub cookie: Cookie<'static>,
+}
+
+/// An account (the first one made is the administrator) with a session of its own.
+pub async fn person(app: &TestApp, name: &str) -> Person {
+    let user = account::create(&app.db, name, &format!("{name}@example.org"), PASSWORD)
+        .await
+        .expect("account");
+    session_of(app, &user).await
+}
+
+/// An account made an instance moderator on the command line, with a session opened after that
+/// (as a login would be).
+pub async fn moderator(app: &TestApp, name: &str) -> Person {
+    account::create(&app.db, name, &format!("{name}@example.org"), PASSWORD)
+        .await
+        .expect("account");
+    let user = roles::promote(&app.db, &Actor::command_line(), name, Role::Moderator)
+        .await
+        .expect("promote")
+        .expect("account");
+    session_of(app, &user).await
+}
+
+/// A new session of `user`, and the cookie a login would have given their browser.
+pub async fn session_of(app: &TestApp, user: &user::Model) -> Person {
+    let token = session::open(&app.db, user).await.expect("session");
+    Person {
+        name: user.username.clone(),
+        cookie: Cookie::new("session", signons::web::session::cookie_value(&token, user)),
+    }
+}
+
+pub async fn user_model(app: &TestApp, name: &str) -> user::Model {
+    account::find_by_username(&app.db, name)
+        .await
+        .expect("query")
+        .expect("account")
+}
+
+/// A petition of `owner`'s own, published or a draft.
+pub async fn personal(app: &TestApp, owner: &str, title: &str, published: bool) -> Located {
+    petition::create(
+        &app.db,
+        &Owner::User(user_model(app, owner).await),
+        NewPetition {
+            title: title.into(),
+            body_html: "<p>Read this.</p>".into(),
+            published,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("petition")
+}
+
+/// A page in English as `who` (or the public) gets it: status, body and `Cache-Control`.
+pub async fn get_as(app: &TestApp, who: Option<&Person>, path: &str) -> (Status, String, String) {
+    let mut request = app
+        .client
+        .get(path.to_string())
+        .header(Header::new("Accept-Language", "en"));
+    if let Some(who) = who {
+        request = request.private_cookie(who.cookie.clone());
+    }
+    let response = request.dispatch().await;
+    let status = response.status();
+    let cache = response
+        .headers()
+        .get_one("Cache-Control")
+        .unwrap_or_default()
+        .to_string();
+    (
+        status,
+        response.into_string().await.unwrap_or_default(),
+        cache,
+    )
+}
+
+/// Posts a form as `who` (or the public) with the browser's own CSRF token; the status and the
+/// page.
+pub async fn post_as(
+    app: &TestApp,
+    who: Option<&Person>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (Status, String) {
+    let csrf = app.csrf("/").await;
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let mut request = app
+        .client
+        .post(path.to_string())
+        .header(ContentType::Form)
+        .header(Header::new("Accept-Language", "en"))
+        .remote("127.0.0.1:4242".parse().expect("address"))
+        .body(encode_form(&all));
+    if let Some(who) = who {
+        request = request.private_cookie(who.cookie.clone());
+    }
+    let response = request.dispatch().await;
+    let status = response.status();
+    (status, response.into_string().await.unwrap_or_default())
 }

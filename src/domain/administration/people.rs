@@ -9,10 +9,9 @@
 //! petitions become a 404 for the public because the public lookup asks for the owner's state
 //! (`petition::Located::is_public`, `petition::Browse`), not because they are hidden: a
 //! moderator's decision on them is kept as it was, and unblocking brings them back as they were.
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -144,28 +143,22 @@ impl From<&user::Model> for AccountRow {
 /// Longest search term taken into account.
 const MAX_SEARCH: usize = 100;
 
-/// Accounts whose username, display name or e-mail address contains `term` (any case; `%` and
-/// `_` taken literally), by username, `limit` from `offset`; and how many match in all.
+/// Accounts whose username, display name or e-mail address contains `term`, blind to case and
+/// accents as every search here (`petitions::search`: "zoe" finds "Zoé"; `%` and `_` taken
+/// literally), by username, `limit` from `offset`; and how many match in all.
 pub async fn search<C: ConnectionTrait>(
     conn: &C,
     term: &str,
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<AccountRow>, u64), DbErr> {
-    let term: String = term.trim().chars().take(MAX_SEARCH).collect();
     let mut query = user::Entity::find();
-    if !term.is_empty() {
-        let pattern = crate::domain::petitions::search::pattern(&term.to_lowercase());
-        let like = |column: user::Column| {
-            Expr::expr(Func::lower(Expr::col((user::Entity, column))))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        query = query.filter(
-            Condition::any()
-                .add(like(user::Column::Username))
-                .add(like(user::Column::DisplayName))
-                .add(like(user::Column::Email)),
-        );
+    if let Some(matches) = crate::domain::petitions::search::contains(
+        (user::Entity, user::Column::SearchKey),
+        term,
+        MAX_SEARCH,
+    ) {
+        query = query.filter(matches);
     }
     let total = query.clone().count(conn).await?;
     let rows = query

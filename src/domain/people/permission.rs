@@ -211,6 +211,12 @@ pub fn may_moderate(user: &user::Model) -> bool {
     user.is_admin || user.is_moderator
 }
 
+/// Whether `user` may see the mail queue and retry or discard its mail (`/admin/mail`, F5.5):
+/// administrators only.
+pub fn may_manage_mail(user: &user::Model) -> bool {
+    user.is_admin
+}
+
 /// Whether `user` may read the audit log of administrative decisions: administrators only.
 pub fn may_read_audit_log(user: &user::Model) -> bool {
     user.is_admin

@@ -6,8 +6,8 @@
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
-pub use crate::entity::search_key::{fold, signature_key};
-use crate::entity::{petition, signature};
+pub use crate::entity::search_key::{account_key, fold, signature_key};
+use crate::entity::{petition, signature, user};
 
 /// `column` (a `search_key`) contains the folded `term`; `None` when nothing was typed.
 pub fn contains(column: impl IntoColumnRef, term: &str, max: usize) -> Option<SimpleExpr> {
@@ -36,9 +36,9 @@ pub fn pattern(term: &str) -> String {
 /// Rows filled per transaction, so that a large upgrade never holds the write lock for long.
 const FILL_BATCH: u64 = 1_000;
 
-/// Computes the `search_key` of every petition and signature that has none (rows written before
-/// the column existed, or by an older instance during an upgrade). Idempotent; returns how many
-/// rows it filled.
+/// Computes the `search_key` of every petition, signature and account that has none (rows
+/// written before the column existed, or by an older instance during an upgrade). Idempotent;
+/// returns how many rows it filled.
 pub async fn fill_missing_keys(db: &DatabaseConnection) -> Result<u64, DbErr> {
     let petitions = crate::db::in_batches(db, FILL_BATCH, |txn| {
         Box::pin(async move {
@@ -90,7 +90,35 @@ pub async fn fill_missing_keys(db: &DatabaseConnection) -> Result<u64, DbErr> {
         })
     })
     .await?;
-    Ok(petitions + signatures)
+    let accounts = crate::db::in_batches(db, FILL_BATCH, |txn| {
+        Box::pin(async move {
+            let rows: Vec<(i32, String, String, String)> = user::Entity::find()
+                .select_only()
+                .columns([
+                    user::Column::Id,
+                    user::Column::Username,
+                    user::Column::DisplayName,
+                    user::Column::Email,
+                ])
+                .filter(user::Column::SearchKey.is_null())
+                .limit(FILL_BATCH)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            let found = rows.len() as u64;
+            for (id, username, display_name, email) in rows {
+                let key = account_key(&username, &display_name, &email);
+                user::Entity::update_many()
+                    .col_expr(user::Column::SearchKey, Expr::val(key))
+                    .filter(user::Column::Id.eq(id))
+                    .exec(txn)
+                    .await?;
+            }
+            Ok((found, found))
+        })
+    })
+    .await?;
+    Ok(petitions + signatures + accounts)
 }
 
 #[cfg(test)]
@@ -110,6 +138,17 @@ mod tests {
         assert_eq!(fold("Œuvre"), "oeuvre");
         assert!(fold("Сохраним парк").contains(&fold("сохраним")));
         assert!(fold("北京市").contains(&fold("北京")));
+    }
+
+    #[test]
+    fn an_account_is_found_by_its_username_display_name_or_address_but_not_across_them() {
+        let key = super::account_key("zoe", "Zoé Müller", "Zoe.M@example.org");
+        assert!(key.contains(&fold("ZOÉ MULLER")));
+        assert!(key.contains(&fold("zoe.m@example")));
+        assert!(
+            !key.contains(&fold("zoe zoe")),
+            "username and name stay apart"
+        );
     }
 
     #[test]

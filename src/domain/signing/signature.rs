@@ -5,8 +5,8 @@ use std::net::IpAddr;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelBehavior, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QuerySelect, Set, SqlErr,
+    ActiveModelBehavior, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
+    QueryFilter, QuerySelect, RelationTrait, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
 use validator::ValidateEmail;
@@ -19,7 +19,7 @@ use crate::domain::abuse::source::Source;
 use crate::domain::abuse::{address, mail_cap};
 use crate::domain::petitions::petition::{self, Located};
 use crate::domain::token;
-use crate::entity::{petition as petition_entity, signature};
+use crate::entity::{petition as petition_entity, signature, user};
 use crate::i18n::Lang;
 use crate::mail::queue::{self, Outgoing, Postmark};
 use crate::templates::Templates;
@@ -455,24 +455,37 @@ async fn write_once(
 }
 
 /// Whether the petition still takes signatures, read inside the writing transaction: the page a
-/// signer came from may be a second old (`web::cache`), the answer must not be.
+/// signer came from may be a second old (`web::cache`), or from before a change another instance
+/// made; the answer must not be. Public as `Located::is_public` says (published, not hidden by a
+/// moderator, not the own petition of a blocked account), and not past its deadline.
 pub async fn still_open<C: ConnectionTrait>(
     conn: &C,
     petition_id: i32,
 ) -> Result<Result<(), SignError>, sea_orm::DbErr> {
+    type Row = (
+        bool,
+        bool,
+        Option<time::OffsetDateTime>,
+        Option<time::OffsetDateTime>,
+    );
     let found = petition_entity::Entity::find_by_id(petition_id)
         .select_only()
         .column(petition_entity::Column::Published)
         .column(petition_entity::Column::Moderated)
         .column(petition_entity::Column::Deadline)
-        .into_tuple::<(bool, bool, Option<time::OffsetDateTime>)>()
+        // An organization's petition has no owner account: nothing joins, nothing is blocked.
+        .join(JoinType::LeftJoin, petition_entity::Relation::User.def())
+        .column(user::Column::BlockedAt)
+        .into_tuple::<Row>()
         .one(conn)
         .await?;
     Ok(match found {
-        Some((true, false, deadline)) if deadline.is_some_and(|d| d <= crate::domain::now()) => {
+        Some((true, false, deadline, None))
+            if deadline.is_some_and(|d| d <= crate::domain::now()) =>
+        {
             Err(SignError::Closed)
         }
-        Some((true, false, _)) => Ok(()),
+        Some((true, false, _, None)) => Ok(()),
         _ => Err(SignError::NotPublic),
     })
 }
