@@ -352,6 +352,15 @@ async fn only_administrators_see_or_change_the_settings_and_each_change_is_logge
             lines_before,
             "refused requests write no audit line"
         );
+        log_in(&app, "root").await;
+        let (_, page) = app.get_lang("/", "en").await;
+        assert!(
+            page.contains("href=\"/admin/settings\""),
+            "the header links administrators to the settings"
+        );
+        log_in(&app, "moderator").await;
+        let (_, page) = app.get_lang("/", "en").await;
+        assert!(!page.contains("href=\"/admin/settings\""), "not moderators");
 
         admin_saves(
             &app,

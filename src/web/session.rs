@@ -40,6 +40,8 @@ pub struct AdminLinks {
     pub people: bool,
     /// `/admin/log`.
     pub log: bool,
+    /// `/admin/settings`.
+    pub settings: bool,
 }
 
 impl AdminLinks {
@@ -49,6 +51,7 @@ impl AdminLinks {
             moderation: permission::may_moderate(user),
             people: permission::may_manage_people(user),
             log: permission::may_read_audit_log(user),
+            settings: permission::may_change_settings(user),
         }
     }
 
@@ -59,6 +62,7 @@ impl AdminLinks {
             (self.moderation, "moderation"),
             (self.people, "people"),
             (self.log, "log"),
+            (self.settings, "settings"),
         ]
         .into_iter()
         .filter_map(|(on, name)| on.then_some(name))
@@ -79,6 +83,7 @@ impl AdminLinks {
                 moderation: true,
                 people: true,
                 log: false,
+                settings: false,
             };
         }
         let mut links = AdminLinks::default();
@@ -88,6 +93,7 @@ impl AdminLinks {
                 "moderation" => links.moderation = true,
                 "people" => links.people = true,
                 "log" => links.log = true,
+                "settings" => links.settings = true,
                 _ => {}
             }
         }
@@ -244,6 +250,7 @@ mod tests {
             moderation: true,
             people: true,
             log: true,
+            settings: true,
         };
         for links in [AdminLinks::default(), moderator, all] {
             let value = format!("token:{}:ana", links.encode());
