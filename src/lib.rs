@@ -147,6 +147,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                     tokio::spawn(domain::signing::retention::run(
                         db.clone(),
                         site.settings.unconfirmed_keep_days,
+                        site.settings.anonymize_after_days,
                         rocket.shutdown(),
                     ));
                 }

@@ -1,5 +1,6 @@
 //! Signatures (F2, F6.2, F6.3, F9.3): signing and confirming, the group commit, the sharded count,
 //! the signatures list and export, the retention of unconfirmed signatures, phone numbers.
+pub mod anonymization;
 pub mod counter;
 pub mod phone;
 pub mod retention;

@@ -49,12 +49,14 @@ pub async fn purge_unconfirmed(
 }
 
 /// At start and then every hour until `stop` resolves: purges unconfirmed signatures
-/// (`keep_days = 0` keeps them), and forgets the client-address hashes and keys no limit needs any
+/// (`keep_days = 0` keeps them), anonymizes the signers of petitions closed long enough
+/// (`anonymization`), and forgets the client-address hashes and keys no limit needs any
 /// more (`abuse::source::forget_old`), and the reporters' keys of reports more than a day old
 /// (`administration::reports::forget_old_reporters`).
 pub async fn run(
     db: DatabaseConnection,
     keep_days: u64,
+    anonymize_after_days: u64,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     let keep = (keep_days > 0).then(|| time::Duration::days(keep_days.min(36_500) as i64));
@@ -71,6 +73,11 @@ pub async fn run(
                         Ok(purged) => tracing::info!(purged, keep_days, "unconfirmed signatures purged"),
                         Err(e) => tracing::warn!(error = %e, "cannot purge unconfirmed signatures"),
                     }
+                }
+                match super::anonymization::run_due(&db, anonymize_after_days).await {
+                    Ok(0) => {}
+                    Ok(done) => tracing::info!(done, "petitions whose signers were anonymized"),
+                    Err(e) => tracing::warn!(error = %e, "cannot anonymize the signers of ended petitions"),
                 }
                 if let Err(e) = crate::domain::abuse::proof_of_work::forget_old(&db).await {
                     tracing::warn!(error = %e, "cannot forget spent proof-of-work challenges");
