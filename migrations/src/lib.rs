@@ -19,6 +19,7 @@ mod m20261128_000020_moderation;
 mod m20261128_000021_organization_profiles;
 mod m20261128_000030_blocked_accounts;
 mod m20261129_000050_site_settings;
+mod m20261129_000060_daily_counts;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000021_organization_profiles::Migration),
             Box::new(m20261128_000030_blocked_accounts::Migration),
             Box::new(m20261129_000050_site_settings::Migration),
+            Box::new(m20261129_000060_daily_counts::Migration),
         ]
     }
 }
