@@ -25,8 +25,8 @@ impl Templates {
             }
         }
         let mut tera = tera::Tera::default();
-        // Names keep their extension: autoescape is on for HTML, off for plain-text mails.
-        tera.autoescape_on(vec![".html.tera"]);
+        // Names keep their extension: autoescape is on for HTML and SVG, off for plain-text mails.
+        tera.autoescape_on(vec![".html.tera", ".svg.tera"]);
         tera.set_escape_fn(escape_html);
         tera.register_function("fluent", i18n::tera_function());
         tera.add_raw_templates(sources)

@@ -20,6 +20,7 @@ mod m20261128_000021_organization_profiles;
 mod m20261128_000030_blocked_accounts;
 mod m20261129_000040_account_search_keys;
 mod m20261129_000050_site_settings;
+mod m20261129_000060_daily_counts;
 mod m20261129_000080_updates;
 mod m20261129_000090_anonymization;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000030_blocked_accounts::Migration),
             Box::new(m20261129_000040_account_search_keys::Migration),
             Box::new(m20261129_000050_site_settings::Migration),
+            Box::new(m20261129_000060_daily_counts::Migration),
             Box::new(m20261129_000080_updates::Migration),
             Box::new(m20261129_000090_anonymization::Migration),
         ]

@@ -19,6 +19,7 @@ pub mod session;
 pub mod sign;
 pub mod signatures;
 pub mod site_settings;
+pub mod statistics;
 pub mod updates;
 pub mod wizard;
 
@@ -40,6 +41,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())
+        .mount("/", statistics::routes())
         .mount("/", wizard::routes())
         .mount("/", petition_templates::routes())
         .mount("/", language::routes())

@@ -1,7 +1,8 @@
-//! The signatures of a petition, for the people running it (F6.2, F6.3): the page (search, filter,
-//! pages, one form to act on a selection), deleting a selection, re-sending the confirmation, and
-//! the CSV export, streamed. Every route asks `domain::people::permission` through `signature_list`; a
-//! refusal looks like a page that does not exist.
+//! The signatures of a petition, for the people running it (F6.2, F6.3, F6.4): the page (the chart
+//! of signatures over time, search, filter, pages, one form to act on a selection), deleting a
+//! selection, re-sending the confirmation, and the CSV export, streamed. Every route asks
+//! `domain::people::permission` through `signature_list`; a refusal looks like a page that does not
+//! exist.
 use std::io::{self, Cursor};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -25,6 +26,7 @@ use crate::Site;
 use crate::domain::abuse::held::{self, HeldSelection};
 use crate::domain::abuse::proof_of_work;
 use crate::domain::people::permission::Permission;
+use crate::domain::signing::history;
 use crate::domain::signing::signature::SignError;
 use crate::domain::signing::signature_list::{
     self as list, Export, ListQuery, Selection, StatusFilter,
@@ -100,6 +102,12 @@ async fn page(
     };
     let listing = list::list(db.inner(), &located, &query).await?;
     let abilities = list::abilities(db.inner(), user.id, &located).await?;
+    let timeline = history::timeline(db.inner(), &located).await?;
+    let chart = super::statistics::chart(
+        &timeline,
+        located.petition.goal,
+        located.petition.paper_signatures,
+    );
     let held_sources = if listing.held > 0 {
         held::sources(db.inner(), id).await?
     } else {
@@ -129,6 +137,7 @@ async fn page(
         json!({
             "petition": located.view(site.settings.public_url()),
             "listing": listing,
+            "chart": chart,
             "abilities": abilities,
             "held_sources": held_sources,
             "proof_of_work": {

@@ -24,7 +24,7 @@ const TOTAL: &str = "p.confirmed_count + CAST(COALESCE((SELECT SUM(s.confirmed) 
      FROM petition_count_shards s WHERE s.petition_id = p.id), 0) AS BIGINT)";
 
 /// `?` placeholders as the backend wants them (`$1, $2, …` on PostgreSQL).
-fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
+pub(super) fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
     let sql = if backend == DatabaseBackend::Postgres {
         let mut out = String::with_capacity(sql.len() + 8);
         let mut n = 0;
@@ -44,8 +44,9 @@ fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Stateme
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// Counts `n` more confirmed signatures for `petition_id`; call it in the confirming transaction.
-pub async fn add_confirmed<C: ConnectionTrait>(
+/// Counts `n` more confirmed signatures for `petition_id`, in the confirming transaction. Called
+/// only by `history::Changes`, which moves the day of the confirmations with the count.
+pub(super) async fn add_confirmed<C: ConnectionTrait>(
     conn: &C,
     petition_id: i32,
     n: i64,

@@ -9,8 +9,10 @@ use sea_orm::{
     QueryFilter, QuerySelect, RelationTrait, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use validator::ValidateEmail;
 
+use super::history::Changes;
 use super::tallies::{Known, Tallies, Wanted};
 use crate::Site;
 use crate::domain::abuse::proof_of_work::{self, Proof};
@@ -750,27 +752,30 @@ pub async fn find_by_token(
 }
 
 /// Confirms the signature of a confirmation link. Confirming again changes nothing. The petition's
-/// count goes up in the same transaction, by exactly one, whatever runs concurrently: only the
-/// UPDATE that flips `confirmed_at` from NULL adds one, to a shard of the count (`counter`), so
-/// concurrent confirmations do not all wait on the petition's row.
+/// count and the day's (`history`) go up in the same transaction, by exactly one, whatever runs
+/// concurrently: only the UPDATE that flips `confirmed_at` from NULL adds one, to a shard of the
+/// count (`counter`), so concurrent confirmations do not all wait on the petition's row.
 pub async fn confirm(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<Pending>, sea_orm::DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let Some((petition_id, flipped)) = flip_confirmed(&txn, &token::hash(token)).await? else {
+    let Some(flip) = flip_confirmed(&txn, &token::hash(token)).await? else {
         return Ok(None);
     };
-    if flipped {
-        crate::domain::signing::counter::add_confirmed(&txn, petition_id, 1).await?;
+    if let Some(at) = flip.confirmed_at {
+        let mut changes = Changes::new();
+        changes.confirmed(flip.petition_id, at);
+        changes.apply(&txn).await?;
     }
     txn.commit().await?;
     find_by_token(db, token).await
 }
 
 /// Withdraws a signature (F2.5, F9.4), as found through its mailed link (`find_by_token`): the row,
-/// and with it everything the signer gave, is deleted, with the mails about it not yet sent, and a confirmed signature leaves the count in
-/// the same transaction. False when it was already gone (withdrawn twice at once).
+/// and with it everything the signer gave, is deleted, with the mails about it not yet sent, and a
+/// confirmed signature leaves the count, and the day it was confirmed (`history`), in the same
+/// transaction. False when it was already gone (withdrawn twice at once).
 pub async fn withdraw(
     db: &DatabaseConnection,
     found: &signature::Model,
@@ -784,15 +789,22 @@ pub async fn withdraw(
         .exec(&txn)
         .await?;
     if unconfirmed.rows_affected == 0 {
+        // RETURNING gives the moment it was confirmed: the day it is taken off (`history`).
         let confirmed = signature::Entity::delete_many()
             .filter(signature::Column::Id.eq(found.id))
             .filter(signature::Column::ConfirmedAt.is_not_null())
-            .exec(&txn)
+            .exec_with_returning(&txn)
             .await?;
-        if confirmed.rows_affected == 0 {
+        if confirmed.is_empty() {
             return Ok(false);
         }
-        crate::domain::signing::counter::add_confirmed(&txn, found.petition_id, -1).await?;
+        let mut changes = Changes::new();
+        for gone in &confirmed {
+            if let Some(at) = gone.confirmed_at {
+                changes.removed(gone.petition_id, at);
+            }
+        }
+        changes.apply(&txn).await?;
     }
     // The mails about this petition to this address go with it, sent or still waiting (a
     // confirmation link not yet sent): nothing of the signer stays behind.
@@ -817,13 +829,20 @@ pub async fn withdraw(
     Ok(true)
 }
 
+/// What `flip_confirmed` found and did.
+#[derive(Debug, Clone, Copy)]
+pub struct Flip {
+    pub petition_id: i32,
+    /// When this call confirmed the signature; `None` when it already was.
+    pub confirmed_at: Option<OffsetDateTime>,
+}
+
 /// Marks the signature whose token hashes to `token_hash` confirmed, in the caller's transaction.
-/// Returns its petition and whether this call confirmed it (false: it already was); the caller adds
-/// the confirmations to the count (`counter::add_confirmed`) in the same transaction.
+/// The caller counts the confirmations (`history::Changes`) in the same transaction.
 pub async fn flip_confirmed<C: ConnectionTrait>(
     conn: &C,
     token_hash: &str,
-) -> Result<Option<(i32, bool)>, sea_orm::DbErr> {
+) -> Result<Option<Flip>, sea_orm::DbErr> {
     let Some(found) = signature::Entity::find()
         .filter(signature::Column::ConfirmationTokenHash.eq(token_hash))
         .one(conn)
@@ -831,14 +850,15 @@ pub async fn flip_confirmed<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
+    let now = crate::domain::now();
     let flipped = signature::Entity::update_many()
-        .col_expr(
-            signature::Column::ConfirmedAt,
-            Expr::value(crate::domain::now()),
-        )
+        .col_expr(signature::Column::ConfirmedAt, Expr::value(now))
         .filter(signature::Column::Id.eq(found.id))
         .filter(signature::Column::ConfirmedAt.is_null())
         .exec(conn)
         .await?;
-    Ok(Some((found.petition_id, flipped.rows_affected == 1)))
+    Ok(Some(Flip {
+        petition_id: found.petition_id,
+        confirmed_at: (flipped.rows_affected == 1).then_some(now),
+    }))
 }

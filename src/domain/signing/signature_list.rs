@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use crate::Site;
 use crate::domain::people::permission::{self, Permission};
 use crate::domain::petitions::petition::{self, Located};
+use crate::domain::signing::history::Changes;
 use crate::domain::signing::signature::{self, FieldRule, SignError, SignatureFields};
 use crate::entity::signature as entity;
 use crate::i18n::Lang;
@@ -370,7 +371,8 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Deletes the signatures of `petition_id` among `ids` (ids of other petitions' signatures are
-/// ignored), and takes the confirmed ones off the public count (`counter`), in one transaction.
+/// ignored), and takes the confirmed ones off the public count and off the days they were confirmed
+/// (`history`), in one transaction.
 /// Returns how many were deleted.
 pub async fn delete(
     db: &DatabaseConnection,
@@ -384,21 +386,25 @@ pub async fn delete(
         return Ok(0);
     }
     let txn = crate::db::begin_write(db).await?;
-    let (mut deleted, mut confirmed) = (0u64, 0i64);
+    let mut deleted = 0u64;
+    let mut confirmed = Changes::new();
     for chunk in ids.chunks(DELETE_CHUNK) {
-        // RETURNING tells which rows were confirmed at the moment they were deleted: a confirmation
-        // committed just before is counted off, one just after finds no row and counts nothing.
+        // RETURNING tells which rows were confirmed at the moment they were deleted, and when: a
+        // confirmation committed just before is counted off (its day too), one just after finds no
+        // row and counts nothing.
         let gone = entity::Entity::delete_many()
             .filter(entity::Column::PetitionId.eq(petition_id))
             .filter(entity::Column::Id.is_in(chunk.iter().copied()))
             .exec_with_returning(&txn)
             .await?;
         deleted += gone.len() as u64;
-        confirmed += gone.iter().filter(|s| s.confirmed_at.is_some()).count() as i64;
+        for s in &gone {
+            if let Some(at) = s.confirmed_at {
+                confirmed.removed(petition_id, at);
+            }
+        }
     }
-    if confirmed > 0 {
-        crate::domain::signing::counter::add_confirmed(&txn, petition_id, -confirmed).await?;
-    }
+    confirmed.apply(&txn).await?;
     txn.commit().await?;
     Ok(deleted)
 }

@@ -21,9 +21,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::Site;
 use crate::domain::abuse::mail_cap;
+use crate::domain::signing::history::Changes;
 use crate::domain::signing::signature::{self, Prepared, SignError};
 use crate::domain::signing::tallies::Tallies;
-use crate::domain::{signing::counter, token};
+use crate::domain::token;
 use crate::mail::Wake;
 use crate::templates::Templates;
 
@@ -260,20 +261,22 @@ impl Writer {
             Tallies::load(&txn, &wanted, self.rules.limits, &self.rules.postmark).await?;
         // Per petition: None when it takes signatures, else whether it closed (true) or was hidden.
         let mut refusals: HashMap<i32, Option<bool>> = HashMap::new();
-        // Confirmations of this batch per petition, added to the count once at the end.
-        let mut confirmed: HashMap<i32, i64> = HashMap::new();
+        // Confirmations of this batch per petition and day, counted once at the end.
+        let mut confirmed = Changes::new();
         let mut outcomes = Vec::with_capacity(batch.len());
         for job in batch {
             let prepared = match job {
                 Job::Sign { prepared, .. } => prepared,
                 Job::Confirm { token, .. } => {
                     let found = signature::flip_confirmed(&txn, &token::hash(token)).await?;
-                    if let Some((petition_id, true)) = found {
-                        *confirmed.entry(petition_id).or_default() += 1;
+                    if let Some(signature::Flip {
+                        petition_id,
+                        confirmed_at: Some(at),
+                    }) = found
+                    {
+                        confirmed.confirmed(petition_id, at);
                     }
-                    outcomes.push(Outcome::Confirmed(
-                        found.map(|(petition_id, _)| petition_id),
-                    ));
+                    outcomes.push(Outcome::Confirmed(found.map(|f| f.petition_id)));
                     continue;
                 }
             };
@@ -304,9 +307,7 @@ impl Writer {
                 }
             }));
         }
-        for (petition_id, n) in confirmed {
-            counter::add_confirmed(&txn, petition_id, n).await?;
-        }
+        confirmed.apply(&txn).await?;
         tallies.finish(&txn).await?;
         txn.commit().await?;
         Ok(outcomes)
