@@ -2,6 +2,7 @@
 //! security headers they share. Handlers parse, call one domain function, and render.
 pub mod account;
 pub mod admin;
+pub mod anonymization;
 pub mod assets;
 pub mod cache;
 pub mod dashboard;
@@ -38,6 +39,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", people::routes())
         .mount("/", site_settings::routes())
         .mount("/", updates::routes())
+        .mount("/", anonymization::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())

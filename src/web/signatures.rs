@@ -26,6 +26,7 @@ use crate::Site;
 use crate::domain::abuse::held::{self, HeldSelection};
 use crate::domain::abuse::proof_of_work;
 use crate::domain::people::permission::Permission;
+use crate::domain::signing::anonymization;
 use crate::domain::signing::history;
 use crate::domain::signing::signature::SignError;
 use crate::domain::signing::signature_list::{
@@ -118,9 +119,17 @@ async fn page(
         let mut numbers = f.message().split(' ').map(str::parse::<u64>);
         let count = numbers.next()?.ok()?;
         let skipped = numbers.next().and_then(Result::ok).unwrap_or(0);
-        [DELETED, RESENT, RELEASED, DISCARDED, PROTECTED]
-            .contains(&f.kind())
-            .then(|| json!({ "key": f.kind(), "count": count, "skipped": skipped }))
+        [
+            DELETED,
+            RESENT,
+            RELEASED,
+            DISCARDED,
+            PROTECTED,
+            super::anonymization::DELAY_SAVED,
+            super::anonymization::ANONYMIZED,
+        ]
+        .contains(&f.kind())
+        .then(|| json!({ "key": f.kind(), "count": count, "skipped": skipped }))
     });
     let link = |p: u64| page_url(id, search, status, p);
     let filters: Vec<_> = [
@@ -150,6 +159,7 @@ async fn page(
             "filters": filters,
             "previous": (listing.page > 1).then(|| link(listing.page - 1)),
             "next": (listing.page < listing.pages).then(|| link(listing.page + 1)),
+            "anonymization": anonymization::Notice::of(&located.petition, site.settings.anonymize_after_days),
             "export_all": format!("/petitions/{id}/signatures.csv"),
             "export_confirmed": format!("/petitions/{id}/signatures.csv?confirmed=1"),
         }),
@@ -333,18 +343,23 @@ async fn export(
     user: Option<CurrentUser>,
     lang: Lang,
     db: &State<DatabaseConnection>,
-) -> Result<Either<CsvDownload, Redirect>> {
+) -> Result<Either<CsvDownload, Either<Redirect, Page>>> {
     let confirmed_only = is_on(confirmed);
     let Some(CurrentUser(user)) = user else {
         let path = format!(
             "/petitions/{id}/signatures.csv{}",
             if confirmed_only { "?confirmed=1" } else { "" }
         );
-        return Ok(Either::Right(login_redirect(&path)));
+        return Ok(Either::Right(Either::Left(login_redirect(&path))));
     };
     let located = list::petition_for(db.inner(), user.id, id, Permission::ViewSignatures)
         .await?
         .ok_or(Error::NotFound)?;
+    if let Some(at) = located.petition.anonymized_at {
+        return Ok(Either::Right(Either::Right(
+            super::anonymization::export_gone(&at.date().to_string()),
+        )));
+    }
     let filename = Export::filename(&located);
     let chunks = Export::new(&located, confirmed_only, lang).stream(db.inner().clone());
     Ok(Either::Left(CsvDownload {

@@ -46,7 +46,7 @@ pub async fn anonymize(db: &DatabaseConnection, petition_id: i32) -> Result<u64,
                 .column(signature::Column::Id)
                 .filter(signature::Column::PetitionId.eq(petition_id))
                 .filter(signature::Column::ConfirmedAt.is_not_null())
-                .filter(signature::Column::Email.ne(""))
+                .filter(signature::Column::Email.like("%@%"))
                 .limit(BATCH)
                 .into_tuple()
                 .all(txn)
@@ -84,13 +84,15 @@ pub async fn anonymize(db: &DatabaseConnection, petition_id: i32) -> Result<u64,
     Ok(emptied)
 }
 
-/// Empties the signatures `ids` of everything that tells who signed.
+/// Empties the signatures `ids` of everything that tells who signed; the address becomes
+/// `anonymized-<id>`, which holds no `@`.
 async fn erase<C: ConnectionTrait>(conn: &C, ids: Vec<i32>) -> Result<u64, DbErr> {
     let none = Option::<String>::None;
     let result = signature::Entity::update_many()
         .col_expr(signature::Column::FirstName, Expr::value(""))
         .col_expr(signature::Column::LastName, Expr::value(""))
-        .col_expr(signature::Column::Email, Expr::value(""))
+        // Unique per petition, and no address: `anonymized-<id>`.
+        .col_expr(signature::Column::Email, Expr::cust("'anonymized-' || id"))
         .col_expr(signature::Column::EmailKey, Expr::value(none.clone()))
         .col_expr(signature::Column::Phone, Expr::value(none.clone()))
         .col_expr(signature::Column::PostalCode, Expr::value(none.clone()))
