@@ -268,7 +268,7 @@ pub async fn open<C: ConnectionTrait>(conn: &C) -> Result<Vec<Reported>, DbErr> 
         }
     }
     for entry in &mut list {
-        entry.reasons.sort_by(|a, b| b.count.cmp(&a.count));
+        entry.reasons.sort_by_key(|r| std::cmp::Reverse(r.count));
     }
     Ok(list)
 }
