@@ -1,5 +1,10 @@
 # The Atom feeds of published petitions, and the share links straight to a network.
 
+feed-petitions-title = Petitions on { $site }
+feed-organization-title = Petitions by { $organization } on { $site }
+feed-follow = Follow new petitions (Atom feed)
+feed-follow-organization = Follow its new petitions (Atom feed)
+
 share-whatsapp = Share on WhatsApp
 share-telegram = Share on Telegram
 share-bluesky = Share on Bluesky

@@ -1,5 +1,10 @@
 # Les flux Atom des pétitions publiées, et les liens de partage directs vers un réseau.
 
+feed-petitions-title = Pétitions sur { $site }
+feed-organization-title = Pétitions lancées par { $organization } sur { $site }
+feed-follow = Suivre les nouvelles pétitions (flux Atom)
+feed-follow-organization = Suivre ses nouvelles pétitions (flux Atom)
+
 share-whatsapp = Partager sur WhatsApp
 share-telegram = Partager sur Telegram
 share-bluesky = Partager sur Bluesky

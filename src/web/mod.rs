@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cache;
 pub mod dashboard;
 pub mod errors;
+pub mod feed;
 pub mod guards;
 pub mod headers;
 pub mod language;
@@ -29,6 +30,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .attach(headers::SecurityHeaders)
         .attach(cache::Caching)
         .mount("/", petition::routes())
+        .mount("/", feed::routes())
         .mount("/", sign::routes())
         .mount("/", account::routes())
         .mount("/", admin::routes())
