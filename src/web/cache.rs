@@ -1,7 +1,7 @@
 //! The page cache of the public, read-mostly answers: petition pages, the "check your mailbox" page,
-//! the home page and the JSON documents. A viral petition is read far more often than it changes, so
-//! each answer is built once (database reads and template rendering) and kept for `page_cache_millis`
-//! (1 s by default), per path and language.
+//! the home page, the JSON documents and the Atom feeds. A viral petition is read far more often
+//! than it changes, so each answer is built once (database reads and template rendering) and kept
+//! for `page_cache_millis` (1 s by default), per path and language.
 //!
 //! - **CSRF tokens.** A page is rendered once with a random placeholder where the visitor's token
 //!   goes, and split there; each answer puts the visitor's own token in (from their cookie, or a new
@@ -19,8 +19,9 @@
 //!   (CRC-32 combined from the parts' own), so compressing costs nothing per request.
 //! - **Revalidation.** Pages carry a weak `ETag` (the cached content and the visitor's token) and
 //!   `Cache-Control: private, no-cache`: a browser revalidates and gets `304 Not Modified`; no shared
-//!   cache may keep a page, as it holds a token. JSON documents are the same for everyone:
-//!   `Cache-Control: public, max-age=1` and an `ETag`, so a reverse proxy can answer them too.
+//!   cache may keep a page, as it holds a token. JSON documents are the same for everyone, and a
+//!   feed for everyone reading in one language: `Cache-Control: public, max-age=1` and an `ETag`,
+//!   so a reverse proxy can answer them too.
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::io::{Cursor, Write};
@@ -78,7 +79,10 @@ enum Content {
         tag: u64,
         gzip: OnceLock<Option<Gzip>>,
     },
-    Json {
+    /// A JSON document or an Atom feed.
+    Document {
+        content_type: ContentType,
+        vary: &'static str,
         body: String,
         etag: String,
     },
@@ -263,9 +267,43 @@ impl PageCache {
         petition_id: Option<i32>,
         value: &serde_json::Value,
     ) -> Cached {
-        let body = value.to_string();
+        self.document(
+            ticket,
+            petition_id,
+            ContentType::JSON,
+            "Accept-Encoding",
+            value.to_string(),
+        )
+    }
+
+    /// Stores an Atom feed (in the reader's language: see `FeedKey`) and returns it as an answer.
+    pub fn feed(&self, ticket: Ticket, body: String) -> Cached {
+        let atom = ContentType::new("application", "atom+xml").with_params(("charset", "utf-8"));
+        self.document(
+            ticket,
+            None,
+            atom,
+            "Accept-Encoding, Accept-Language, Cookie",
+            body,
+        )
+    }
+
+    fn document(
+        &self,
+        ticket: Ticket,
+        petition_id: Option<i32>,
+        content_type: ContentType,
+        vary: &'static str,
+        body: String,
+    ) -> Cached {
         let etag = format!("\"{:016x}\"", self.hasher.hash_one(&body));
-        Cached::Entry(self.store(ticket, petition_id, None, Content::Json { body, etag }))
+        let content = Content::Document {
+            content_type,
+            vary,
+            body,
+            etag,
+        };
+        Cached::Entry(self.store(ticket, petition_id, None, content))
     }
 
     /// Stores a permanent redirect and returns it as an answer.
@@ -323,6 +361,24 @@ impl<'r> FromRequest<'r> for JsonKey {
         let key = (enabled && req.method() == Method::Get && req.uri().query().is_none())
             .then(|| format!("json\n{}", req.uri().path()));
         Outcome::Success(JsonKey(key))
+    }
+}
+
+/// The cache key of a feed: its path and the reader's language (its title is translated).
+pub struct FeedKey(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for FeedKey {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let enabled = req
+            .rocket()
+            .state::<PageCache>()
+            .is_some_and(PageCache::enabled);
+        let key = (enabled && req.method() == Method::Get && req.uri().query().is_none())
+            .then(|| format!("feed\n{}\n{}", request_lang(req).code(), req.uri().path()));
+        Outcome::Success(FeedKey(key))
     }
 }
 
@@ -446,12 +502,17 @@ fn respond(entry: &Entry, req: &Request<'_>) -> response::Result<'static> {
                 .max_chunk_size(chunk)
                 .ok()
         }
-        Content::Json { body, etag } => {
+        Content::Document {
+            content_type,
+            vary,
+            body,
+            etag,
+        } => {
             let mut response = Response::build();
             response
-                .header(ContentType::JSON)
+                .header(content_type.clone())
                 .header(Header::new("Cache-Control", "public, max-age=1"))
-                .header(Header::new("Vary", "Accept-Encoding"))
+                .header(Header::new("Vary", *vary))
                 .header(Header::new("ETag", etag.clone()));
             if if_none_match(req, etag) {
                 return response.status(Status::NotModified).ok();

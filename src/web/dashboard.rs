@@ -191,7 +191,7 @@ fn editor(
             "errors": errors,
             "themes": crate::domain::petitions::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
             "asked": ["phone", "postal_code", "city", "country", "organization", "comment"],
-            "share_links": crate::domain::petitions::petition::SHARE_LINKS,
+            "share_links": crate::domain::petitions::share::SHARE_LINKS,
         }),
     )
 }

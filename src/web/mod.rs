@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cache;
 pub mod dashboard;
 pub mod errors;
+pub mod feed;
 pub mod guards;
 pub mod headers;
 pub mod language;
@@ -32,6 +33,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .attach(headers::SecurityHeaders)
         .attach(cache::Caching)
         .mount("/", petition::routes())
+        .mount("/", feed::routes())
         .mount("/", sign::routes())
         .mount("/", account::routes())
         .mount("/", admin::routes())

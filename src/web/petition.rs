@@ -2,6 +2,7 @@
 //! permalinks redirect there), and the JSON documents (F1.5). All of them go through the page cache
 //! (`web::cache`): a page view reads the database at most once per second and instance.
 use rocket::http::Status;
+use rocket::response::Redirect;
 use rocket::serde::json::Json;
 use rocket::{Either, Route, State, get, routes};
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -15,6 +16,7 @@ use crate::domain::administration::site_settings::Home;
 use crate::domain::outreach::updates;
 use crate::domain::people::permission;
 use crate::domain::petitions::petition::{self, Located, Lookup, OwnerKind};
+use crate::domain::petitions::share::{self as sharing, Target};
 use crate::domain::signing::signature::{FieldErrors, SignatureInput};
 use crate::entity::user;
 use crate::error::{Error, Result};
@@ -321,73 +323,45 @@ async fn health(db: &State<DatabaseConnection>) -> (Status, Json<Value>) {
     }
 }
 
-/// Offers the reader a link to their own Mastodon server or diaspora* pod with the petition ready to
-/// share: nothing on the page loads from another host, and no server is assumed. A page with a link
-/// rather than a redirect: browsers apply the `form-action 'self'` policy to a form's redirects.
+/// A petition's share address for `network` (`domain::petitions::share`): the page's share links
+/// lead here, so that the page itself names no other host. A network's link sends the reader on to
+/// its own share page (303). For Mastodon and diaspora*, a page with a link to the server the reader
+/// typed: no server is assumed, and a page rather than a redirect, as browsers apply the
+/// `form-action 'self'` policy to a form's redirects.
 #[get("/petitions/<id>/share/<network>?<instance>&<pod>")]
 async fn share(
     id: i32,
     network: &str,
     instance: Option<&str>,
     pod: Option<&str>,
+    cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
-) -> Result<Page> {
-    let located = petition::find(db.inner(), id)
+) -> Result<Either<Redirect, Page>> {
+    let located = cache
+        .petition(db.inner(), id)
         .await?
-        .filter(Located::is_public)
+        .filter(|l| l.is_public())
         .ok_or(Error::NotFound)?;
     let view = located.view(site.settings.public_url());
-    let server = match network {
-        "mastodon" => instance,
-        "diaspora" => pod,
-        _ => return Err(Error::NotFound),
-    };
-    let Some(host) = server.and_then(server_host) else {
-        return Ok(Page::error(
+    match sharing::target(&view.share, network, &view.title, &view.url) {
+        Target::Network(address) => return Ok(Either::Left(Redirect::to(address))),
+        Target::Nowhere => return Err(Error::NotFound),
+        Target::ReadersServer => {}
+    }
+    let typed = if network == "mastodon" { instance } else { pod };
+    let host = typed.and_then(sharing::server_host);
+    let Some(target) = host
+        .as_deref()
+        .and_then(|host| sharing::via_server(network, host, &view.title, &view.url))
+    else {
+        return Ok(Either::Right(Page::error(
             Status::UnprocessableEntity,
             "share-server-invalid",
-        ));
+        )));
     };
-    let encode =
-        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
-    let target = if network == "mastodon" {
-        format!(
-            "https://{host}/share?text={}",
-            encode(&format!("{} {}", view.title, view.url))
-        )
-    } else {
-        format!(
-            "https://{host}/bookmarklet?url={}&title={}",
-            encode(&view.url),
-            encode(&view.title)
-        )
-    };
-    Ok(Page::new(
+    Ok(Either::Right(Page::new(
         "petition/share",
         json!({ "petition": view, "network": network, "host": host, "target": target }),
-    ))
-}
-
-/// A server's host name as a reader types it (`mastodon.social`, `https://pod.example/`,
-/// `@me@mastodon.social`), or nothing when it is not one.
-fn server_host(typed: &str) -> Option<String> {
-    let typed = typed
-        .trim()
-        .trim_start_matches("https://")
-        .trim_start_matches("http://");
-    let host = typed
-        .rsplit('@')
-        .next()?
-        .split('/')
-        .next()?
-        .to_ascii_lowercase();
-    let valid = (3..=253).contains(&host.len())
-        && host.contains('.')
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
-        && !host.starts_with(['.', '-'])
-        && !host.ends_with(['.', '-']);
-    valid.then_some(host)
+    )))
 }

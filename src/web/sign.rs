@@ -252,6 +252,8 @@ fn signer_page(
         template,
         json!({
             "petition": pending.petition.view(site.settings.public_url()),
+            // Its share links lead nowhere while the public cannot see it.
+            "shareable": pending.petition.is_public(),
             "first_name": pending.signature.first_name,
             "details": signature::details(pending),
             "token": token,

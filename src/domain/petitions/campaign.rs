@@ -273,7 +273,7 @@ pub struct Edit {
     pub theme: String,
     /// Empty (the theme's own), or `#rrggbb`.
     pub accent: String,
-    /// The share links shown, among `petition::SHARE_LINKS`.
+    /// The share links shown, among `share::SHARE_LINKS`.
     pub share: Vec<String>,
     /// The social preview's text and image (an https URL or a path on this site).
     pub social_text: String,
@@ -293,7 +293,7 @@ impl Edit {
             fields: SignatureFields::of(p),
             theme: p.theme.clone(),
             accent: p.accent_color.clone().unwrap_or_default(),
-            share: crate::domain::petitions::petition::share_links(&p.share_links)
+            share: crate::domain::petitions::share::chosen(&p.share_links)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
@@ -442,7 +442,7 @@ pub async fn edit(
     if !social_image.is_empty() && !image_url_ok(social_image) {
         errors.insert("social_image_url", "image-url-invalid");
     }
-    let share = crate::domain::petitions::petition::share_links(&edit.share.join(",")).join(",");
+    let share = crate::domain::petitions::share::chosen(&edit.share.join(",")).join(",");
     let theme = crate::domain::petitions::theme::named(&edit.theme);
     let accent = match edit.accent.trim() {
         "" => None,

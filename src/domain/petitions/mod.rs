@@ -1,12 +1,14 @@
 //! Petitions as their organizers make and run them (F1, F4, F6.1): petitions and permalinks, slugs,
 //! the wizard, the editor and what the dashboard does (campaign), templates, themes, sanitized text,
-//! search, the dashboard's figures.
+//! search, the dashboard's figures, share links and the Atom feeds.
 pub mod campaign;
 pub mod dashboard;
+pub mod feed;
 pub mod html;
 pub mod petition;
 pub mod petition_template;
 pub mod search;
+pub mod share;
 pub mod slug;
 pub mod theme;
 pub mod wizard;

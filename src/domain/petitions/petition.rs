@@ -126,11 +126,13 @@ impl Located {
         let p = &self.petition;
         let count = self.signature_count();
         let path = self.path();
+        let url = format!("{public_url}{path}");
+        let share = crate::domain::petitions::share::chosen(&p.share_links);
         PetitionView {
             id: p.id,
             title: p.title.clone(),
             body_html: p.body_html.clone(),
-            url: format!("{public_url}{path}"),
+            url: url.clone(),
             json_url: format!("{public_url}/api/petitions/{}", p.id),
             sign_path: format!("/petitions/{}/sign", p.id),
             path,
@@ -152,7 +154,10 @@ impl Located {
             data_notice: p.data_notice.clone(),
             fields: SignatureFields::of(p),
             stylesheet: stylesheet_path(&p.theme, p.accent_color.as_deref()),
-            share: share_links(&p.share_links),
+            share: share.clone(),
+            share_links: crate::domain::petitions::share::direct_links(
+                p.id, &share, &p.title, &url,
+            ),
             social_text: if p.social_text.trim().is_empty() {
                 crate::domain::petitions::html::summary(&p.body_html, SOCIAL_TEXT_FROM_BODY)
             } else {
@@ -201,26 +206,15 @@ pub struct PetitionView {
     pub fields: SignatureFields,
     /// The theme's stylesheet, `/theme/<name>/<rrggbb>.css`; none for the default look.
     pub stylesheet: Option<String>,
-    /// The share links the page shows, among `SHARE_LINKS`.
+    /// The share links the page shows, among `share::SHARE_LINKS`.
     pub share: Vec<&'static str>,
+    /// Those of them that lead straight on (e-mail, a network), with their addresses.
+    pub share_links: Vec<crate::domain::petitions::share::DirectLink>,
     /// The social preview's text: the one written for it, else the start of the petition's text.
     pub social_text: String,
     /// The social preview's image, absolute.
     pub social_image: Option<String>,
     pub created_at: String,
-}
-
-/// Every share link a page can show; none loads anything from another host (Mastodon and diaspora*
-/// ask the reader for their own server, then send them there).
-pub const SHARE_LINKS: [&str; 4] = ["email", "mastodon", "diaspora", "link"];
-
-/// The share links stored as `email,link`, in the order of `SHARE_LINKS`.
-pub fn share_links(stored: &str) -> Vec<&'static str> {
-    let chosen: Vec<&str> = stored.split(',').map(str::trim).collect();
-    SHARE_LINKS
-        .into_iter()
-        .filter(|link| chosen.contains(link))
-        .collect()
 }
 
 fn stylesheet_path(theme: &str, accent: Option<&str>) -> Option<String> {
@@ -492,6 +486,7 @@ pub async fn create<C: ConnectionTrait>(
         reply_to: Set(None),
         theme: Set("default".into()),
         accent_color: Set(None),
+        share_links: Set(crate::domain::petitions::share::every()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -266,6 +266,7 @@ pub async fn start(
         reply_to: Set(None),
         theme: Set("default".into()),
         accent_color: Set(None),
+        share_links: Set(crate::domain::petitions::share::every()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
