@@ -242,6 +242,37 @@ async fn an_update_reaches_exactly_the_signers_who_asked_and_never_twice() {
         log_out(&app).await;
         let (_, page) = app.get_lang(&located.path(), "en").await;
         assert!(page.contains("News") && page.contains("Handed over to the mayor"));
+        assert!(
+            page.contains(&format!("/petitions/{id}/news.atom")),
+            "the page links its feed"
+        );
+        let (status, atom) = app
+            .get_lang(&format!("/petitions/{id}/news.atom"), "en")
+            .await;
+        assert_eq!(status, Status::Ok);
+        let doc = roxmltree::Document::parse(&atom).expect("well-formed XML");
+        let entries: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .collect();
+        assert_eq!(entries.len(), 1, "{atom}");
+        let child = |n: roxmltree::Node, name: &str| {
+            n.children()
+                .find(|c| c.has_tag_name(name))
+                .and_then(|c| c.text())
+                .map(str::to_string)
+        };
+        assert_eq!(
+            child(entries[0], "title").as_deref(),
+            Some("Handed over to the mayor")
+        );
+        for required in ["id", "updated", "content"] {
+            assert!(child(entries[0], required).is_some(), "entry {required}");
+        }
+        assert!(
+            child(doc.root_element(), "id").is_some()
+                && child(doc.root_element(), "updated").is_some()
+        );
 
         // Opening the link changes nothing; a mail client's one-click POST, with no cookie and no
         // token, unsubscribes.
@@ -308,6 +339,8 @@ async fn an_update_reaches_exactly_the_signers_who_asked_and_never_twice() {
             !page.contains("A private word"),
             "a private update stays off the page"
         );
+        let (_, atom) = app.get(&format!("/petitions/{id}/news.atom")).await;
+        assert!(!atom.contains("A private word"), "and off the feed");
 
         // Someone without the right gets a 404, and a sent update is no longer edited.
         common::people::log_in(&app, "member").await;

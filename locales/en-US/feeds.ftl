@@ -18,3 +18,4 @@ share-choice-bluesky = Share on Bluesky
 share-choice-facebook = Share on Facebook
 share-choice-x = Share on X (formerly Twitter)
 share-choice-linkedin = Share on LinkedIn
+feed-news-title = News of “{ $title }”

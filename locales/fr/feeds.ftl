@@ -18,3 +18,4 @@ share-choice-bluesky = Partager sur Bluesky
 share-choice-facebook = Partager sur Facebook
 share-choice-x = Partager sur X (anciennement Twitter)
 share-choice-linkedin = Partager sur LinkedIn
+feed-news-title = Actualités de « { $title } »

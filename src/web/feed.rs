@@ -1,6 +1,6 @@
-//! The Atom feeds (F1.5): the site's newest petitions and each organization's, built by
-//! `domain::petitions::feed` and kept in the page cache like the JSON documents (per language, as
-//! their titles are translated). An organization's address from before a rename redirects to its
+//! The Atom feeds (F1.5): the site's newest petitions, each organization's and each petition's
+//! news, built by `domain::petitions::feed` and kept in the page cache like the JSON documents
+//! (per language, as their titles are translated). An organization's address from before a rename redirects to its
 //! feed at the current one, as its profile does.
 use rocket::response::Redirect;
 use rocket::{Either, Route, State, get, routes};
@@ -19,7 +19,7 @@ pub fn routes() -> Vec<Route> {
     for route in &mut first {
         route.rank = -6;
     }
-    first.extend(routes![petitions]);
+    first.extend(routes![petitions, news]);
     first
 }
 
@@ -61,4 +61,24 @@ async fn organization(
             feed::organization_feed_path(&slug),
         ))),
     }
+}
+
+/// A public petition's news: its updates to signers that are not private.
+#[get("/petitions/<id>/news.atom")]
+async fn news(
+    id: i32,
+    key: FeedKey,
+    lang: Lang,
+    cache: &State<PageCache>,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<Cached> {
+    let ticket = match cache.lookup(key.0) {
+        cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
+        cache::Lookup::Miss(ticket) => ticket,
+    };
+    let body = feed::news(db.inner(), site, &lang, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(cache.feed(ticket, body))
 }

@@ -234,6 +234,20 @@ async fn found(
         .ok_or(Error::NotFound)
 }
 
+/// The logged-in member, the petition and its update, if they may send its updates; a 404 (or the
+/// login page) otherwise.
+async fn update_for(
+    db: &DatabaseConnection,
+    user: Option<CurrentUser>,
+    id: i32,
+    update_id: i32,
+) -> Result<(user::Model, Located, petition_update::Model)> {
+    let CurrentUser(user) = super::session::require(user)?;
+    let located = petition_for(db, &user, id).await?;
+    let update = found(db, &located, update_id).await?;
+    Ok((user, located, update))
+}
+
 #[get("/petitions/<id>/updates/<update_id>?<done>")]
 async fn show(
     id: i32,
@@ -274,9 +288,7 @@ async fn edit(
     db: &State<DatabaseConnection>,
 ) -> Result<Either<Redirect, Page>> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    let CurrentUser(user) = super::session::require(user)?;
-    let located = petition_for(db.inner(), &user, id).await?;
-    let update = found(db.inner(), &located, update_id).await?;
+    let (_, located, update) = update_for(db.inner(), user, id, update_id).await?;
     let input = form.input();
     let again = |errors: FieldErrors, preview: Option<String>| {
         let (db, located, update, input) = (db.inner(), &located, &update, &input);
@@ -323,9 +335,7 @@ async fn test(
     site: &State<Site>,
 ) -> Result<Redirect> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    let CurrentUser(user) = super::session::require(user)?;
-    let located = petition_for(db.inner(), &user, id).await?;
-    let update = found(db.inner(), &located, update_id).await?;
+    let (user, located, update) = update_for(db.inner(), user, id, update_id).await?;
     let letterhead = Letterhead::of(site);
     updates::send_test(db.inner(), &letterhead, &located, &update, &user, &lang)
         .await
@@ -344,9 +354,7 @@ async fn send_page(
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
 ) -> Result<Page> {
-    let CurrentUser(user) = super::session::require(user)?;
-    let located = petition_for(db.inner(), &user, id).await?;
-    let update = found(db.inner(), &located, update_id).await?;
+    let (_, located, update) = update_for(db.inner(), user, id, update_id).await?;
     let audience = updates::audience(db.inner(), located.petition.id).await?;
     Ok(Page::new(
         "updates/send",
@@ -373,9 +381,7 @@ async fn send(
     cache: &State<PageCache>,
 ) -> Result<Redirect> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    let CurrentUser(user) = super::session::require(user)?;
-    let located = petition_for(db.inner(), &user, id).await?;
-    let update = found(db.inner(), &located, update_id).await?;
+    let (_, _, update) = update_for(db.inner(), user, id, update_id).await?;
     if updates::start_sending(db.inner(), &update).await? {
         site.outreach_wake.notify();
         cache.invalidate_petition(id);
@@ -396,9 +402,7 @@ async fn delete(
     db: &State<DatabaseConnection>,
 ) -> Result<Redirect> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    let CurrentUser(user) = super::session::require(user)?;
-    let located = petition_for(db.inner(), &user, id).await?;
-    let update = found(db.inner(), &located, update_id).await?;
+    let (_, _, update) = update_for(db.inner(), user, id, update_id).await?;
     match updates::delete_draft(db.inner(), &update).await {
         Ok(()) => Ok(Redirect::to(format!(
             "/petitions/{id}/updates?done=deleted"
@@ -429,9 +433,7 @@ async fn visibility(
     cache: &State<PageCache>,
 ) -> Result<Redirect> {
     verify_csrf(jar, form.csrf.as_deref())?;
-    let CurrentUser(user) = super::session::require(user)?;
-    let located = petition_for(db.inner(), &user, id).await?;
-    let update = found(db.inner(), &located, update_id).await?;
+    let (_, _, update) = update_for(db.inner(), user, id, update_id).await?;
     updates::set_private(db.inner(), &update, form.private).await?;
     cache.invalidate_petition(id);
     Ok(Redirect::to(format!(

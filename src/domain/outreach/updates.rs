@@ -229,18 +229,27 @@ impl From<&petition_update::Model> for UpdateView {
     }
 }
 
-/// The petition page's "News": the updates sent and not private, newest first.
-pub async fn news<C: ConnectionTrait>(
+/// The updates sent and not private, newest first: a petition's public news.
+pub async fn news_rows<C: ConnectionTrait>(
     conn: &C,
     petition_id: i32,
-) -> Result<Vec<UpdateView>, DbErr> {
-    Ok(petition_update::Entity::find()
+) -> Result<Vec<petition_update::Model>, DbErr> {
+    petition_update::Entity::find()
         .filter(petition_update::Column::PetitionId.eq(petition_id))
         .filter(petition_update::Column::SendingAt.is_not_null())
         .filter(petition_update::Column::Private.eq(false))
         .order_by_desc(petition_update::Column::SendingAt)
         .limit(NEWS_MAX)
         .all(conn)
+        .await
+}
+
+/// The petition page's "News".
+pub async fn news<C: ConnectionTrait>(
+    conn: &C,
+    petition_id: i32,
+) -> Result<Vec<UpdateView>, DbErr> {
+    Ok(news_rows(conn, petition_id)
         .await?
         .iter()
         .map(UpdateView::from)

@@ -5,8 +5,8 @@
 //!
 //! An entry's id is a tag URI (RFC 4151) of the site's host, the day the petition was created and
 //! its id: it stays the same when the petition is renamed, moves to another address or another
-//! owner, so a feed reader never shows it twice. A feed of a petition's public updates belongs here
-//! too, once petitions have updates.
+//! owner, so a feed reader never shows it twice. A public petition also has the feed of its news:
+//! the updates to its signers that are not private (`outreach::updates`), whole.
 use sea_orm::{ConnectionTrait, DbErr};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -100,6 +100,88 @@ pub async fn organization<C: ConnectionTrait>(
         &listed,
         public_url,
     ))))
+}
+
+/// A petition's news feed, under the public address.
+pub fn news_feed_path(petition_id: i32) -> String {
+    format!("/petitions/{petition_id}/news.atom")
+}
+
+/// The feed of a public petition's news: its updates that are not private, newest first. Nothing
+/// for a petition the public may not see.
+pub async fn news<C: ConnectionTrait>(
+    conn: &C,
+    site: &Site,
+    lang: &Lang,
+    petition_id: i32,
+) -> Result<Option<String>, DbErr> {
+    let Some(located) = petition::find(conn, petition_id)
+        .await?
+        .filter(Located::is_public)
+    else {
+        return Ok(None);
+    };
+    let updates = crate::domain::outreach::updates::news_rows(conn, petition_id).await?;
+    let public_url = site.settings.public_url();
+    let authority = tag_authority(public_url);
+    let p = &located.petition;
+    let page_url = format!("{public_url}{}", located.path());
+    let updated = updates
+        .iter()
+        .filter_map(|u| u.sending_at)
+        .max()
+        .map_or_else(|| EMPTY_FEED_UPDATED.to_string(), rfc3339);
+    let mut xml = String::with_capacity(1024 + 2000 * updates.len());
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        escape(&lang.code())
+    ));
+    xml.push_str(&format!(
+        "  <id>tag:{authority},{}:petitions/{}/news</id>\n",
+        p.created_at.date(),
+        p.id
+    ));
+    xml.push_str(&format!(
+        "  <title>{}</title>\n",
+        escape(&lang.t_args("feed-news-title", &[("title", p.title.clone().into())]))
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape(&format!("{public_url}{}", news_feed_path(p.id)))
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape(&page_url)
+    ));
+    xml.push_str(&format!("  <updated>{updated}</updated>\n"));
+    xml.push_str(&format!(
+        "  <author>\n    <name>{}</name>\n  </author>\n",
+        escape(located.owner.name())
+    ));
+    for u in &updates {
+        let at = rfc3339(u.sending_at.unwrap_or(u.created_at));
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!(
+            "    <id>tag:{authority},{}:updates/{}</id>\n",
+            u.created_at.date(),
+            u.id
+        ));
+        xml.push_str(&format!("    <title>{}</title>\n", escape(&u.subject)));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape(&format!("{page_url}#update-{}", u.id))
+        ));
+        xml.push_str(&format!("    <published>{at}</published>\n"));
+        xml.push_str(&format!("    <updated>{at}</updated>\n"));
+        xml.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            escape(&u.body_html)
+        ));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    Ok(Some(xml))
 }
 
 /// What a feed says of itself.
