@@ -46,6 +46,9 @@ pub struct Model {
     pub anonymize_after_days: Option<i32>,
     /// When its signers' personal data were erased: no export after that.
     pub anonymized_at: Option<OffsetDateTime>,
+    /// How its organizers ended the campaign: `successful` or `closed`; none while it runs or when
+    /// it simply reached its closing date (`domain::petitions::outcome`).
+    pub outcome: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ pub mod headers;
 pub mod language;
 pub mod moderation;
 pub mod organization;
+pub mod outcome;
 pub mod page;
 pub mod people;
 pub mod petition;
@@ -42,6 +43,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", site_settings::routes())
         .mount("/", updates::routes())
         .mount("/", anonymization::routes())
+        .mount("/", outcome::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())

@@ -264,6 +264,7 @@ fn petition_document(site: &Site, located: &Located) -> Value {
         "deadline": view.deadline,
         "published": view.published,
         "closed": view.closed,
+        "outcome": view.outcome,
         "owner": { "name": view.owner_name, "url": format!("{}{}", site.settings.public_url(), view.owner_path) },
         "created_at": view.created_at,
     })

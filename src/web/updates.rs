@@ -21,6 +21,7 @@ use crate::domain::outreach::unsubscribe;
 use crate::domain::outreach::updates::{self, Letterhead, UpdateError, UpdateInput, UpdateView};
 use crate::domain::people::account::FieldErrors;
 use crate::domain::people::permission;
+use crate::domain::petitions::outcome::Outcome;
 use crate::domain::petitions::petition::Located;
 use crate::domain::signing::signature_list;
 use crate::entity::{petition_update, user};
@@ -98,11 +99,15 @@ async fn list_page(
     .status(status))
 }
 
-#[get("/petitions/<id>/updates?<done>")]
+/// The updates page. `ending` (`successful` or `closed`), after the campaign was ended: the new
+/// update's form starts with a final word to the signers, in the organizer's language, to edit.
+#[get("/petitions/<id>/updates?<done>&<ending>")]
 async fn list(
     id: i32,
     done: Option<&str>,
+    ending: Option<&str>,
     user: Option<CurrentUser>,
+    lang: Lang,
     db: &State<DatabaseConnection>,
 ) -> Result<Either<Page, Redirect>> {
     let Some(CurrentUser(user)) = user else {
@@ -111,16 +116,19 @@ async fn list(
         ))));
     };
     let located = petition_for(db.inner(), &user, id).await?;
+    let input = match ending.and_then(Outcome::parse) {
+        Some(outcome) => {
+            let args = [("title", located.petition.title.clone().into())];
+            UpdateInput {
+                subject: lang.t_args(&format!("outcome-update-subject-{}", outcome.name()), &args),
+                body: lang.t_args(&format!("outcome-update-body-{}", outcome.name()), &args),
+                private: false,
+            }
+        }
+        None => UpdateInput::default(),
+    };
     Ok(Either::Left(
-        list_page(
-            db.inner(),
-            &located,
-            &UpdateInput::default(),
-            &FieldErrors::new(),
-            None,
-            done,
-        )
-        .await?,
+        list_page(db.inner(), &located, &input, &FieldErrors::new(), None, done).await?,
     ))
 }
 

@@ -19,6 +19,8 @@ pub struct PetitionRow {
     pub published: bool,
     /// Hidden by the moderators: its owner cannot publish it again.
     pub hidden: bool,
+    /// Ended by its organizers: `successful` or `closed` (`outcome`).
+    pub outcome: Option<&'static str>,
     pub owner_name: String,
     /// Where its title leads: the public page (`/o/<org>/<slug>` or `/u/<user>/<slug>`) once
     /// published; a draft, which nobody else sees, opens in the editor for those who may edit it.
@@ -162,6 +164,8 @@ pub async fn for_user<C: ConnectionTrait>(
                     .organization_id
                     .and_then(|id| org_names.get(&id).cloned())
                     .unwrap_or_else(|| user.display_name.clone()),
+                outcome: crate::domain::petitions::outcome::Outcome::of(&p)
+                    .map(crate::domain::petitions::outcome::Outcome::name),
                 title: p.title,
                 published: p.published,
                 hidden: p.moderated,

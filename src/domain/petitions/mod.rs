@@ -1,10 +1,11 @@
 //! Petitions as their organizers make and run them (F1, F4, F6.1): petitions and permalinks, slugs,
 //! the wizard, the editor and what the dashboard does (campaign), templates, themes, sanitized text,
-//! search, the dashboard's figures, share links and the Atom feeds.
+//! search, the dashboard's figures, share links, the Atom feeds and how a campaign ended.
 pub mod campaign;
 pub mod dashboard;
 pub mod feed;
 pub mod html;
+pub mod outcome;
 pub mod petition;
 pub mod petition_template;
 pub mod search;

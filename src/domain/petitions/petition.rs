@@ -149,6 +149,8 @@ impl Located {
             deadline_date: p.deadline.map(|d| d.date().to_string()),
             published: p.published,
             closed: self.is_closed(),
+            outcome: crate::domain::petitions::outcome::Outcome::of(p)
+                .map(crate::domain::petitions::outcome::Outcome::name),
             owner_name: self.owner.name().to_string(),
             owner_path: self.owner.path(),
             data_notice: p.data_notice.clone(),
@@ -200,6 +202,8 @@ pub struct PetitionView {
     pub deadline_date: Option<String>,
     pub published: bool,
     pub closed: bool,
+    /// How its organizers ended it: `successful` or `closed` (`outcome`).
+    pub outcome: Option<&'static str>,
     pub owner_name: String,
     pub owner_path: String,
     pub data_notice: String,

@@ -211,6 +211,7 @@ mod tests {
             updated_at: now,
             anonymize_after_days: own,
             anonymized_at: None,
+            outcome: None,
         }
     }
 
