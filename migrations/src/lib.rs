@@ -24,6 +24,7 @@ mod m20261129_000060_daily_counts;
 mod m20261129_000080_updates;
 mod m20261129_000090_anonymization;
 mod m20261130_000020_outcome;
+mod m20261130_000040_mail_queue_order;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000080_updates::Migration),
             Box::new(m20261129_000090_anonymization::Migration),
             Box::new(m20261130_000020_outcome::Migration),
+            Box::new(m20261130_000040_mail_queue_order::Migration),
         ]
     }
 }

@@ -20,6 +20,11 @@ pub enum Priority {
     Transactional = 10,
 }
 
+impl Priority {
+    /// The order the worker sends in.
+    pub const HIGHEST_FIRST: [Priority; 2] = [Priority::Transactional, Priority::Bulk];
+}
+
 /// A mail ready to be queued.
 #[derive(Debug, Clone)]
 pub struct Outgoing {

@@ -22,6 +22,7 @@ use sea_orm::{
 };
 use tokio::sync::watch;
 
+use super::queue::Priority;
 use super::transport::{SendError, Transport};
 use super::{Wake, now_millis};
 use crate::config::Settings;
@@ -163,19 +164,30 @@ impl Worker {
         Ok(batch)
     }
 
-    /// Due mail not leased by anyone, highest priority first.
+    /// Due mail not leased by anyone, highest priority first. One query per priority, each an
+    /// ordered walk of `idx_mail_queue_priority_due` that stops at `limit`: a single query ordered
+    /// by priority then date sorts every pending mail first (30 ms for 100,000 queued updates, so
+    /// a fan-out was sent at 200 mails a second at most).
     async fn due(&self, limit: usize) -> Result<Vec<mail_queue::Model>, sea_orm::DbErr> {
         let now = now_millis();
-        Mail::find()
-            .filter(Column::Status.eq(STATUS_PENDING))
-            .filter(Column::NextAttemptAt.lte(now))
-            .filter(lease_free(now))
-            .order_by_desc(Column::Priority)
-            .order_by_asc(Column::NextAttemptAt)
-            .order_by_asc(Column::Id)
-            .limit(limit as u64)
-            .all(&self.db)
-            .await
+        let mut due = Vec::with_capacity(limit);
+        for priority in Priority::HIGHEST_FIRST {
+            if due.len() >= limit {
+                break;
+            }
+            let more = Mail::find()
+                .filter(Column::Status.eq(STATUS_PENDING))
+                .filter(Column::Priority.eq(priority as i16))
+                .filter(Column::NextAttemptAt.lte(now))
+                .filter(lease_free(now))
+                .order_by_asc(Column::NextAttemptAt)
+                .order_by_asc(Column::Id)
+                .limit((limit - due.len()) as u64)
+                .all(&self.db)
+                .await?;
+            due.extend(more);
+        }
+        Ok(due)
     }
 
     /// The time (Unix ms) the first of `n` mails may leave. Under a cap, reserves `n` slots
