@@ -23,6 +23,7 @@ mod m20261129_000050_site_settings;
 mod m20261129_000060_daily_counts;
 mod m20261129_000080_updates;
 mod m20261129_000090_anonymization;
+mod m20261130_000010_digests;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000060_daily_counts::Migration),
             Box::new(m20261129_000080_updates::Migration),
             Box::new(m20261129_000090_anonymization::Migration),
+            Box::new(m20261130_000010_digests::Migration),
         ]
     }
 }
