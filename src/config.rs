@@ -108,6 +108,10 @@ pub struct Settings {
     /// Days after a petition's closing date when its signers' personal data are erased, counts kept
     /// (F9.3); each petition may say otherwise; 0: never.
     pub anonymize_after_days: u64,
+    /// The hour (UTC, 0–23) from which each petition's daily digest to its organizers goes out.
+    pub digest_hour_utc: u8,
+    /// How often an instance looks for daily digests due, in seconds.
+    pub digest_check_secs: u64,
 }
 
 impl Default for Settings {
@@ -152,6 +156,8 @@ impl Default for Settings {
             reports_per_ip_per_hour: 10,
             updates_batch_size: 200,
             anonymize_after_days: 0,
+            digest_hour_utc: 6,
+            digest_check_secs: 600,
         }
     }
 }
@@ -173,6 +179,12 @@ impl Settings {
             return Err(StartupError::Config(format!(
                 "phone_country: {:?} is not an ISO 3166 country code such as FR, BE or CH",
                 settings.phone_country
+            )));
+        }
+        if settings.digest_hour_utc > 23 {
+            return Err(StartupError::Config(format!(
+                "digest_hour_utc: {} is not an hour from 0 to 23",
+                settings.digest_hour_utc
             )));
         }
         if let Some(url) = settings.public_url.as_mut() {

@@ -182,6 +182,22 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                 }
             })
         }))
+        .attach(AdHoc::on_liftoff("Daily digests", |rocket| {
+            Box::pin(async move {
+                if let (Some(site), Some(db)) =
+                    (rocket.state::<Site>(), rocket.state::<DatabaseConnection>())
+                {
+                    tokio::spawn(domain::outreach::digest::run(
+                        db.clone(),
+                        domain::outreach::updates::Letterhead::of(site),
+                        site.settings.digest_hour_utc,
+                        Duration::from_secs(site.settings.digest_check_secs.max(1)),
+                        site.wake.clone(),
+                        rocket.shutdown(),
+                    ));
+                }
+            })
+        }))
         .attach(AdHoc::on_liftoff("Announce", |rocket| {
             Box::pin(async move {
                 let config = rocket.config();

@@ -23,6 +23,7 @@ mod m20261129_000050_site_settings;
 mod m20261129_000060_daily_counts;
 mod m20261129_000080_updates;
 mod m20261129_000090_anonymization;
+mod m20261130_000010_digests;
 mod m20261130_000020_outcome;
 mod m20261130_000040_mail_queue_order;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000060_daily_counts::Migration),
             Box::new(m20261129_000080_updates::Migration),
             Box::new(m20261129_000090_anonymization::Migration),
+            Box::new(m20261130_000010_digests::Migration),
             Box::new(m20261130_000020_outcome::Migration),
             Box::new(m20261130_000040_mail_queue_order::Migration),
         ]

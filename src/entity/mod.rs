@@ -14,6 +14,7 @@ pub mod organization_slug;
 pub mod password_reset;
 pub mod permalink;
 pub mod petition;
+pub mod petition_digest;
 pub mod petition_template;
 pub mod petition_update;
 pub mod pow_spent;

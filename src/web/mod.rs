@@ -6,6 +6,7 @@ pub mod anonymization;
 pub mod assets;
 pub mod cache;
 pub mod dashboard;
+pub mod digest;
 pub mod errors;
 pub mod feed;
 pub mod guards;
@@ -43,6 +44,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", site_settings::routes())
         .mount("/", updates::routes())
         .mount("/", anonymization::routes())
+        .mount("/", digest::routes())
         .mount("/", outcome::routes())
         .mount("/", dashboard::routes())
         .mount("/", organization::routes())

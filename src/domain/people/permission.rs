@@ -232,6 +232,23 @@ pub fn may_manage_people(user: &user::Model) -> bool {
 /// them (F6.5): the one that lets them act on its signatures. A person's own petition: its owner.
 pub const SEND_UPDATES: Permission = Permission::ModifySignatures;
 
+/// The permission that lets a member set a petition's daily digest to its organizers: whether it
+/// goes out and to which addresses. A person's own petition: its owner.
+pub const SET_DIGEST: Permission = Permission::ModifyPetitions;
+
+/// Naming the new signers in that digest also needs the right to see the signatures: it would
+/// otherwise hand them to a member who may not read them.
+pub const DIGEST_NAMES: Permission = Permission::ViewSignatures;
+
+/// Whether `user_id` may name the new signers of `petition` in its daily digest.
+pub async fn may_name_signers_in_digest<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    petition: &crate::entity::petition::Model,
+) -> Result<bool, sea_orm::DbErr> {
+    allows_on_petition(conn, user_id, petition, DIGEST_NAMES).await
+}
+
 /// Whether someone may create an account (F8.1): anyone while registration is open; otherwise only
 /// someone holding an e-mail invitation to an organization, whose link (`/invitations/<token>`)
 /// the registration form carries as the page to go on to (`next`).
