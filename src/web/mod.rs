@@ -6,6 +6,7 @@ pub mod anonymization;
 pub mod assets;
 pub mod cache;
 pub mod dashboard;
+pub mod embed;
 pub mod errors;
 pub mod feed;
 pub mod guards;
@@ -35,6 +36,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", petition::routes())
         .mount("/", feed::routes())
         .mount("/", sign::routes())
+        .mount("/", embed::routes())
         .mount("/", account::routes())
         .mount("/", admin::routes())
         .mount("/", moderation::routes())
