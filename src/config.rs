@@ -295,6 +295,8 @@ pub struct Keys {
     pub proof_of_work: [u8; 32],
     /// Signs the unsubscription links of updates to signers.
     pub unsubscribe: [u8; 32],
+    /// Signs the form tokens of the embeddable sign widget (`domain::signing::embed_token`).
+    pub embed: [u8; 32],
 }
 
 impl Keys {
@@ -312,6 +314,7 @@ impl Keys {
             recipient: derive(b"signons recipient v1\0"),
             proof_of_work: derive(b"signons proof-of-work v1\0"),
             unsubscribe: derive(b"signons unsubscribe v1\0"),
+            embed: derive(b"signons embed v1\0"),
         }
     }
 }

@@ -660,13 +660,18 @@ impl Fairing for Caching {
         if matches!(req.method(), Method::Get | Method::Head) || res.status().code >= 400 {
             return;
         }
-        // Signing changes no public page (a signature counts once confirmed); a confirmation marks its
-        // own petition stale; the language switch only sets a cookie; a report changes no page (and
-        // anyone may send one: it must not be a way to empty the cache).
+        // Signing (on the petition's page or in its widget) changes no public page (a signature
+        // counts once confirmed); a confirmation marks its own petition stale; the language switch
+        // only sets a cookie; a report changes no page (and anyone may send one: it must not be a
+        // way to empty the cache).
         let route = req.route().map(|r| r.uri.to_string()).unwrap_or_default();
         if matches!(
             route.as_str(),
-            "/petitions/<id>/sign" | "/confirm/<token>" | "/language" | "/petitions/<id>/report"
+            "/petitions/<id>/sign"
+                | "/petitions/<id>/embed/sign"
+                | "/confirm/<token>"
+                | "/language"
+                | "/petitions/<id>/report"
         ) {
             return;
         }

@@ -192,6 +192,7 @@ fn editor(
             "themes": crate::domain::petitions::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
             "asked": ["phone", "postal_code", "city", "country", "organization", "comment"],
             "share_links": crate::domain::petitions::share::SHARE_LINKS,
+            "embed_height": super::embed::frame_height(&values.fields),
         }),
     )
 }

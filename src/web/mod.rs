@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cache;
 pub mod dashboard;
 pub mod digest;
+pub mod embed;
 pub mod errors;
 pub mod feed;
 pub mod guards;
@@ -37,6 +38,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", petition::routes())
         .mount("/", feed::routes())
         .mount("/", sign::routes())
+        .mount("/", embed::routes())
         .mount("/", account::routes())
         .mount("/", admin::routes())
         .mount("/", moderation::routes())

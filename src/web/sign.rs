@@ -17,7 +17,7 @@ use super::page::Page;
 use super::petition::petition_page;
 use crate::Site;
 use crate::domain::abuse::proof_of_work;
-use crate::domain::petitions::petition;
+use crate::domain::petitions::petition::{self, Located};
 use crate::domain::signing::signature::{self, SignError, SignatureInput};
 use crate::domain::signing::signing_queue::SigningQueue;
 use crate::error::{Error, Result};
@@ -39,8 +39,9 @@ pub fn routes() -> Vec<Route> {
 /// The sign form. Every field is optional here so that a missing one is answered with the form and
 /// a message, not with a bare error page.
 #[derive(Debug, FromForm)]
-struct SignForm {
-    csrf: Option<String>,
+pub(crate) struct SignForm {
+    /// The form's token: the visitor's CSRF token, or the widget's token (`web::embed`).
+    pub(crate) csrf: Option<String>,
     first_name: Option<String>,
     last_name: Option<String>,
     email: Option<String>,
@@ -59,7 +60,7 @@ struct SignForm {
 }
 
 impl SignForm {
-    fn input(&self) -> SignatureInput {
+    pub(crate) fn input(&self) -> SignatureInput {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         SignatureInput {
             first_name: text(&self.first_name),
@@ -111,44 +112,76 @@ async fn sign(
         .await?
         .filter(|l| l.is_public())
         .ok_or(Error::NotFound)?;
-    let done = Either::Left(Redirect::to(uri!(signed(id))));
+    let token = form.csrf.as_deref().unwrap_or_default();
+    let signer = Signer { ip, lang: &lang };
+    match submit(&form, token, &located, signer, queue, db, site).await? {
+        Submitted::Done => Ok(Either::Left(Redirect::to(uri!(signed(id))))),
+        Submitted::Refused(errors, status) => Ok(Either::Right(
+            petition_page(site, &located, &form.input(), &errors).status(status),
+        )),
+    }
+}
+
+/// What became of a sign form.
+pub(crate) enum Submitted {
+    /// Written, or quietly dropped (the honeypot): the "check your mailbox" page.
+    Done,
+    /// Refused: the form again, with these messages (Fluent keys), answered with this status.
+    Refused(signature::FieldErrors, Status),
+}
+
+/// Who sent a sign form: their address (for the abuse limits) and language (for their mail).
+pub(crate) struct Signer<'a> {
+    pub ip: Option<IpAddr>,
+    pub lang: &'a Lang,
+}
+
+/// The one path of a signature from a sign form to the signing queue, for the petition's page and
+/// for the widget other sites frame (`web::embed`): the honeypot, the proof of work bound to the
+/// form's `token`, the abuse limits of the signer's address, the checks of `signature::prepare`, and
+/// the group commit. The caller has checked the form's token and found the public petition.
+pub(crate) async fn submit(
+    form: &SignForm,
+    token: &str,
+    located: &Located,
+    signer: Signer<'_>,
+    queue: &SigningQueue,
+    db: &DatabaseConnection,
+    site: &Site,
+) -> Result<Submitted> {
     if form.website.as_deref().is_some_and(|w| !w.is_empty()) {
-        return Ok(done);
+        return Ok(Submitted::Done);
     }
     let input = form.input();
     let proof = match proof_of_work::check(
         &site.keys.proof_of_work,
         site.settings.proof_of_work_bits,
-        proof_of_work::asked(site, &located),
-        id,
-        form.csrf.as_deref().unwrap_or_default(),
+        proof_of_work::asked(site, located),
+        located.petition.id,
+        token,
         form.pow_challenge.as_deref(),
         form.pow_nonce.as_deref(),
     ) {
         Ok(proof) => proof,
         Err(refused) => {
             let errors = signature::FieldErrors::from([("form", refused.message_key())]);
-            return Ok(Either::Right(petition_page(
-                site, &located, &input, &errors,
-            )));
+            return Ok(Submitted::Refused(errors, Status::UnprocessableEntity));
         }
     };
     // Checked and composed here, in parallel with other signers; written by the group commit.
-    let source = site.sources.source(db.inner(), ip).await?;
-    let written = match signature::prepare(site, &located, &input, (source, proof), &lang) {
-        Ok(prepared) => queue.sign(db.inner(), site, prepared).await,
+    let source = site.sources.source(db, signer.ip).await?;
+    let written = match signature::prepare(site, located, &input, (source, proof), signer.lang) {
+        Ok(prepared) => queue.sign(db, site, prepared).await,
         Err(refused) => Err(refused),
     };
     match written {
-        Ok(()) => Ok(done),
-        Err(SignError::Invalid(errors)) => Ok(Either::Right(petition_page(
-            site, &located, &input, &errors,
-        ))),
+        Ok(()) => Ok(Submitted::Done),
+        Err(SignError::Invalid(errors)) => {
+            Ok(Submitted::Refused(errors, Status::UnprocessableEntity))
+        }
         Err(SignError::Closed) => {
             let errors = signature::FieldErrors::from([("form", "petition-closed")]);
-            Ok(Either::Right(
-                petition_page(site, &located, &input, &errors).status(Status::Conflict),
-            ))
+            Ok(Submitted::Refused(errors, Status::Conflict))
         }
         Err(SignError::NotPublic) => Err(Error::NotFound),
         Err(SignError::Database(e)) => Err(Error::Database(e)),
@@ -183,13 +216,13 @@ async fn challenge(
 /// A response no cache may keep.
 #[derive(rocket::Responder)]
 #[response(content_type = "json")]
-struct NoStore<T> {
+pub(crate) struct NoStore<T> {
     inner: T,
     cache_control: rocket::http::Header<'static>,
 }
 
 #[allow(non_snake_case)]
-fn NoStore<T>(inner: T) -> NoStore<T> {
+pub(crate) fn NoStore<T>(inner: T) -> NoStore<T> {
     NoStore {
         inner,
         cache_control: rocket::http::Header::new("Cache-Control", "no-store"),
