@@ -52,7 +52,11 @@ async fn signer(app: &TestApp, id: i32, name: &str, newsletter: bool) {
     let (sid, _) = app
         .stored_signature(
             id,
-            (name, "Martin", &format!("{}@example.org", name.to_lowercase())),
+            (
+                name,
+                "Martin",
+                &format!("{}@example.org", name.to_lowercase()),
+            ),
             "en-US",
             true,
         )
@@ -120,11 +124,7 @@ async fn a_successful_campaign_stops_signing_says_so_and_its_final_update_reache
         // No choice: a clear, translated refusal, and nothing changes.
         let csrf = app.csrf("/").await;
         let response = app
-            .post_form_lang(
-                &format!("/petitions/{id}/end"),
-                &[("csrf", &csrf)],
-                "fr",
-            )
+            .post_form_lang(&format!("/petitions/{id}/end"), &[("csrf", &csrf)], "fr")
             .await;
         assert_eq!(response.status(), Status::Conflict);
         let refusal = response.into_string().await.unwrap_or_default();

@@ -8,9 +8,9 @@ use rocket::{Either, Route, State, get, post, routes};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
+use super::account::login_redirect;
 use super::guards::verify_csrf;
 use super::page::Page;
-use super::account::login_redirect;
 use super::session::{CurrentUser, require};
 use crate::Site;
 use crate::domain::outreach::updates;
@@ -40,9 +40,10 @@ async fn page(
             "/petitions/{id}/end"
         ))));
     };
-    let located = signature_list::petition_for(db.inner(), user.id, id, Permission::ModifyPetitions)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let located =
+        signature_list::petition_for(db.inner(), user.id, id, Permission::ModifyPetitions)
+            .await?
+            .ok_or(Error::NotFound)?;
     let p = &located.petition;
     let may_send_updates =
         permission::allows_on_petition(db.inner(), user.id, p, permission::SEND_UPDATES).await?;
@@ -51,8 +52,8 @@ async fn page(
     } else {
         None
     };
-    let anonymized_on = anonymization::due(p, site.settings.anonymize_after_days)
-        .map(|at| at.date().to_string());
+    let anonymized_on =
+        anonymization::due(p, site.settings.anonymize_after_days).map(|at| at.date().to_string());
     Ok(Either::Left(Page::new(
         "dashboard/end",
         json!({

@@ -128,7 +128,15 @@ async fn list(
         None => UpdateInput::default(),
     };
     Ok(Either::Left(
-        list_page(db.inner(), &located, &input, &FieldErrors::new(), None, done).await?,
+        list_page(
+            db.inner(),
+            &located,
+            &input,
+            &FieldErrors::new(),
+            None,
+            done,
+        )
+        .await?,
     ))
 }
 
