@@ -1,6 +1,7 @@
 # Ending a campaign (issue 12, point 7): the dashboard page, the petition page's banner and the
 # final update's starting text.
 outcome-title = End the campaign
+outcome-title-of = End the campaign of “{ $title }”
 outcome-dashboard-end = End the campaign
 outcome-dashboard-ended = How it ended
 outcome-state-successful = Successful
@@ -10,6 +11,7 @@ outcome-ended-on = Ended on { $date }.
 outcome-how = How did the campaign end?
 outcome-change = Change how it ended
 outcome-explain = { $count ->
+    [0] Signing stops at once, and the petition's page says how the campaign ended.
     [one] Signing stops at once, and the petition's page says how the campaign ended. Its one signature stays counted.
    *[other] Signing stops at once, and the petition's page says how the campaign ended. Its { $count } signatures stay counted.
 }
@@ -37,6 +39,7 @@ outcome-anonymized-on = The signers' personal data will be erased on { $date }.
 outcome-done-ended = The campaign has ended; the petition's page says so.
 outcome-done-reopened = The petition accepts signatures again.
 petition-outcome-successful = { $count ->
+    [0] This petition succeeded.
     [one] This petition succeeded. Thank you to the person who signed it!
    *[other] This petition succeeded. Thank you to the { $count } people who signed it!
 }

@@ -1,6 +1,7 @@
 # Fin d'une campagne : la page du tableau de bord, le bandeau de la page de la pétition et le début
 # de la dernière nouvelle.
 outcome-title = Terminer la campagne
+outcome-title-of = Terminer la campagne « { $title } »
 outcome-dashboard-end = Terminer la campagne
 outcome-dashboard-ended = Comment elle s'est terminée
 outcome-state-successful = Victoire
@@ -10,6 +11,7 @@ outcome-ended-on = Terminée le { $date }.
 outcome-how = Comment la campagne s'est-elle terminée ?
 outcome-change = Changer l'issue de la campagne
 outcome-explain = { $count ->
+    [0] La signature s'arrête aussitôt, et la page de la pétition dit comment la campagne s'est terminée.
     [one] La signature s'arrête aussitôt, et la page de la pétition dit comment la campagne s'est terminée. Sa signature reste comptée.
    *[other] La signature s'arrête aussitôt, et la page de la pétition dit comment la campagne s'est terminée. Ses { $count } signatures restent comptées.
 }
@@ -37,6 +39,7 @@ outcome-anonymized-on = Les données personnelles des signataires seront effacé
 outcome-done-ended = La campagne est terminée ; la page de la pétition le dit.
 outcome-done-reopened = La pétition accepte de nouveau des signatures.
 petition-outcome-successful = { $count ->
+    [0] Cette pétition a gagné.
     [one] Cette pétition a gagné. Merci à la personne qui l'a signée !
    *[other] Cette pétition a gagné. Merci aux { $count } personnes qui l'ont signée !
 }
