@@ -129,8 +129,7 @@ async fn a_successful_campaign_stops_signing_says_so_and_its_final_update_reache
         assert_eq!(response.status(), Status::Conflict);
         let refusal = response.into_string().await.unwrap_or_default();
         assert!(
-            refusal.contains("Choisissez comment la campagne s&#x27;est terminée")
-                || refusal.contains("Choisissez comment la campagne s'est terminée"),
+            refusal.contains("Choisissez comment la campagne s’est terminée"),
             "{refusal}"
         );
         assert_eq!(stored(&app, id).await.outcome, None);

@@ -328,12 +328,21 @@ async fn only_members_who_may_view_the_signatures_name_them_and_others_get_a_404
         // Without the names he may turn it on.
         let (status, _) = save_digest(&app, id, true, "ben@example.org", false, "en").await;
         assert_eq!(status, Status::SeeOther);
-        // Root, who may view them, names them; Ben's next save (his checkbox is disabled, so it
-        // sends nothing) leaves them named.
+        // Root, who may view them, names them; Ben's next save to the same address (his checkbox
+        // is disabled, so it sends nothing) leaves them named.
         log_in(&app, "root").await;
         let (status, _) = save_digest(&app, id, true, "ben@example.org", true, "en").await;
         assert_eq!(status, Status::SeeOther);
         log_in(&app, "ben").await;
+        let (status, _) = save_digest(&app, id, true, "ben@example.org", false, "en").await;
+        assert_eq!(status, Status::SeeOther);
+        let kept = digest::of_petition(&app.db, id)
+            .await
+            .expect("query")
+            .expect("saved");
+        assert!(kept.include_names, "names left as root set them");
+        // But the names never follow a new address he adds: changing who receives it turns
+        // them off.
         let (status, _) = save_digest(
             &app,
             id,
@@ -348,7 +357,7 @@ async fn only_members_who_may_view_the_signatures_name_them_and_others_get_a_404
             .await
             .expect("query")
             .expect("saved");
-        assert!(saved.include_names, "names left as root set them");
+        assert!(!saved.include_names, "names off once the addresses changed");
         assert_eq!(saved.recipients, "ben@example.org\nroot@example.org");
 
         // A non-member and an anonymous visitor: 404, and nothing changes.
@@ -486,5 +495,141 @@ async fn two_instances_on_one_database_send_each_digest_once() {
         assert!(!mail.text().contains("Signer 0"), "names are off");
         second.finish().await;
         first.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn a_recipient_stops_the_digest_with_its_link_and_nothing_goes_out_for_a_hidden_or_handed_over_petition()
+ {
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = app(backend, &smtp).await;
+        let (slug, located) = campaign(&app).await;
+        let id = located.petition.id;
+        let (status, _) = save_digest(
+            &app,
+            id,
+            true,
+            "ann@example.org\nbob@example.org",
+            false,
+            "en",
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther);
+        let now = signons::domain::now();
+        last_sent(&app.db, id, now - time::Duration::days(2)).await;
+        signer(
+            &app.db,
+            id,
+            ("Ann", "Lee"),
+            None,
+            Some(now - time::Duration::hours(20)),
+        )
+        .await;
+        first_mails_gone(&app, &smtp).await;
+        assert_eq!(run_job(&app, now).await, 2, "{backend:?}");
+        smtp.wait_for(2, Duration::from_secs(15)).await;
+
+        // Bob's mail carries a signed link of his own, also as RFC 8058 headers.
+        let mail = smtp.messages_to("bob@example.org").remove(0);
+        let header = mail.header("List-Unsubscribe").expect("List-Unsubscribe");
+        let link = header
+            .trim_matches(|c| c == '<' || c == '>')
+            .trim_start_matches("http://signons.test")
+            .to_string();
+        assert!(
+            link.contains(&format!("/petitions/{id}/digest/stop/")),
+            "{link}"
+        );
+        assert!(mail.text().contains(&format!("http://signons.test{link}")));
+        assert_eq!(
+            mail.header("List-Unsubscribe-Post").as_deref(),
+            Some("List-Unsubscribe=One-Click")
+        );
+        // Opening it shows a button and changes nothing; a forged one is a 404.
+        log_out(&app).await;
+        let (status, page) = app.get_lang(&link, "en").await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Stop the digest"), "{page}");
+        let forged = link.replace("?to=bob", "?to=ann");
+        assert_eq!(app.get(&forged).await.0, Status::NotFound);
+        // The mail client's one-click POST, with no cookie and no token, takes Bob off.
+        let response = app
+            .client
+            .post(link.clone())
+            .header(rocket::http::ContentType::Form)
+            .body("List-Unsubscribe=One-Click")
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::Ok);
+        drop(response);
+        let row = digest::of_petition(&app.db, id)
+            .await
+            .expect("query")
+            .expect("digest");
+        assert_eq!(row.recipients, "ann@example.org");
+        let (_, page) = app.get_lang(&link, "en").await;
+        assert!(
+            page.contains("will receive no more daily digests"),
+            "{page}"
+        );
+
+        // The next day only Ann gets it.
+        smtp.clear();
+        signer(
+            &app.db,
+            id,
+            ("Bruno", "Diaz"),
+            None,
+            Some(now + time::Duration::hours(4)),
+        )
+        .await;
+        assert_eq!(run_job(&app, now + time::Duration::days(1)).await, 1);
+        smtp.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(
+            received(&smtp).keys().collect::<Vec<_>>(),
+            ["ann@example.org"]
+        );
+
+        // Unpublished, the petition's digest sends nothing (its day still goes by).
+        smtp.clear();
+        let mut row = petition_entity::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("petition")
+            .into_active_model();
+        row.published = Set(false);
+        row.update(&app.db).await.expect("unpublished");
+        signer(
+            &app.db,
+            id,
+            ("Chloé", "Martin"),
+            None,
+            Some(now + time::Duration::hours(28)),
+        )
+        .await;
+        assert_eq!(run_job(&app, now + time::Duration::days(2)).await, 0);
+
+        // Handed over to another owner, the former owner's digest is gone.
+        log_in(&app, "root").await;
+        assert_eq!(
+            post(
+                &app,
+                &format!("/petitions/{id}/transfer"),
+                &[("destination", "personal")]
+            )
+            .await,
+            Status::SeeOther,
+            "{slug}"
+        );
+        assert!(
+            digest::of_petition(&app.db, id)
+                .await
+                .expect("query")
+                .is_none(),
+            "the digest went with the former owner"
+        );
+        app.finish().await;
     }
 }

@@ -33,7 +33,7 @@ outcome-change-button = Save
 outcome-choose = Choose how the campaign ended.
 outcome-reopen = Reopen the petition
 outcome-reopen-explain = Signing opens again, with no closing date; the page no longer says the campaign ended.
-outcome-reopen-anonymized = The signers of this petition have been anonymized: it cannot be reopened.
+outcome-reopen-anonymized = The signers of this petition have been, or are about to be, anonymized: it cannot be reopened.
 outcome-anonymized = Its signers' personal data have been erased; the counts remain.
 outcome-anonymized-on = The signers' personal data will be erased on { $date }.
 outcome-done-ended = The campaign has ended; the petition's page says so.
@@ -45,10 +45,10 @@ petition-outcome-successful = { $count ->
 }
 petition-outcome-closed = This campaign has ended.
 outcome-update-subject-successful = We won: { $title }
-outcome-update-body-successful = Thank you for signing "{ $title }". Together we won: …
+outcome-update-body-successful = Thank you for signing “{ $title }”. Together we won: …
 
     Write here what was achieved, and what comes next.
 outcome-update-subject-closed = The campaign has ended: { $title }
-outcome-update-body-closed = Thank you for signing "{ $title }". The campaign has now ended.
+outcome-update-body-closed = Thank you for signing “{ $title }”. The campaign has now ended.
 
     Write here how it went, and what comes next.

@@ -21,8 +21,27 @@ pub enum Priority {
 }
 
 impl Priority {
-    /// The order the worker sends in.
+    /// The order the worker sends in: every priority, each read on its own (`worker::due`), so a
+    /// priority missing here would never be sent (`every_priority_is_sent` checks).
     pub const HIGHEST_FIRST: [Priority; 2] = [Priority::Transactional, Priority::Bulk];
+}
+
+#[cfg(test)]
+mod priority_tests {
+    use super::Priority;
+
+    #[test]
+    fn every_priority_is_sent() {
+        // A new priority breaks this match until it is listed here and in `HIGHEST_FIRST`.
+        let rank = |p: Priority| match p {
+            Priority::Transactional => 0,
+            Priority::Bulk => 1,
+        };
+        for (i, p) in Priority::HIGHEST_FIRST.into_iter().enumerate() {
+            assert_eq!(rank(p), i);
+        }
+        assert_eq!(Priority::HIGHEST_FIRST.len(), 2);
+    }
 }
 
 /// A mail ready to be queued.

@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::guards::verify_csrf;
-use super::page::Page;
+use super::page::{NoStore, Page};
 use super::session::{CurrentUser, require};
 use crate::Site;
 use crate::domain::outreach::digest::{self, DigestError, DigestErrors, DigestInput};
@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
 pub fn routes() -> Vec<Route> {
-    routes![page, save]
+    routes![page, save, stop_page, stop]
 }
 
 /// The petition, if `user` may set its digest; a 404 otherwise.
@@ -148,4 +148,62 @@ async fn save(
         Err(DigestError::Database(e)) => Err(Error::Database(e)),
         Err(DigestError::Template(e)) => Err(Error::Template(e)),
     }
+}
+
+/// The petition and address a digest's stop link names, if its MAC holds and the address still
+/// receives the digest (`done` otherwise).
+async fn stop_target(
+    db: &DatabaseConnection,
+    site: &Site,
+    id: i32,
+    mac: &str,
+    to: &str,
+) -> Result<(Located, bool)> {
+    if !digest::stop_link_valid(&site.keys.unsubscribe, id, to, mac) {
+        return Err(Error::NotFound);
+    }
+    let located = crate::domain::petitions::petition::find(db, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let done = !digest::receives(db, id, to).await?;
+    Ok((located, done))
+}
+
+/// The link in each digest mail: a button (a mail scanner following links changes nothing).
+#[get("/petitions/<id>/digest/stop/<mac>?<to>")]
+async fn stop_page(
+    id: i32,
+    mac: &str,
+    to: &str,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<NoStore> {
+    let (located, done) = stop_target(db.inner(), site, id, mac, to).await?;
+    Ok(NoStore(Page::new(
+        "dashboard/digest_stop",
+        json!({
+            "done": done,
+            "title": located.petition.title,
+            "address": to,
+            "action": digest::stop_path(&site.keys.unsubscribe, id, to),
+        }),
+    )))
+}
+
+/// The button, and a mail client's one-click stop (RFC 8058: a POST with no cookie). No CSRF token
+/// is asked: the signed link is the authority, and its only effect is to stop mail.
+#[post("/petitions/<id>/digest/stop/<mac>?<to>")]
+async fn stop(
+    id: i32,
+    mac: &str,
+    to: &str,
+    db: &State<DatabaseConnection>,
+    site: &State<Site>,
+) -> Result<NoStore> {
+    let (located, _) = stop_target(db.inner(), site, id, mac, to).await?;
+    digest::stop(db.inner(), id, to).await?;
+    Ok(NoStore(Page::new(
+        "dashboard/digest_stop",
+        json!({ "done": true, "title": located.petition.title, "address": to, "action": "" }),
+    )))
 }

@@ -142,7 +142,7 @@ fn widget_page(
         "embed/show",
         json!({
             "petition": located.view(site.settings.public_url()),
-            "proof_of_work": proof_of_work::asked(site, located),
+            "proof_of_work": proof_of_work::ASKED_IN_FRAME,
             "pow_url": format!("/petitions/{id}/embed/challenge?token={token}"),
             "action": format!("/petitions/{id}/embed/sign?lang={}", lang.code()),
             "token": token,
@@ -212,7 +212,11 @@ async fn sign_form(
         let errors = FieldErrors::from([("form", why.message_key())]);
         return refused(errors, Status::UnprocessableEntity);
     }
-    let signer = Signer { ip, lang: &lang.0 };
+    let signer = Signer {
+        ip,
+        lang: &lang.0,
+        proof_asked: proof_of_work::ASKED_IN_FRAME,
+    };
     let token = token.unwrap_or_default();
     match sign::submit(&form, token, &located, signer, queue, db, site).await? {
         Submitted::Done => Ok(Either::Left(Redirect::to(format!(
@@ -252,11 +256,9 @@ async fn challenge(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<NoStore<Json<serde_json::Value>>> {
-    let located = public_petition(cache, db, id).await?;
+    public_petition(cache, db, id).await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    if !proof_of_work::asked(site, &located)
-        || embed_token::verify(&site.keys.embed, id, token, now).is_err()
-    {
+    if embed_token::verify(&site.keys.embed, id, token, now).is_err() {
         return Err(Error::NotFound);
     }
     Ok(NoStore(Json(json!({

@@ -14,12 +14,22 @@ use rocket::{Request, Response};
 
 pub struct SecurityHeaders;
 
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/// The policy, with who may frame the page.
+macro_rules! policy {
+    ($frame_ancestors:literal) => {
+        concat!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; ",
+            "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors ",
+            $frame_ancestors,
+            "; base-uri 'none'; object-src 'none'"
+        )
+    };
+}
+
+pub const CONTENT_SECURITY_POLICY: &str = policy!("'none'");
 
 /// The same policy for the pages of the sign widget, which any site may frame.
-pub const FRAMABLE_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors *; base-uri 'none'; object-src 'none'";
+pub const FRAMABLE_CONTENT_SECURITY_POLICY: &str = policy!("*");
 
 /// Whether this response may be framed by other sites; false unless `allow_framing` said so.
 struct Framing(AtomicBool);

@@ -14,7 +14,7 @@ use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
 use crate::domain::outreach::updates;
-use crate::domain::people::permission::{self, Permission};
+use crate::domain::people::permission;
 use crate::domain::petitions::campaign::CampaignError;
 use crate::domain::petitions::outcome::{self, Outcome};
 use crate::domain::signing::{anonymization, signature_list};
@@ -40,11 +40,13 @@ async fn page(
             "/petitions/{id}/end"
         ))));
     };
-    let located =
-        signature_list::petition_for(db.inner(), user.id, id, Permission::ModifyPetitions)
-            .await?
-            .ok_or(Error::NotFound)?;
+    let located = signature_list::petition_for(db.inner(), user.id, id, permission::END_CAMPAIGN)
+        .await?
+        .ok_or(Error::NotFound)?;
     let p = &located.petition;
+    if !p.published {
+        return Err(Error::NotFound);
+    }
     let may_send_updates =
         permission::allows_on_petition(db.inner(), user.id, p, permission::SEND_UPDATES).await?;
     let audience = if may_send_updates {
@@ -52,14 +54,16 @@ async fn page(
     } else {
         None
     };
-    let anonymized_on =
-        anonymization::due(p, site.settings.anonymize_after_days).map(|at| at.date().to_string());
+    let due = anonymization::due(p, site.settings.anonymize_after_days);
+    let anonymized_on = due.map(|at| at.date().to_string());
+    let reopenable = p.anonymized_at.is_none() && due.is_none_or(|at| at > crate::domain::now());
     Ok(Either::Left(Page::new(
         "dashboard/end",
         json!({
             "petition": located.view(site.settings.public_url()),
             "outcome": Outcome::of(p).map(Outcome::name),
             "anonymized": p.anonymized_at.is_some(),
+            "reopenable": reopenable,
             "anonymized_on": anonymized_on,
             "anonymize_days": anonymization::days_for(p, site.settings.anonymize_after_days),
             "audience": audience,
@@ -119,10 +123,11 @@ async fn reopen(
     jar: &CookieJar<'_>,
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
+    site: &State<Site>,
 ) -> Result<Redirect> {
     verify_csrf(jar, form.csrf.as_deref())?;
     let CurrentUser(user) = require(user)?;
-    outcome::reopen(db.inner(), &user, id)
+    outcome::reopen(db.inner(), &user, id, site.settings.anonymize_after_days)
         .await
         .map_err(outcome_error)?;
     Ok(Redirect::to(format!("/petitions/{id}/end?done=reopened")))

@@ -113,7 +113,11 @@ async fn sign(
         .filter(|l| l.is_public())
         .ok_or(Error::NotFound)?;
     let token = form.csrf.as_deref().unwrap_or_default();
-    let signer = Signer { ip, lang: &lang };
+    let signer = Signer {
+        ip,
+        lang: &lang,
+        proof_asked: proof_of_work::asked(site, &located),
+    };
     match submit(&form, token, &located, signer, queue, db, site).await? {
         Submitted::Done => Ok(Either::Left(Redirect::to(uri!(signed(id))))),
         Submitted::Refused(errors, status) => Ok(Either::Right(
@@ -134,6 +138,8 @@ pub(crate) enum Submitted {
 pub(crate) struct Signer<'a> {
     pub ip: Option<IpAddr>,
     pub lang: &'a Lang,
+    /// Whether the form asked for a proof of work.
+    pub proof_asked: bool,
 }
 
 /// The one path of a signature from a sign form to the signing queue, for the petition's page and
@@ -156,7 +162,7 @@ pub(crate) async fn submit(
     let proof = match proof_of_work::check(
         &site.keys.proof_of_work,
         site.settings.proof_of_work_bits,
-        proof_of_work::asked(site, located),
+        signer.proof_asked,
         located.petition.id,
         token,
         form.pow_challenge.as_deref(),

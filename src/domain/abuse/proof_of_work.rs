@@ -15,6 +15,11 @@ use sha2::{Digest, Sha256};
 
 use crate::entity::pow_spent;
 
+/// Whether the sign form other sites frame (`web::embed`) asks for a proof of work: always. It has
+/// no cookie to tie a post to a visitor, and any site can frame it and have its own visitors post,
+/// so a post without a solution signs under the stricter limits, as one without JavaScript does.
+pub const ASKED_IN_FRAME: bool = true;
+
 /// Whether signing `located` asks for a proof of work: the instance asks it of every petition, or
 /// the petition of its own.
 pub fn asked(site: &crate::Site, located: &crate::domain::petitions::petition::Located) -> bool {

@@ -189,10 +189,13 @@ pub async fn save(
     if !errors.is_empty() {
         return Err(DigestError::Invalid(errors));
     }
+    // Without the right to see the signers, the names go on only to the addresses someone with it
+    // chose: changing who receives the digest turns them off.
+    let same_recipients = current.as_ref().is_some_and(|d| d.recipients == addresses);
     let include_names = if may_name {
         input.include_names
     } else {
-        names_before
+        names_before && same_recipients
     };
     let now = crate::domain::now();
     let slot = last_slot(now, hour);
@@ -278,6 +281,8 @@ async fn report<C: ConnectionTrait>(
         let rows = confirmed_between(p.id, from, to)
             .order_by_asc(signature::Column::ConfirmedAt)
             .order_by_asc(signature::Column::Id)
+            // A signer anonymized while the job runs has no address left, and no name.
+            .filter(signature::Column::Email.like("%@%"))
             .limit(NAMES_MAX)
             .all(conn)
             .await?;
@@ -338,6 +343,11 @@ pub fn letter(
     to: &str,
 ) -> Result<Outgoing, DigestError> {
     let id = located.petition.id;
+    let stop_url = format!(
+        "{}{}",
+        letterhead.public_url,
+        stop_path(&letterhead.unsubscribe_key, id, to)
+    );
     let since = since
         .format(&time::macros::format_description!(
             "[year]-[month]-[day] [hour]:[minute] UTC"
@@ -357,6 +367,7 @@ pub fn letter(
         "url": format!("{}{}", letterhead.public_url, located.path()),
         "signatures_url": format!("{}/petitions/{id}/signatures", letterhead.public_url),
         "settings_url": format!("{}/petitions/{id}/digest", letterhead.public_url),
+        "stop_url": stop_url,
     });
     let subject = lang.t_args(
         "digest-mail-subject",
@@ -375,7 +386,78 @@ pub fn letter(
     mail.petition_id = Some(id);
     // The confirmation links signers wait for go first.
     mail.priority = Priority::Bulk;
+    mail.list_unsubscribe = Some(stop_url);
     Ok(mail)
+}
+
+/// The MAC of the link that takes `to` off the digest of `petition_id`.
+fn stop_mac(key: &[u8; 32], petition_id: i32, to: &str) -> String {
+    crate::domain::token::keyed_hash(
+        key,
+        &format!("digest stop {petition_id} {}", to.trim().to_lowercase()),
+    )
+}
+
+/// The path of the link, in each digest mail, that takes its recipient off the digest: signed
+/// with the instance's key, so that nobody can take someone else off by guessing. It shows a
+/// button; the button, or a mail client's one-click POST (RFC 8058), does it (`stop`).
+pub fn stop_path(key: &[u8; 32], petition_id: i32, to: &str) -> String {
+    let mac = stop_mac(key, petition_id, to);
+    let to = percent_encoding::utf8_percent_encode(to.trim(), percent_encoding::NON_ALPHANUMERIC);
+    format!("/petitions/{petition_id}/digest/stop/{mac}?to={to}")
+}
+
+/// Whether `given` is the MAC of the link that takes `to` off the digest of `petition_id`.
+pub fn stop_link_valid(key: &[u8; 32], petition_id: i32, to: &str, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    stop_mac(key, petition_id, to)
+        .as_bytes()
+        .ct_eq(given.as_bytes())
+        .into()
+}
+
+/// Whether `to` still receives the digest of `petition_id`.
+pub async fn receives<C: ConnectionTrait>(
+    conn: &C,
+    petition_id: i32,
+    to: &str,
+) -> Result<bool, DbErr> {
+    Ok(of_petition(conn, petition_id).await?.is_some_and(|d| {
+        d.recipients
+            .lines()
+            .any(|line| line.trim().eq_ignore_ascii_case(to.trim()))
+    }))
+}
+
+/// Drops the digest of `petition_id` (its petition changed hands), in the caller's transaction.
+pub async fn forget<C: ConnectionTrait>(conn: &C, petition_id: i32) -> Result<(), DbErr> {
+    petition_digest::Entity::delete_by_id(petition_id)
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes `to` off the digest of `petition_id`; the digest stops when nobody is left. Doing it twice
+/// changes nothing.
+pub async fn stop(db: &DatabaseConnection, petition_id: i32, to: &str) -> Result<(), DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    if let Some(row) = of_petition(&txn, petition_id).await? {
+        let left: Vec<&str> = row
+            .recipients
+            .lines()
+            .filter(|line| !line.trim().eq_ignore_ascii_case(to.trim()))
+            .collect();
+        if left.len() != row.recipients.lines().count() {
+            let enabled = row.enabled && !left.is_empty();
+            let recipients = left.join("\n");
+            let mut active: petition_digest::ActiveModel = row.into();
+            active.recipients = Set(recipients);
+            active.enabled = Set(enabled);
+            active.updated_at = Set(crate::domain::now());
+            active.update(&txn).await?;
+        }
+    }
+    txn.commit().await
 }
 
 /// What sending one petition's digest did.
@@ -417,7 +499,12 @@ pub async fn send(
     if claimed.rows_affected != 1 {
         return Ok(Sending::NotDue);
     }
-    let Some(located) = petition::find(&txn, petition_id).await? else {
+    // A petition the public cannot see (unpublished, hidden by the moderators) has its day claimed
+    // and nothing sent.
+    let Some(located) = petition::find(&txn, petition_id)
+        .await?
+        .filter(Located::is_public)
+    else {
         txn.commit().await?;
         return Ok(Sending::NothingNew);
     };

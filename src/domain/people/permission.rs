@@ -232,6 +232,9 @@ pub fn may_manage_people(user: &user::Model) -> bool {
 /// them (F6.5): the one that lets them act on its signatures. A person's own petition: its owner.
 pub const SEND_UPDATES: Permission = Permission::ModifySignatures;
 
+/// Ending a petition's campaign (successful or closed) and reopening it (`petitions::outcome`).
+pub const END_CAMPAIGN: Permission = Permission::ModifyPetitions;
+
 /// The permission that lets a member set a petition's daily digest to its organizers: whether it
 /// goes out and to which addresses. A person's own petition: its owner.
 pub const SET_DIGEST: Permission = Permission::ModifyPetitions;

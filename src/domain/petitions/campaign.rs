@@ -217,6 +217,8 @@ pub async fn transfer(
         .filter(permalink::Column::PetitionId.eq(petition.id))
         .exec(&txn)
         .await?;
+    // The digest went to the former owner's addresses: the new owner chooses their own.
+    crate::domain::outreach::digest::forget(&txn, petition.id).await?;
     let mut active = petition.into_active_model();
     match &owner {
         Owner::User(u) => {

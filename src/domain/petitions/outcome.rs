@@ -6,7 +6,7 @@
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::campaign::{CampaignError, petition_for};
-use crate::domain::people::permission::Permission;
+use crate::domain::people::permission;
 use crate::entity::{petition, user};
 
 /// How a campaign ended.
@@ -48,7 +48,11 @@ pub async fn end(
     outcome: Outcome,
 ) -> Result<petition::Model, CampaignError> {
     let txn = crate::db::begin_write(db).await?;
-    let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    let petition = petition_for(&txn, user, id, permission::END_CAMPAIGN).await?;
+    // A draft has no campaign to end yet; an anonymized one's ending is history.
+    if !petition.published || petition.anonymized_at.is_some() {
+        return Err(CampaignError::NotFound);
+    }
     let now = crate::domain::now();
     let closes_at = match petition.deadline {
         Some(deadline) if deadline <= now => deadline,
@@ -64,15 +68,20 @@ pub async fn end(
 }
 
 /// Opens petition `id` for signing again, with no closing date and no outcome. Refused once its
-/// signers were anonymized: a campaign whose signers' data are gone does not start again.
+/// signers were anonymized, or are due to be (`default_days`: the instance's delay), so that the
+/// anonymization job never erases the signers of a petition open again: a campaign whose signers'
+/// data are gone does not start again.
 pub async fn reopen(
     db: &sea_orm::DatabaseConnection,
     user: &user::Model,
     id: i32,
+    default_days: u64,
 ) -> Result<petition::Model, CampaignError> {
     let txn = crate::db::begin_write(db).await?;
-    let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
-    if petition.anonymized_at.is_some() {
+    let petition = petition_for(&txn, user, id, permission::END_CAMPAIGN).await?;
+    let due = crate::domain::signing::anonymization::due(&petition, default_days)
+        .is_some_and(|at| at <= crate::domain::now());
+    if petition.anonymized_at.is_some() || due {
         return Err(CampaignError::Invalid(
             crate::domain::people::account::FieldErrors::from([(
                 "form",
