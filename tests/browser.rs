@@ -33,30 +33,7 @@ async fn a_signer_without_javascript_signs_and_confirms_in_a_real_browser() {
     for backend in backends() {
         let smtp = SmtpServer::start();
         let server = TestServer::start(backend, Some(&smtp.url())).await;
-        let user = account::create(
-            &server.db,
-            "alice",
-            "alice@example.org",
-            "correct horse battery",
-        )
-        .await
-        .expect("user");
-        let org = organization::create(&server.db, "Friends of the Park", &user)
-            .await
-            .expect("organization");
-        let located = petition::create(
-            &server.db,
-            &Owner::Organization(org),
-            NewPetition {
-                title: "Save the park".into(),
-                body_html: "<p>Trees.</p>".into(),
-                goal: Some(10),
-                published: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("petition");
+        let located = server.park_petition(false).await;
         let page_url = format!("{}{}", server.url, located.path());
 
         browser.goto(&page_url).await.expect("open the petition");

@@ -9,44 +9,8 @@ use common::app::{TestServer, backends};
 use common::browser::Browser;
 use common::smtp::SmtpServer;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use signons::domain::abuse::proof_of_work;
-use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
-use signons::domain::{people::account, people::organization};
+use signons::domain::petitions::petition::Located;
 use signons::entity::{pow_spent, signature};
-
-/// A published petition that asks for a proof of work (switched on the way its page does).
-async fn protected_petition(server: &TestServer) -> Located {
-    let user = account::create(
-        &server.db,
-        "alice",
-        "alice@example.org",
-        "correct horse battery",
-    )
-    .await
-    .expect("user");
-    let org = organization::create(&server.db, "Friends of the Park", &user)
-        .await
-        .expect("organization");
-    let located = petition::create(
-        &server.db,
-        &Owner::Organization(org),
-        NewPetition {
-            title: "Save the park".into(),
-            body_html: "<p>Trees.</p>".into(),
-            published: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("petition");
-    proof_of_work::ask_on_petition(&server.db, located.petition.id, true)
-        .await
-        .expect("ask for a proof of work");
-    petition::find(&server.db, located.petition.id)
-        .await
-        .expect("query")
-        .expect("petition")
-}
 
 async fn sign_in_browser(browser: &Browser, server: &TestServer, located: &Located) {
     browser
@@ -72,7 +36,7 @@ async fn without_javascript_a_signer_still_signs_a_petition_that_asks_for_a_proo
     for backend in backends() {
         let smtp = SmtpServer::start();
         let server = TestServer::start(backend, Some(&smtp.url())).await;
-        let located = protected_petition(&server).await;
+        let located = server.park_petition(true).await;
         sign_in_browser(&browser, &server, &located).await;
         submit(&browser).await;
         let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
@@ -103,7 +67,7 @@ async fn with_javascript_the_browser_solves_the_puzzle_by_itself_before_signing(
     for backend in backends() {
         let smtp = SmtpServer::start();
         let server = TestServer::start(backend, Some(&smtp.url())).await;
-        let located = protected_petition(&server).await;
+        let located = server.park_petition(true).await;
         sign_in_browser(&browser, &server, &located).await;
         let mut solved = false;
         for _ in 0..300 {

@@ -15,10 +15,8 @@ use common::smtp::SmtpServer;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::LocalResponse;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use signons::domain::abuse::proof_of_work;
-use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
+use signons::domain::petitions::petition::Located;
 use signons::domain::signing::embed_token;
-use signons::domain::{people::account, people::organization};
 use signons::entity::{pow_spent, signature};
 
 fn embed(located: &Located) -> String {
@@ -480,41 +478,6 @@ impl Drop for HostSite {
     }
 }
 
-/// A published petition of a fresh organization on `server`, asking for a proof of work when
-/// `proof_of_work`.
-async fn served_petition(server: &TestServer, proof_of_work: bool) -> Located {
-    let user = account::create(
-        &server.db,
-        "alice",
-        "alice@example.org",
-        "correct horse battery",
-    )
-    .await
-    .expect("user");
-    let org = organization::create(&server.db, "Friends of the Park", &user)
-        .await
-        .expect("organization");
-    let located = petition::create(
-        &server.db,
-        &Owner::Organization(org),
-        NewPetition {
-            title: "Save the park".into(),
-            body_html: "<p>Trees.</p>".into(),
-            goal: Some(10),
-            published: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("petition");
-    if proof_of_work {
-        proof_of_work::ask_on_petition(&server.db, located.petition.id, true)
-            .await
-            .expect("ask for a proof of work");
-    }
-    located
-}
-
 /// In headless Chromium, a page of another site frames the widget; the visitor signs inside the
 /// frame; the signature is stored and its confirmation mailed. With JavaScript, the petition also
 /// asks for a proof of work, which our script solves inside the frame from the widget's challenge.
@@ -525,7 +488,7 @@ async fn sign_in_a_frame_of_another_site(javascript: bool) {
     for backend in backends() {
         let smtp = SmtpServer::start();
         let server = TestServer::start(backend, Some(&smtp.url())).await;
-        let located = served_petition(&server, javascript).await;
+        let located = server.park_petition(javascript).await;
         let host = HostSite::start(&format!("{}{}", server.url, embed(&located)));
         browser.goto(&host.url()).await.expect("open the host page");
         browser.wait_for("Our campaign").await;

@@ -440,6 +440,45 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// "Save the park", a published petition of a fresh organization of alice, with a goal of 10;
+    /// asking for a proof of work when `proof_of_work`.
+    pub async fn park_petition(&self, proof_of_work: bool) -> Located {
+        let user = account::create(
+            &self.db,
+            "alice",
+            "alice@example.org",
+            "correct horse battery",
+        )
+        .await
+        .expect("user");
+        let org = organization::create(&self.db, "Friends of the Park", &user)
+            .await
+            .expect("organization");
+        let located = petition::create(
+            &self.db,
+            &Owner::Organization(org),
+            NewPetition {
+                title: "Save the park".into(),
+                body_html: "<p>Trees.</p>".into(),
+                goal: Some(10),
+                published: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("petition");
+        if !proof_of_work {
+            return located;
+        }
+        signons::domain::abuse::proof_of_work::ask_on_petition(&self.db, located.petition.id, true)
+            .await
+            .expect("ask for a proof of work");
+        petition::find(&self.db, located.petition.id)
+            .await
+            .expect("query")
+            .expect("petition")
+    }
+
     pub async fn start(backend: Backend, smtp_url: Option<&str>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::new(backend, dir.path()).await;
