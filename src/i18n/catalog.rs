@@ -165,9 +165,20 @@ impl Catalog {
             let language = LanguageIdentifier::from_parts(lang.language, None, None, &[]);
             self.bundles.get(&language)
         });
-        bundle
+        let own = bundle.and_then(|b| format_in(b, key, args));
+        if let Some(Ok(text)) = own {
+            return Some(text);
+        }
+        // A message that cannot be formatted (a variable it does not receive) reads better in
+        // English; when English cannot either (a changed English wording), it shows as it is.
+        match self
+            .bundles
+            .get(&self.source)
             .and_then(|b| format_in(b, key, args))
-            .or_else(|| format_in(self.bundles.get(&self.source)?, key, args))
+        {
+            Some(Ok(text)) => Some(text),
+            english => own.or(english).map(|r| r.unwrap_or_else(|t| t)),
+        }
     }
 }
 
@@ -177,7 +188,12 @@ fn defines(resource: &FluentResource, id: &str) -> bool {
         .any(|e| matches!(e, fluent_syntax::ast::Entry::Message(m) if m.id.name == id))
 }
 
-fn format_in(bundle: &Bundle, key: &str, args: Option<&FluentArgs>) -> Option<String> {
+/// The message formatted, `Err` holding the text when formatting met errors.
+fn format_in(
+    bundle: &Bundle,
+    key: &str,
+    args: Option<&FluentArgs>,
+) -> Option<Result<String, String>> {
     let pattern = match key.split_once('.') {
         Some((message, attribute)) => bundle
             .get_message(message)?
@@ -187,8 +203,12 @@ fn format_in(bundle: &Bundle, key: &str, args: Option<&FluentArgs>) -> Option<St
     };
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, args, &mut errors);
-    // A message that cannot be formatted (a missing argument) reads better in English.
-    errors.is_empty().then(|| text.into_owned())
+    let text = text.into_owned();
+    Some(if errors.is_empty() {
+        Ok(text)
+    } else {
+        Err(text)
+    })
 }
 
 /// Runs `f` on the catalog in force.
@@ -212,6 +232,16 @@ pub fn load(dir: &Path) -> Vec<Problem> {
     if !overlay.is_empty() {
         let languages: Vec<String> = overlay.iter().map(|(l, _)| l.to_string()).collect();
         tracing::info!(dir = %dir.display(), ?languages, "translations read");
+        // A variable English does not pass shows as `{$name}` on the page: say so now.
+        if let Ok(report) = super::check::check_dir(dir) {
+            for (lang, r) in &report.languages {
+                for (key, english, here) in &r.placeables {
+                    tracing::warn!(
+                        "translation {lang} {key}: placeables [{here}] differ from English [{english}]; English shows where one has no value"
+                    );
+                }
+            }
+        }
     }
     install(Catalog::new(&overlay));
     problems
@@ -350,6 +380,19 @@ mod tests {
         assert_ne!(catalog.format(&fr, "sign-button", None), "Add my name");
         assert!(catalog.languages().contains(&de));
         assert_eq!(catalog.languages()[0], en);
+    }
+
+    #[test]
+    fn a_wording_with_an_unknown_variable_still_shows() {
+        let (resources, _) = overlay(&[
+            ("en-US", "sign-button = Add { $who }\n"),
+            ("fr", "sign-button = Signer { $qui }\n"),
+        ]);
+        let catalog = Catalog::new(&resources);
+        let en = "en-US".parse().expect("en");
+        let fr = "fr".parse().expect("fr");
+        assert_eq!(catalog.format(&en, "sign-button", None), "Add {$who}");
+        assert_eq!(catalog.format(&fr, "sign-button", None), "Signer {$qui}");
     }
 
     #[test]
