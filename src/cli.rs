@@ -271,6 +271,14 @@ pub fn locales_check(dir: Option<&Path>) -> Result<ExitCode, StartupError> {
     })
 }
 
+pub fn locales_export(dir: &Path, lang: Option<&str>) -> Result<ExitCode, StartupError> {
+    let written = crate::i18n::check::export(dir, lang)?;
+    for path in &written {
+        println!("{}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A database URL without its password, for printing.
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {

@@ -56,6 +56,10 @@ pub struct Settings {
     pub unconfirmed_keep_days: u64,
     /// A folder whose `templates/` and `static/` files replace the built-in ones of the same name.
     pub overrides_dir: Option<PathBuf>,
+    /// A folder of translations read at start, one sub-folder of `.ftl` files per language
+    /// (`de/main.ftl`), merged message by message over the built-in ones; defaults to
+    /// `<data_dir>/locales`.
+    pub locales_dir: Option<PathBuf>,
     /// The language used when nothing in the request asks for a shipped one.
     pub default_language: String,
     /// The country whose numbering plan reads phone numbers written the national way (ISO 3166
@@ -136,6 +140,7 @@ impl Default for Settings {
             mail_keep_sent_days: 7,
             unconfirmed_keep_days: 30,
             overrides_dir: None,
+            locales_dir: None,
             default_language: "en-US".into(),
             phone_country: "FR".into(),
             registration_open: true,
@@ -209,6 +214,12 @@ impl Settings {
         self.public_url
             .as_deref()
             .unwrap_or("http://127.0.0.1:8000")
+    }
+
+    pub fn locales_dir(&self) -> PathBuf {
+        self.locales_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("locales"))
     }
 
     pub fn mail_dir(&self) -> PathBuf {

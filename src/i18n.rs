@@ -1,25 +1,18 @@
-//! Translations: the Fluent files of `locales/` compiled into the binary, language negotiation, and
-//! the lookups used by Rust code (e-mail subjects) and by templates (the `fluent` Tera function).
+//! Translations: language negotiation, and the lookups used by Rust code (e-mail subjects, CSV
+//! headers, notices) and by templates (the `fluent` Tera function). Every lookup reads the messages
+//! in force in `catalog`: the built-in files with the locales folder merged over them.
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{Loader, static_loader};
+use fluent_templates::Loader;
+use fluent_templates::fluent_bundle::{FluentArgs, FluentValue};
 use unic_langid::LanguageIdentifier;
-
-static_loader! {
-    pub static LOCALES = {
-        locales: "./locales",
-        fallback_language: "en-US",
-        // Bidi isolation marks would leak into <title>, e-mail subjects and CSV.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
 
 /// The source language: every other language is checked against it.
 pub const SOURCE_LANGUAGE: &str = "en-US";
 
-/// A language the interface is shipped in, e.g. `en-US` or `fr`.
+/// A language the interface is available in (built in or from the locales folder), e.g. `en-US`,
+/// `fr` or `de`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lang(pub LanguageIdentifier);
 
@@ -28,7 +21,8 @@ impl Lang {
         Lang(unic_langid::langid!("en-US"))
     }
 
-    /// The shipped language matching `code` exactly (case-insensitive), if any.
+    /// The language, built in or from the locales folder, matching `code` exactly
+    /// (case-insensitive), if any.
     pub fn shipped(code: &str) -> Option<Lang> {
         let wanted: LanguageIdentifier = code.parse().ok()?;
         available().into_iter().find(|l| l.0 == wanted)
@@ -40,16 +34,16 @@ impl Lang {
 
     /// Translates `key` with no arguments.
     pub fn t(&self, key: &str) -> String {
-        LOCALES.lookup(&self.0, key)
+        catalog::with(|c| c.format(&self.0, key, None))
     }
 
     /// Translates `key` with arguments, e.g. `lang.t_args("signature-count", &[("count", 3.into())])`.
     pub fn t_args(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
-            .collect();
-        LOCALES.lookup_with_args(&self.0, key, &map)
+        let mut fluent_args = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        catalog::with(|c| c.format(&self.0, key, Some(&fluent_args)))
     }
 
     /// `n` with its thousands grouped as the language writes them: `1,234` in English, `1 234` with
@@ -71,15 +65,13 @@ impl Lang {
     }
 }
 
-/// Every shipped language, the source language first.
+/// Every language, built in or from the locales folder, the source language first.
 pub fn available() -> Vec<Lang> {
-    let mut langs: Vec<Lang> = LOCALES.locales().map(|l| Lang(l.clone())).collect();
-    langs.sort_by_key(|l| (l.code() != SOURCE_LANGUAGE, l.code()));
-    langs
+    catalog::with(|c| c.languages().iter().map(|l| Lang(l.clone())).collect())
 }
 
 /// Picks the language for a request: an explicit choice (the `lang` cookie or the account's
-/// preference) when it is shipped, else the best match for `Accept-Language`, else `default`.
+/// preference) when it is available, else the best match for `Accept-Language`, else `default`.
 pub fn negotiate(choice: Option<&str>, accept_language: Option<&str>, default: &str) -> Lang {
     if let Some(lang) = choice.and_then(Lang::shipped) {
         return lang;
@@ -102,9 +94,42 @@ pub fn negotiate(choice: Option<&str>, accept_language: Option<&str>, default: &
         .unwrap_or(default)
 }
 
-/// The Tera function `fluent(key=…, lang=…, …)`.
+/// The Tera function `fluent(key=…, lang=…, …)`: fluent-templates' function (argument names
+/// kebab-cased, JSON turned into Fluent values) over the catalog in force.
 pub fn tera_function() -> impl tera::Function {
-    fluent_templates::FluentLoader::new(&*LOCALES).with_default_lang(unic_langid::langid!("en-US"))
+    fluent_templates::FluentLoader::new(InForce).with_default_lang(unic_langid::langid!("en-US"))
 }
 
+/// The catalog in force, seen as a fluent-templates loader for the Tera function.
+struct InForce;
+
+impl Loader for InForce {
+    fn lookup_complete(
+        &self,
+        lang: &LanguageIdentifier,
+        text_id: &str,
+        args: Option<&HashMap<Cow<'static, str>, FluentValue>>,
+    ) -> String {
+        self.try_lookup_complete(lang, text_id, args)
+            .unwrap_or_else(|| format!("Unknown localization key: {text_id:?}"))
+    }
+
+    fn try_lookup_complete(
+        &self,
+        lang: &LanguageIdentifier,
+        text_id: &str,
+        args: Option<&HashMap<Cow<'static, str>, FluentValue>>,
+    ) -> Option<String> {
+        let args: Option<FluentArgs> =
+            args.map(|map| map.iter().map(|(k, v)| (k.as_ref(), v.clone())).collect());
+        catalog::with(|c| c.try_format(lang, text_id, args.as_ref()))
+    }
+
+    /// Not used by the Tera function; `available()` lists the languages.
+    fn locales(&self) -> Box<dyn Iterator<Item = &LanguageIdentifier> + '_> {
+        Box::new(std::iter::empty())
+    }
+}
+
+pub mod catalog;
 pub mod check;

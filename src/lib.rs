@@ -46,6 +46,8 @@ pub struct Site {
 impl Site {
     pub fn new(figment: &Figment) -> Result<Site, StartupError> {
         let settings = Settings::from_figment(figment)?;
+        // Before anything renders: one process serves one set of translations.
+        i18n::catalog::load(&settings.locales_dir());
         let templates = Templates::load(settings.overrides_dir.as_deref())?;
         let transport = Arc::new(Transport::from_settings(&settings)?);
         Ok(Site {

@@ -93,12 +93,26 @@ enum MailCommand {
 
 #[derive(Subcommand)]
 enum LocalesCommand {
-    /// Report missing and obsolete keys, and placeables that differ from English, per language.
-    /// Exits non-zero when a language is incomplete.
+    /// Compare translations with the built-in English: per language, the missing and obsolete
+    /// keys, placeables that differ, plural variants the language needs, syntax errors (file and
+    /// line), and the share translated. Exits non-zero when a language is incomplete.
     Check {
-        /// Check the .ftl files of this folder (one sub-folder per language) instead of the shipped ones.
-        #[arg(long)]
+        /// A folder of .ftl files, one sub-folder per language (e.g. `<data_dir>/locales`, or one
+        /// written by `locales export`); without it, the languages built into this binary. An
+        /// `en-US` sub-folder holds wordings that replace built-in ones.
         dir: Option<std::path::PathBuf>,
+        /// The same as DIR (kept for older scripts).
+        #[arg(long = "dir", hide = true, conflicts_with = "dir")]
+        dir_option: Option<std::path::PathBuf>,
+    },
+    /// Write the .ftl files built into this binary, one sub-folder per language as in the
+    /// repository (DIR/en-US/*.ftl, DIR/fr/*.ftl), for a translator to start from. Files of the
+    /// same name are overwritten; translations from the locales folder are not included.
+    Export {
+        dir: std::path::PathBuf,
+        /// Only this language (e.g. `en-US`).
+        #[arg(long)]
+        lang: Option<String>,
     },
 }
 
@@ -148,8 +162,11 @@ fn main() -> ExitCode {
             MailCommand::DiscardFailed => signons::cli::MailAction::DiscardFailed,
         }),
         Command::Locales {
-            command: LocalesCommand::Check { dir },
-        } => signons::cli::locales_check(dir.as_deref()),
+            command: LocalesCommand::Check { dir, dir_option },
+        } => signons::cli::locales_check(dir.or(dir_option).as_deref()),
+        Command::Locales {
+            command: LocalesCommand::Export { dir, lang },
+        } => signons::cli::locales_export(&dir, lang.as_deref()),
     };
     match result {
         Ok(code) => code,
