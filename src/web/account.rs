@@ -362,6 +362,10 @@ async fn login(
         Some(user) => {
             attempts::login_succeeded(db.inner(), &site.keys, ip, &login).await?;
             session::log_in(jar, site, db.inner(), &user, &login).await?;
+            // The language the member chose, on whatever browser they chose it.
+            if let Some(lang) = user.locale.as_deref().and_then(Lang::shipped) {
+                super::language::remember(jar, &lang);
+            }
             let target = if next == "/" {
                 "/dashboard".to_string()
             } else {

@@ -269,12 +269,9 @@ async fn tell_owners<C: ConnectionTrait>(
         _ => String::new(),
     };
     for owner in owners(conn, p).await? {
-        let lang = owner
-            .locale
-            .as_deref()
-            .and_then(Lang::shipped)
-            .or_else(|| Lang::shipped(&site.live.get().default_language))
-            .unwrap_or_else(Lang::source);
+        let site_language =
+            Lang::shipped(&site.live.get().default_language).unwrap_or_else(Lang::source);
+        let lang = crate::domain::people::account::language_of(&owner, &site_language);
         let context = serde_json::json!({
             "site_name": site.live.get().site_name,
             "title": p.title,

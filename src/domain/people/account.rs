@@ -95,6 +95,32 @@ fn check_new_account(username: &str, email: &str, password: &str) -> FieldErrors
 
 /// Creates an account whose address counts as verified (the command line, the demo, and code that
 /// sets accounts up). The first account of an instance becomes its administrator.
+/// The language of pages and mail for `user` (F7.2): the one its member last chose with the
+/// language switch while logged in, else `fallback`.
+pub fn language_of(user: &user::Model, fallback: &Lang) -> Lang {
+    user.locale
+        .as_deref()
+        .and_then(Lang::shipped)
+        .unwrap_or_else(|| fallback.clone())
+}
+
+/// Remembers `lang` as the language of account `user_id`.
+pub async fn set_language<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    lang: &Lang,
+) -> Result<(), sea_orm::DbErr> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::Locale,
+            sea_orm::sea_query::Expr::value(lang.code()),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn create<C: ConnectionTrait>(
     conn: &C,
     username: &str,
@@ -575,6 +601,7 @@ pub async fn request_password_reset(
     let Some(user) = find_by_email(db, email).await? else {
         return Ok(());
     };
+    let lang = &language_of(&user, lang);
     let token = token::generate();
     let now = crate::domain::now();
     let txn = crate::db::begin_write(db).await?;

@@ -303,6 +303,11 @@ pub async fn invite(
             "invite-already-invited",
         )])));
     }
+    // Someone with an account reads it in their own language; an address, in the inviter's.
+    let lang = &match &account {
+        Some(u) => crate::domain::people::account::language_of(u, lang),
+        None => lang.clone(),
+    };
     let token = token::generate();
     let txn = crate::db::begin_write(db).await?;
     invitation::ActiveModel {
