@@ -351,8 +351,22 @@ async fn the_widget_refuses_like_the_petition_page_does() {
         let draft = app
             .petition_with("Save the lake", |p| p.published = false)
             .await;
-        let (status, _) = app.get(&embed(&draft)).await;
-        assert_eq!(status, Status::NotFound);
+        // Its frame, still on another site, says so in a page that site may show, with no cookie.
+        let response = app.client.get(embed(&draft)).dispatch().await;
+        assert_eq!(response.status(), Status::NotFound);
+        let csp = response
+            .headers()
+            .get_one("Content-Security-Policy")
+            .unwrap_or_default()
+            .to_string();
+        assert!(csp.contains("frame-ancestors *"), "{csp}");
+        assert!(response.headers().get_one("X-Frame-Options").is_none());
+        assert!(response.headers().get_one("Set-Cookie").is_none());
+        let gone = response.into_string().await.unwrap_or_default();
+        assert!(
+            gone.contains("This petition is no longer open to the public"),
+            "{gone}"
+        );
         let draft_token = embed_token::issue(&key, draft.petition.id, now);
         let response = post_widget(
             &app,

@@ -14,3 +14,5 @@ embed-language-hint = To choose its language, add { $english } or { $french } to
 embed-badge-label = Code of the count badge, for newsletters and other pages
 embed-badge-alt = Signatures of “{ $title }”
 embed-preview-link = See the sign form as others will
+embed-gone-title = Petition not available
+embed-gone = This petition is no longer open to the public, so it cannot be signed here.

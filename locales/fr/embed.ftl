@@ -14,3 +14,5 @@ embed-language-hint = Pour choisir sa langue, ajoutez { $english } ou { $french 
 embed-badge-label = Code du badge du nombre de signatures, pour les lettres d’information et d’autres pages
 embed-badge-alt = Signatures de « { $title } »
 embed-preview-link = Voir le formulaire comme les autres le verront
+embed-gone-title = Pétition indisponible
+embed-gone = Cette pétition n’est plus ouverte au public : elle ne peut pas être signée ici.

@@ -165,6 +165,24 @@ async fn public_petition(
         .ok_or(Error::NotFound)
 }
 
+/// The petition of a widget's page, or the page that says it is gone: a widget still framed on
+/// another site after its petition was unpublished, hidden or deleted answers 404 with a page that
+/// site can show, instead of the site's error page, which no other site may frame.
+async fn framed_petition(
+    cache: &PageCache,
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<std::result::Result<Arc<Located>, Framed>> {
+    match public_petition(cache, db, id).await {
+        Ok(located) => Ok(Ok(located)),
+        Err(Error::NotFound) => Ok(Err(Framed {
+            page: Page::new("embed/gone", json!({})).status(Status::NotFound),
+            shared: true,
+        })),
+        Err(e) => Err(e),
+    }
+}
+
 #[get("/petitions/<id>/embed")]
 async fn widget(
     id: i32,
@@ -173,7 +191,10 @@ async fn widget(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Framed> {
-    let located = public_petition(cache, db, id).await?;
+    let located = match framed_petition(cache, db, id).await? {
+        Ok(located) => located,
+        Err(gone) => return Ok(gone),
+    };
     Ok(Framed {
         page: widget_page(
             site,
@@ -198,7 +219,10 @@ async fn sign_form(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Either<Redirect, Framed>> {
-    let located = public_petition(cache, db, id).await?;
+    let located = match framed_petition(cache, db, id).await? {
+        Ok(located) => located,
+        Err(gone) => return Ok(Either::Right(gone)),
+    };
     let refused = |errors: FieldErrors, status: Status| {
         let page = widget_page(site, &located, &lang.0, &form.input(), &errors).status(status);
         Ok(Either::Right(Framed {
@@ -236,7 +260,10 @@ async fn signed(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Framed> {
-    let located = public_petition(cache, db, id).await?;
+    let located = match framed_petition(cache, db, id).await? {
+        Ok(located) => located,
+        Err(gone) => return Ok(gone),
+    };
     Ok(Framed {
         page: Page::new(
             "embed/signed",
