@@ -228,9 +228,14 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
     Ok(web::mount(rocket))
 }
 
-/// Connects and brings the schema up to date.
+/// Connects and brings the schema up to date, then the petitions from before main languages.
 pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
     let db = db::connect(settings).await?;
     db::migrate(&db).await?;
+    // The site's default language may come from the settings page, hence after the migrations.
+    let live = domain::administration::site_settings::Live::new(settings);
+    live.refresh(&db).await?;
+    domain::petitions::translations::settle_main_languages(&db, &live.get().default_language)
+        .await?;
     Ok(db)
 }

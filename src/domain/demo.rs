@@ -60,6 +60,7 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Demo, DemoError> {
                     deadline: None,
                     published: true,
                     data_notice: String::new(),
+                    language: Some(crate::i18n::SOURCE_LANGUAGE.into()),
                 },
             )
             .await?

@@ -16,6 +16,7 @@ pub mod permalink;
 pub mod petition;
 pub mod petition_digest;
 pub mod petition_template;
+pub mod petition_translation;
 pub mod petition_update;
 pub mod pow_spent;
 pub mod report;

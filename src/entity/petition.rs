@@ -49,6 +49,10 @@ pub struct Model {
     /// How its organizers ended the campaign: `successful` or `closed`; none while it runs or when
     /// it simply reached its closing date (`domain::petitions::outcome`).
     pub outcome: Option<String>,
+    /// The language its main version is written in (F4.8); its translations are
+    /// `petition_translations`. None only between the migration that added it and the next start
+    /// (`domain::petitions::translations::settle_main_languages`).
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -71,11 +75,19 @@ pub enum Relation {
     Permalink,
     #[sea_orm(has_many = "super::signature::Entity")]
     Signature,
+    #[sea_orm(has_many = "super::petition_translation::Entity")]
+    Translation,
 }
 
 impl Related<super::permalink::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Permalink.def()
+    }
+}
+
+impl Related<super::petition_translation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Translation.def()
     }
 }
 

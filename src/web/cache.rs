@@ -1,7 +1,8 @@
 //! The page cache of the public, read-mostly answers: petition pages, the "check your mailbox" page,
 //! the home page, the JSON documents and the Atom feeds. A viral petition is read far more often
 //! than it changes, so each answer is built once (database reads and template rendering) and kept
-//! for `page_cache_millis` (1 s by default), per path and language.
+//! for `page_cache_millis` (1 s by default), per path and language (and the version of a petition
+//! in several languages its address asks for, `?lang=`).
 //!
 //! - **CSRF tokens.** A page is rendered once with a random placeholder where the visitor's token
 //!   goes, and split there; each answer puts the visitor's own token in (from their cookie, or a new
@@ -48,7 +49,8 @@ use crate::error::Error;
 const GRACE: Duration = Duration::from_millis(500);
 /// Longest configurable lifetime: with `GRACE`, a count is never more than 2 s behind.
 const MAX_TTL: Duration = Duration::from_millis(1500);
-/// Beyond this many entries (query strings are never cached, so only real paths count), start over.
+/// Beyond this many entries (query strings are never cached but for a version of a petition, so only
+/// real paths count, each in a few languages at most), start over.
 const MAX_ENTRIES: usize = 1024;
 
 pub struct PageCache {
@@ -324,9 +326,23 @@ pub fn deadline(located: &Located) -> Option<Instant> {
     Some(Instant::now() + left)
 }
 
-/// The cache key of a page for this request: its path and language, when the visitor shares the
-/// cache (anonymous, no query string); `None` otherwise.
+/// The cache key of a page for this request: its path and language, and the version of a
+/// petition it asks for (`?lang=<code>`, F4.8), when the visitor shares the cache (anonymous, no
+/// other query string); `None` otherwise. Only the languages the site offers make keys, so that
+/// no address can fill the cache with versions of its own.
 pub struct PageKey(pub Option<String>);
+
+/// The version a query string asks for, when it asks for nothing else: `lang=<code>` of a language
+/// the site offers (`Some("")` for no query string at all); `None` for any other query.
+fn asked_version(query: Option<&str>) -> Option<String> {
+    let Some(query) = query else {
+        return Some(String::new());
+    };
+    query
+        .strip_prefix("lang=")
+        .and_then(crate::i18n::Lang::shipped)
+        .map(|l| l.code())
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for PageKey {
@@ -337,11 +353,16 @@ impl<'r> FromRequest<'r> for PageKey {
             .rocket()
             .state::<PageCache>()
             .is_some_and(PageCache::enabled);
-        let key = (enabled
-            && req.method() == Method::Get
-            && req.uri().query().is_none()
-            && shares_cache(req))
-        .then(|| format!("{}\n{}", request_lang(req).code(), req.uri().path()));
+        let version = asked_version(req.uri().query().map(|q| q.as_str()));
+        let key = version
+            .filter(|_| enabled && req.method() == Method::Get && shares_cache(req))
+            .map(|version| {
+                format!(
+                    "{}\n{}\n{version}",
+                    request_lang(req).code(),
+                    req.uri().path()
+                )
+            });
         Outcome::Success(PageKey(key))
     }
 }

@@ -16,6 +16,7 @@ use crate::Site;
 use crate::domain::people::permission::Permission;
 use crate::domain::petitions::campaign::{self, CampaignError, Destination, Edit, Saved};
 use crate::domain::petitions::dashboard as board;
+use crate::domain::petitions::translations::Languages;
 use crate::domain::signing::signature::{FieldRule, SignatureFields};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
@@ -112,14 +113,8 @@ async fn edit_page(
     let petition = campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
         .await
         .map_err(campaign_error)?;
-    let permalinks = permalink_rows(db.inner(), id).await?;
-    Ok(editor(
-        id,
-        &Edit::of(&petition),
-        json!({}),
-        permalinks,
-        done,
-    ))
+    let sections = sections(db.inner(), id).await?;
+    Ok(editor(id, &Edit::of(&petition), json!({}), sections, done))
 }
 
 #[derive(Debug, FromForm)]
@@ -154,8 +149,14 @@ fn rule(typed: &Option<String>) -> FieldRule {
     }
 }
 
-/// What the editor's permalinks section shows: each address, whether it is the canonical one.
-async fn permalink_rows(db: &DatabaseConnection, id: i32) -> Result<serde_json::Value> {
+/// What the editor shows besides the form: its permalinks section (each address, whether it is the
+/// canonical one) and its languages section (`translations::Languages`).
+struct Sections {
+    permalinks: serde_json::Value,
+    languages: Languages,
+}
+
+async fn sections(db: &DatabaseConnection, id: i32) -> Result<Sections> {
     let Some(located) = crate::domain::petitions::petition::find(db, id).await? else {
         return Err(Error::NotFound);
     };
@@ -165,27 +166,34 @@ async fn permalink_rows(db: &DatabaseConnection, id: i32) -> Result<serde_json::
         .into_iter()
         .map(|l| json!({ "id": l.id, "path": format!("{owner}/{}", l.slug), "canonical": l.is_canonical }))
         .collect();
-    Ok(json!(links))
+    Ok(Sections {
+        permalinks: json!(links),
+        languages: Languages::of(&located),
+    })
 }
 
-const EDITOR_NOTICES: [&str; 3] = [
+const EDITOR_NOTICES: [&str; 6] = [
     "permalink-added",
     "permalink-canonical",
     "permalink-removed",
+    "translation-saved",
+    "translation-deleted",
+    "language-changed",
 ];
 
 fn editor(
     id: i32,
     values: &Edit,
     errors: serde_json::Value,
-    permalinks: serde_json::Value,
+    sections: Sections,
     notice: Option<&str>,
 ) -> Page {
     Page::new(
         "dashboard/edit",
         json!({
             "id": id,
-            "permalinks": permalinks,
+            "permalinks": sections.permalinks,
+            "languages": sections.languages,
             "notice": notice.filter(|n| EDITOR_NOTICES.contains(n)).map(|n| format!("editor-done-{n}")),
             "values": values,
             "errors": errors,
@@ -238,7 +246,7 @@ async fn edit(
                 id,
                 &typed,
                 json!(errors),
-                permalink_rows(db.inner(), id).await?,
+                sections(db.inner(), id).await?,
                 None,
             )
             .status(Status::UnprocessableEntity),
@@ -288,7 +296,7 @@ async fn add_permalink(
                 id,
                 &Edit::of(&petition),
                 json!(errors),
-                permalink_rows(db.inner(), id).await?,
+                sections(db.inner(), id).await?,
                 None,
             );
             page = page.status(Status::UnprocessableEntity);

@@ -5,7 +5,8 @@
 //! - **No cookies.** In a third-party frame, the CSRF cookie (SameSite=Lax) is not sent with the
 //!   form's POST, and browsers may block such cookies altogether. The widget reads and sets none:
 //!   its form carries a stateless token (`domain::signing::embed_token`), and its language comes
-//!   from `?lang=` (the host site's choice), else Accept-Language, else the instance's default.
+//!   from `?lang=` (the host site's choice), else Accept-Language, else the instance's default; it
+//!   shows the petition's version in that language when there is one.
 //! - **One path.** A signature from the widget goes through `sign::submit`, like one from the
 //!   petition's page: honeypot, proof of work (bound to the widget's token, from its own challenge
 //!   address), abuse limits, checks, group commit, confirmation mail.
@@ -32,6 +33,7 @@ use super::sign::{self, NoStore, SignForm, Signer, Submitted};
 use crate::Site;
 use crate::domain::abuse::proof_of_work;
 use crate::domain::petitions::petition::Located;
+use crate::domain::petitions::translations;
 use crate::domain::signing::embed_token;
 use crate::domain::signing::signature::{FieldErrors, FieldRule, SignatureFields, SignatureInput};
 use crate::domain::signing::signing_queue::SigningQueue;
@@ -138,10 +140,12 @@ fn widget_page(
     let id = located.petition.id;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let token = embed_token::issue(&site.keys.embed, id, now);
+    // The petition's version in the widget's language when it has one (F4.8).
+    let shown = translations::for_reader(located, None, lang);
     Page::new(
         "embed/show",
         json!({
-            "petition": located.view(site.settings.public_url()),
+            "petition": shown.view(site.settings.public_url()),
             "proof_of_work": proof_of_work::ASKED_IN_FRAME,
             "pow_url": format!("/petitions/{id}/embed/challenge?token={token}"),
             "action": format!("/petitions/{id}/embed/sign?lang={}", lang.code()),
@@ -255,7 +259,7 @@ async fn sign_form(
 #[get("/petitions/<id>/embed/signed")]
 async fn signed(
     id: i32,
-    _lang: EmbedLang,
+    lang: EmbedLang,
     cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
@@ -267,7 +271,7 @@ async fn signed(
     Ok(Framed {
         page: Page::new(
             "embed/signed",
-            json!({ "petition": located.view(site.settings.public_url()) }),
+            json!({ "petition": translations::for_reader(&located, None, &lang.0).view(site.settings.public_url()) }),
         ),
         shared: true,
     })

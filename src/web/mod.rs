@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod page;
 pub mod people;
 pub mod petition;
+pub mod petition_languages;
 pub mod petition_templates;
 pub mod session;
 pub mod sign;
@@ -49,6 +50,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", digest::routes())
         .mount("/", outcome::routes())
         .mount("/", dashboard::routes())
+        .mount("/", petition_languages::routes())
         .mount("/", organization::routes())
         .mount("/", signatures::routes())
         .mount("/", statistics::routes())

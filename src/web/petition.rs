@@ -17,9 +17,11 @@ use crate::domain::outreach::updates;
 use crate::domain::people::permission;
 use crate::domain::petitions::petition::{self, Located, Lookup, OwnerKind};
 use crate::domain::petitions::share::{self as sharing, Target};
+use crate::domain::petitions::translations;
 use crate::domain::signing::signature::{FieldErrors, SignatureInput};
 use crate::entity::user;
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 
 /// Petitions per page of the home page and of a person's profile (F1.4).
 const PER_PAGE: u64 = 20;
@@ -115,10 +117,21 @@ async fn listing(
     }))
 }
 
-#[get("/o/<owner>/<slug>")]
+/// What a petition page is asked for: whose petition, which one, and which version (`?lang=`).
+struct Asked<'a> {
+    kind: OwnerKind,
+    owner: &'a str,
+    slug: &'a str,
+    lang: Option<&'a str>,
+}
+
+#[get("/o/<owner>/<slug>?<lang>")]
+#[allow(clippy::too_many_arguments)]
 async fn by_organization(
     owner: &str,
     slug: &str,
+    lang: Option<&str>,
+    reader: Lang,
     key: PageKey,
     user: Option<CurrentUser>,
     cache: &State<PageCache>,
@@ -126,23 +139,22 @@ async fn by_organization(
     site: &State<Site>,
 ) -> Result<Either<Cached, NoStore>> {
     let viewer = user.map(|u| u.0);
-    show(
-        key,
-        cache,
-        db,
-        site,
-        viewer,
-        OwnerKind::Organization,
+    let asked = Asked {
+        kind: OwnerKind::Organization,
         owner,
         slug,
-    )
-    .await
+        lang,
+    };
+    show(key, cache, db, site, viewer, &reader, asked).await
 }
 
-#[get("/u/<owner>/<slug>")]
+#[get("/u/<owner>/<slug>?<lang>")]
+#[allow(clippy::too_many_arguments)]
 async fn by_user(
     owner: &str,
     slug: &str,
+    lang: Option<&str>,
+    reader: Lang,
     key: PageKey,
     user: Option<CurrentUser>,
     cache: &State<PageCache>,
@@ -150,41 +162,51 @@ async fn by_user(
     site: &State<Site>,
 ) -> Result<Either<Cached, NoStore>> {
     let viewer = user.map(|u| u.0);
-    show(key, cache, db, site, viewer, OwnerKind::User, owner, slug).await
+    let asked = Asked {
+        kind: OwnerKind::User,
+        owner,
+        slug,
+        lang,
+    };
+    show(key, cache, db, site, viewer, &reader, asked).await
 }
 
 /// A petition page: from the cache when it is there (no database read, no rendering), else looked
 /// up, rendered and kept (`web::cache`). A petition the public may not see (a draft, or hidden by
 /// the moderators) is a 404, but for those who may modify it and the moderators (F1.3): they see
 /// it with a banner saying why nobody else does, in a page no cache keeps (`NoStore`). Moderators
-/// also get theirs with the links to hide or delete it, never cached either.
-#[allow(clippy::too_many_arguments)]
+/// also get theirs with the links to hide or delete it, never cached either. The page shows the
+/// version the reader asked for or reads (`translations::for_reader`); the cache keys on both.
 async fn show(
     key: PageKey,
     cache: &PageCache,
     db: &DatabaseConnection,
     site: &Site,
     viewer: Option<user::Model>,
-    kind: OwnerKind,
-    owner: &str,
-    slug: &str,
+    reader: &Lang,
+    asked: Asked<'_>,
 ) -> Result<Either<Cached, NoStore>> {
     let ticket = match cache.lookup(key.0) {
         cache::Lookup::Hit(entry) => return Ok(Either::Left(Cached::Entry(entry))),
         cache::Lookup::Miss(ticket) => ticket,
     };
-    let located = match petition::lookup(db, kind, owner, slug)
+    let located = match petition::lookup(db, asked.kind, asked.owner, asked.slug)
         .await?
         .ok_or(Error::NotFound)?
     {
         Lookup::Moved(located) if located.is_public() => {
+            // The version asked for follows the move.
+            let path = match asked.lang.and_then(Lang::shipped) {
+                Some(lang) => format!("{}?lang={}", located.path(), lang.code()),
+                None => located.path(),
+            };
             return Ok(Either::Left(cache.redirect(
                 ticket,
                 located.petition.id,
-                located.path(),
+                path,
             )));
         }
-        Lookup::Canonical(located) => located,
+        Lookup::Canonical(located) => translations::for_reader(&located, asked.lang, reader),
         Lookup::Moved(_) => return Err(Error::NotFound),
     };
     let moderate = viewer.as_ref().is_some_and(permission::may_moderate);
@@ -255,9 +277,25 @@ pub fn petition_page(
 
 fn petition_document(site: &Site, located: &Located) -> Value {
     let view = located.view(site.settings.public_url());
+    // Each version with its title and address (F4.8), the main one first.
+    let versions: Vec<Value> = view
+        .versions
+        .iter()
+        .map(|v| {
+            let title = if v.main {
+                view.title.clone()
+            } else {
+                translations::version(located, Some(&v.code)).petition.title
+            };
+            json!({ "language": v.code, "title": title, "url": v.url })
+        })
+        .collect();
     json!({
         "id": view.id,
         "title": view.title,
+        "language": view.main_language,
+        "languages": view.versions.iter().map(|v| v.code.as_str()).collect::<Vec<_>>(),
+        "versions": versions,
         "url": view.url,
         "signature_count": view.signature_count,
         "goal": view.goal,
@@ -329,12 +367,14 @@ async fn health(db: &State<DatabaseConnection>) -> (Status, Json<Value>) {
 /// its own share page (303). For Mastodon and diaspora*, a page with a link to the server the reader
 /// typed: no server is assumed, and a page rather than a redirect, as browsers apply the
 /// `form-action 'self'` policy to a form's redirects.
-#[get("/petitions/<id>/share/<network>?<instance>&<pod>")]
+#[get("/petitions/<id>/share/<network>?<instance>&<pod>&<lang>")]
+#[allow(clippy::too_many_arguments)]
 async fn share(
     id: i32,
     network: &str,
     instance: Option<&str>,
     pod: Option<&str>,
+    lang: Option<&str>,
     cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
     site: &State<Site>,
@@ -344,7 +384,15 @@ async fn share(
         .await?
         .filter(|l| l.is_public())
         .ok_or(Error::NotFound)?;
-    let view = located.view(site.settings.public_url());
+    // The version the page shared from (`?lang=`), else the main one.
+    let chosen = lang.and_then(|code| {
+        let shown = translations::version(&located, Some(code));
+        shown.shown.is_some().then_some(shown)
+    });
+    let view = chosen
+        .as_ref()
+        .unwrap_or(&located)
+        .view(site.settings.public_url());
     match sharing::target(&view.share, network, &view.title, &view.url) {
         Target::Network(address) => return Ok(Either::Left(Redirect::to(address))),
         Target::Nowhere => return Err(Error::NotFound),

@@ -18,6 +18,7 @@ use super::petition::petition_page;
 use crate::Site;
 use crate::domain::abuse::proof_of_work;
 use crate::domain::petitions::petition::{self, Located};
+use crate::domain::petitions::translations;
 use crate::domain::signing::signature::{self, SignError, SignatureInput};
 use crate::domain::signing::signing_queue::SigningQueue;
 use crate::error::{Error, Result};
@@ -93,14 +94,17 @@ async fn sign_reloaded(
     Ok(Redirect::to(located.path()))
 }
 
-#[post("/petitions/<id>/sign", data = "<form>")]
+/// The sign form's address carries the version of the page it is on (`?lang=`), so that a refused
+/// form and the "check your mailbox" page come back in it.
+#[post("/petitions/<id>/sign?<lang>", data = "<form>")]
 #[allow(clippy::too_many_arguments)]
 async fn sign(
     id: i32,
+    lang: Option<&str>,
     form: Form<SignForm>,
     jar: &CookieJar<'_>,
     ip: Option<IpAddr>,
-    lang: Lang,
+    reader: Lang,
     cache: &State<PageCache>,
     queue: &State<SigningQueue>,
     db: &State<DatabaseConnection>,
@@ -115,14 +119,18 @@ async fn sign(
     let token = form.csrf.as_deref().unwrap_or_default();
     let signer = Signer {
         ip,
-        lang: &lang,
+        lang: &reader,
         proof_asked: proof_of_work::asked(site, &located),
     };
+    let version = lang.and_then(Lang::shipped).map(|l| l.code());
     match submit(&form, token, &located, signer, queue, db, site).await? {
-        Submitted::Done => Ok(Either::Left(Redirect::to(uri!(signed(id))))),
-        Submitted::Refused(errors, status) => Ok(Either::Right(
-            petition_page(site, &located, &form.input(), &errors).status(status),
-        )),
+        Submitted::Done => Ok(Either::Left(Redirect::to(uri!(signed(id, version))))),
+        Submitted::Refused(errors, status) => {
+            let shown = translations::for_reader(&located, lang, &reader);
+            Ok(Either::Right(
+                petition_page(site, &shown, &form.input(), &errors).status(status),
+            ))
+        }
     }
 }
 
@@ -237,9 +245,11 @@ pub(crate) fn NoStore<T>(inner: T) -> NoStore<T> {
 
 /// "Check your mailbox": the same page whether or not the address had signed before (and the same
 /// for every signer of the petition, so it comes from the page cache).
-#[get("/petitions/<id>/signed")]
+#[get("/petitions/<id>/signed?<lang>")]
 async fn signed(
     id: i32,
+    lang: Option<String>,
+    reader: Lang,
     key: PageKey,
     cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
@@ -253,6 +263,7 @@ async fn signed(
         .await?
         .filter(|l| l.is_public())
         .ok_or(Error::NotFound)?;
+    let located = translations::for_reader(&located, lang.as_deref(), &reader);
     let page = Page::new(
         "sign/check-mailbox",
         json!({ "petition": located.view(site.settings.public_url()) }),
@@ -290,7 +301,7 @@ fn signer_page(
     Page::new(
         template,
         json!({
-            "petition": pending.petition.view(site.settings.public_url()),
+            "petition": signers_version(pending, site).view(site.settings.public_url()),
             // Its share links lead nowhere while the public cannot see it.
             "shareable": pending.petition.is_public(),
             "first_name": pending.signature.first_name,
@@ -298,6 +309,18 @@ fn signer_page(
             "token": token,
         }),
     )
+}
+
+/// The petition in the version of the language its signer signed in, as their mail named it.
+fn signers_version(pending: &signature::Pending, site: &Site) -> Located {
+    let lang = pending
+        .signature
+        .locale
+        .as_deref()
+        .and_then(Lang::shipped)
+        .or_else(|| Lang::shipped(&site.live.get().default_language))
+        .unwrap_or_else(Lang::source);
+    translations::for_reader(&pending.petition, None, &lang)
 }
 
 #[derive(Debug, FromForm)]
@@ -361,6 +384,6 @@ async fn withdraw(
     cache.invalidate_petition(pending.petition.petition.id);
     Ok(Page::new(
         "sign/withdrawn",
-        json!({ "petition": pending.petition.view(site.settings.public_url()) }),
+        json!({ "petition": signers_version(&pending, site).view(site.settings.public_url()) }),
     ))
 }

@@ -62,6 +62,8 @@ struct StepContext<'a> {
     publish: bool,
     owner_name: &'a str,
     petition: Option<crate::domain::petitions::petition::PetitionView>,
+    /// At the preview: the languages a translation may be added in (F4.8).
+    languages: Option<crate::domain::petitions::translations::Languages>,
 }
 
 #[get("/petitions/new?<owner>")]
@@ -96,6 +98,7 @@ struct StartForm {
 #[post("/petitions/new", data = "<form>")]
 async fn start(
     form: Form<StartForm>,
+    lang: crate::i18n::Lang,
     user: Option<CurrentUser>,
     jar: &CookieJar<'_>,
     db: &State<DatabaseConnection>,
@@ -109,7 +112,7 @@ async fn start(
         template: form.template.clone().unwrap_or_default(),
     };
     let personal = site.live.get().personal_petitions;
-    match wizard::start(db.inner(), &user, personal, &typed).await {
+    match wizard::start(db.inner(), &user, personal, &typed, &lang).await {
         Ok(draft) => Ok(Either::Left(Redirect::to(step_path(
             draft.id,
             Step::Text,
@@ -156,6 +159,8 @@ async fn render_step(
         .map_err(wizard_error)?;
     let stored = Typed::of(&located.petition);
     let petition = (step == Step::Preview).then(|| located.view(site.settings.public_url()));
+    let languages = (step == Step::Preview)
+        .then(|| crate::domain::petitions::translations::Languages::of(&located));
     let page = Page::new(
         template_of(step),
         StepContext {
@@ -166,6 +171,7 @@ async fn render_step(
             publish,
             owner_name: located.owner.name(),
             petition,
+            languages,
         },
     );
     Ok(if errors.is_empty() {

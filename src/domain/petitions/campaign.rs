@@ -105,6 +105,8 @@ pub async fn duplicate(
         reply_to: Set(original.reply_to.clone()),
         theme: Set(original.theme.clone()),
         accent_color: Set(original.accent_color.clone()),
+        // The copy is in the original's main language; its translations are not copied.
+        language: Set(original.language.clone()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -313,10 +315,11 @@ pub enum Saved {
     AccentAdjusted,
 }
 
+// The editor's limits, which translations (`translations`) keep too.
 const MAX_TITLE: usize = 200;
 const MAX_BODY: usize = 100_000;
-const MAX_NOTICE: usize = 2_000;
-const MAX_SOCIAL_TEXT: usize = 300;
+pub(crate) const MAX_NOTICE: usize = 2_000;
+pub(crate) const MAX_SOCIAL_TEXT: usize = 300;
 
 /// An image address a preview may name: `https://host/…` or a path on this site.
 fn image_url_ok(typed: &str) -> bool {
@@ -327,6 +330,15 @@ fn image_url_ok(typed: &str) -> bool {
         return !typed.starts_with("//");
     }
     url::Url::parse(typed).is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some())
+}
+
+/// A title as typed in the editor or a translation (already trimmed): there, and not too long.
+pub(crate) fn check_title(errors: &mut crate::domain::people::account::FieldErrors, title: &str) {
+    if title.is_empty() {
+        errors.insert("title", "field-required");
+    } else if title.chars().count() > MAX_TITLE {
+        errors.insert("title", "field-too-long");
+    }
 }
 
 /// The petition's text as typed in the editor or the wizard: not too long and, when `required`,
@@ -407,11 +419,7 @@ pub async fn edit(
         .published;
     let mut errors = crate::domain::people::account::FieldErrors::new();
     let title = edit.title.trim();
-    if title.is_empty() {
-        errors.insert("title", "field-required");
-    } else if title.chars().count() > MAX_TITLE {
-        errors.insert("title", "field-too-long");
-    }
+    check_title(&mut errors, title);
     check_body(&mut errors, &edit.body_html, true);
     let goal = read_goal(&mut errors, &edit.goal);
     let deadline = read_closing_date(&mut errors, &edit.deadline, published);

@@ -1,6 +1,7 @@
 //! Petitions as their organizers make and run them (F1, F4, F6.1): petitions and permalinks, slugs,
 //! the wizard, the editor and what the dashboard does (campaign), templates, themes, sanitized text,
-//! search, the dashboard's figures, share links, the Atom feeds and how a campaign ended.
+//! search, the dashboard's figures, share links, the Atom feeds, how a campaign ended, and the
+//! petition's versions in other languages.
 pub mod campaign;
 pub mod dashboard;
 pub mod feed;
@@ -12,4 +13,5 @@ pub mod search;
 pub mod share;
 pub mod slug;
 pub mod theme;
+pub mod translations;
 pub mod wizard;

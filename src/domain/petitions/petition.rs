@@ -10,7 +10,8 @@ use time::OffsetDateTime;
 
 use crate::domain::people::organization::address::Resolved;
 use crate::domain::signing::signature::SignatureFields;
-use crate::entity::{organization, permalink, petition, user};
+use crate::domain::petitions::translations::{self, VersionLink};
+use crate::entity::{organization, permalink, petition, petition_translation, user};
 
 /// Who a petition belongs to; their slug scopes its permalinks.
 #[derive(Debug, Clone)]
@@ -84,12 +85,19 @@ impl Owner {
     }
 }
 
-/// A petition with its owner and canonical slug: everything needed to show it or link to it.
+/// A petition with its owner, canonical slug and translations: everything needed to show it or
+/// link to it, in any of its languages.
 #[derive(Debug, Clone)]
 pub struct Located {
+    /// Its row; after `translations::version`, with the texts of the version shown.
     pub petition: petition::Model,
     pub owner: Owner,
     pub canonical_slug: String,
+    /// Its translations (F4.8), in the order of their language codes.
+    pub translations: Vec<petition_translation::Model>,
+    /// The translation `petition` holds the texts of (`translations::version`); none for the main
+    /// version.
+    pub shown: Option<String>,
 }
 
 impl Located {
@@ -122,19 +130,46 @@ impl Located {
         self.petition.confirmed_count + i64::from(self.petition.paper_signatures.max(0))
     }
 
+    /// The language of the text it shows: its main language, or the translation's shown.
+    pub fn language(&self) -> &str {
+        self.shown
+            .as_deref()
+            .unwrap_or_else(|| translations::main_language(&self.petition))
+    }
+
     pub fn view(&self, public_url: &str) -> PetitionView {
         let p = &self.petition;
         let count = self.signature_count();
         let path = self.path();
-        let url = format!("{public_url}{path}");
+        let canonical = format!("{public_url}{path}");
+        // Each version has its own address; the main one keeps the bare path.
+        let url = translations::version_url(&canonical, self.shown.as_deref());
+        let versions = translations::links(self, &canonical);
+        let several = versions.len() > 1;
+        // Only a petition in several languages says which version a form or a share link is for.
+        let version_query = if several {
+            format!("?lang={}", self.language())
+        } else {
+            String::new()
+        };
         let share = crate::domain::petitions::share::chosen(&p.share_links);
+        let mut share_links =
+            crate::domain::petitions::share::direct_links(p.id, &share, &p.title, &url);
+        for link in &mut share_links {
+            if link.href.starts_with('/') {
+                link.href.push_str(&version_query);
+            }
+        }
         PetitionView {
             id: p.id,
             title: p.title.clone(),
             body_html: p.body_html.clone(),
             url: url.clone(),
             json_url: format!("{public_url}/api/petitions/{}", p.id),
-            sign_path: format!("/petitions/{}/sign", p.id),
+            sign_path: format!("/petitions/{}/sign{version_query}", p.id),
+            language: self.language().to_string(),
+            main_language: translations::main_language(p).to_string(),
+            versions,
             path,
             signature_count: count,
             goal: p.goal,
@@ -156,10 +191,8 @@ impl Located {
             data_notice: p.data_notice.clone(),
             fields: SignatureFields::of(p),
             stylesheet: stylesheet_path(&p.theme, p.accent_color.as_deref()),
-            share: share.clone(),
-            share_links: crate::domain::petitions::share::direct_links(
-                p.id, &share, &p.title, &url,
-            ),
+            share,
+            share_links,
             social_text: if p.social_text.trim().is_empty() {
                 crate::domain::petitions::html::summary(&p.body_html, SOCIAL_TEXT_FROM_BODY)
             } else {
@@ -189,11 +222,18 @@ pub struct PetitionView {
     pub id: i32,
     pub title: String,
     pub body_html: String,
-    /// Absolute canonical URL.
+    /// Absolute canonical URL of the version shown: the permalink for the main version, with
+    /// `?lang=<code>` for a translation.
     pub url: String,
     pub path: String,
     pub json_url: String,
+    /// Where its sign form posts (with the version shown, so a refused form comes back in it).
     pub sign_path: String,
+    /// The language of the texts shown (F4.8): its main language, or a translation's.
+    pub language: String,
+    pub main_language: String,
+    /// Every version, the main one first; a single one when it has no translation.
+    pub versions: Vec<VersionLink>,
     pub signature_count: i64,
     pub goal: Option<i32>,
     pub progress_percent: Option<i64>,
@@ -283,10 +323,13 @@ pub async fn lookup<C: ConnectionTrait>(
     petition.confirmed_count =
         crate::domain::signing::counter::confirmed(conn, petition.id).await?;
     if link.is_canonical && !owner_moved {
+        let translations = translations::of_petition(conn, petition.id).await?;
         return Ok(Some(Lookup::Canonical(Located {
             petition,
             owner,
             canonical_slug: link.slug,
+            translations,
+            shown: None,
         })));
     }
     let Some(canonical) = canonical_slug(conn, petition.id).await? else {
@@ -296,6 +339,8 @@ pub async fn lookup<C: ConnectionTrait>(
         petition,
         owner,
         canonical_slug: canonical,
+        translations: Vec::new(),
+        shown: None,
     })))
 }
 
@@ -325,10 +370,13 @@ pub async fn find<C: ConnectionTrait>(
     ) else {
         return Ok(None);
     };
+    let translations = translations::of_petition(conn, id).await?;
     Ok(Some(Located {
         petition,
         owner,
         canonical_slug,
+        translations,
+        shown: None,
     }))
 }
 
@@ -419,6 +467,7 @@ pub async fn browse<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = rows.iter().map(|(p, _)| p.id).collect();
     let counts = crate::domain::signing::counter::confirmed_many(conn, &ids).await?;
+    let mut translated = translations::of_petitions(conn, &ids).await?;
     let org_ids: Vec<i32> = rows.iter().filter_map(|(p, _)| p.organization_id).collect();
     let user_ids: Vec<i32> = rows.iter().filter_map(|(p, _)| p.user_id).collect();
     let orgs: HashMap<i32, organization::Model> = organization::Entity::find()
@@ -447,9 +496,11 @@ pub async fn browse<C: ConnectionTrait>(
                 (None, None) => return None,
             };
             Some(Located {
+                translations: translated.remove(&petition.id).unwrap_or_default(),
                 petition,
                 owner,
                 canonical_slug: link?.slug,
+                shown: None,
             })
         })
         .collect())
@@ -464,6 +515,9 @@ pub struct NewPetition {
     pub deadline: Option<OffsetDateTime>,
     pub published: bool,
     pub data_notice: String,
+    /// The language it is written in (F4.8); none: `i18n::SOURCE_LANGUAGE` until the next start
+    /// writes the site's default language in (`translations::settle_main_languages`).
+    pub language: Option<String>,
 }
 
 /// Creates a petition and its canonical permalink, a slug of its title unique for its owner.
@@ -491,6 +545,7 @@ pub async fn create<C: ConnectionTrait>(
         theme: Set("default".into()),
         accent_color: Set(None),
         share_links: Set(crate::domain::petitions::share::every()),
+        language: Set(new.language),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -502,6 +557,8 @@ pub async fn create<C: ConnectionTrait>(
         petition,
         owner: owner.clone(),
         canonical_slug: slug,
+        translations: Vec::new(),
+        shown: None,
     })
 }
 

@@ -209,12 +209,13 @@ async fn resolve_owner<C: ConnectionTrait>(
 }
 
 /// The first step: a new draft under the chosen owner with its title, and the chosen template's
-/// settings copied in.
+/// settings copied in; written in `language`, its creator's (F4.8; the editor changes it).
 pub async fn start(
     db: &DatabaseConnection,
     user: &user::Model,
     personal_petitions: bool,
     typed: &Start,
+    language: &crate::i18n::Lang,
 ) -> Result<petition::Model, WizardError> {
     let mut errors = FieldErrors::new();
     let title = clean_title(&typed.title);
@@ -267,6 +268,7 @@ pub async fn start(
         theme: Set("default".into()),
         accent_color: Set(None),
         share_links: Set(crate::domain::petitions::share::every()),
+        language: Set(Some(language.code())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

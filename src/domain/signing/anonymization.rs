@@ -212,6 +212,7 @@ mod tests {
             anonymize_after_days: own,
             anonymized_at: None,
             outcome: None,
+            language: None,
         }
     }
 

@@ -277,7 +277,7 @@ pub struct Confirmation {
     pub mail: Outgoing,
 }
 
-/// How the mails about one petition are written, in one language.
+/// How the mails about one petition are written, in one language, with the petition's version in it.
 struct Letters {
     lang: Lang,
     petition_id: i32,
@@ -293,7 +293,10 @@ struct Letters {
 pub const GREETING_MAX_CHARS: usize = 32;
 
 impl Letters {
+    /// The petition is named as its version in `lang` has it, when it has one (F4.8), else as
+    /// its main version.
     fn new(site: &Site, located: &Located, lang: &Lang) -> Letters {
+        let located = &crate::domain::petitions::translations::for_reader(located, None, lang);
         let public_url = site.settings.public_url().to_string();
         Letters {
             lang: lang.clone(),
