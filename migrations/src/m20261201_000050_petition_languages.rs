@@ -62,7 +62,10 @@ impl MigrationTrait for Migration {
                     )
                     .foreign_key(
                         ForeignKey::create()
-                            .from(PetitionTranslations::Table, PetitionTranslations::PetitionId)
+                            .from(
+                                PetitionTranslations::Table,
+                                PetitionTranslations::PetitionId,
+                            )
                             .to(Petitions::Table, Petitions::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )

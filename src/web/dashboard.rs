@@ -193,7 +193,8 @@ fn editor(
         json!({
             "id": id,
             "permalinks": sections.permalinks,
-            "languages": sections.languages,
+            // `languages` is the language switch's (`Page`).
+            "petition_languages": sections.languages,
             "notice": notice.filter(|n| EDITOR_NOTICES.contains(n)).map(|n| format!("editor-done-{n}")),
             "values": values,
             "errors": errors,

@@ -125,12 +125,32 @@ struct Asked<'a> {
     lang: Option<&'a str>,
 }
 
-#[get("/o/<owner>/<slug>?<lang>")]
+/// The version a petition page's address asks for (`?lang=<code>`, F4.8). A guard rather than a
+/// query parameter of the route: with one, `/o/<owner>/<slug>` would rank like
+/// `/o/<slug>/feed.atom` and the two would collide.
+struct AskedVersion(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> rocket::request::FromRequest<'r> for AskedVersion {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(
+        req: &'r rocket::Request<'_>,
+    ) -> rocket::request::Outcome<Self, Self::Error> {
+        let asked = req
+            .query_value::<String>("lang")
+            .and_then(|v| v.ok())
+            .filter(|v| v.len() <= 35);
+        rocket::request::Outcome::Success(AskedVersion(asked))
+    }
+}
+
+#[get("/o/<owner>/<slug>")]
 #[allow(clippy::too_many_arguments)]
 async fn by_organization(
     owner: &str,
     slug: &str,
-    lang: Option<&str>,
+    lang: AskedVersion,
     reader: Lang,
     key: PageKey,
     user: Option<CurrentUser>,
@@ -143,17 +163,17 @@ async fn by_organization(
         kind: OwnerKind::Organization,
         owner,
         slug,
-        lang,
+        lang: lang.0.as_deref(),
     };
     show(key, cache, db, site, viewer, &reader, asked).await
 }
 
-#[get("/u/<owner>/<slug>?<lang>")]
+#[get("/u/<owner>/<slug>")]
 #[allow(clippy::too_many_arguments)]
 async fn by_user(
     owner: &str,
     slug: &str,
-    lang: Option<&str>,
+    lang: AskedVersion,
     reader: Lang,
     key: PageKey,
     user: Option<CurrentUser>,
@@ -166,7 +186,7 @@ async fn by_user(
         kind: OwnerKind::User,
         owner,
         slug,
-        lang,
+        lang: lang.0.as_deref(),
     };
     show(key, cache, db, site, viewer, &reader, asked).await
 }

@@ -62,8 +62,9 @@ struct StepContext<'a> {
     publish: bool,
     owner_name: &'a str,
     petition: Option<crate::domain::petitions::petition::PetitionView>,
-    /// At the preview: the languages a translation may be added in (F4.8).
-    languages: Option<crate::domain::petitions::translations::Languages>,
+    /// At the preview: the languages a translation may be added in (F4.8). Not `languages`, the
+    /// language switch's (`Page`).
+    petition_languages: Option<crate::domain::petitions::translations::Languages>,
 }
 
 #[get("/petitions/new?<owner>")]
@@ -171,7 +172,7 @@ async fn render_step(
             publish,
             owner_name: located.owner.name(),
             petition,
-            languages,
+            petition_languages: languages,
         },
     );
     Ok(if errors.is_empty() {

@@ -9,8 +9,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::domain::people::organization::address::Resolved;
-use crate::domain::signing::signature::SignatureFields;
 use crate::domain::petitions::translations::{self, VersionLink};
+use crate::domain::signing::signature::SignatureFields;
 use crate::entity::{organization, permalink, petition, petition_translation, user};
 
 /// Who a petition belongs to; their slug scopes its permalinks.

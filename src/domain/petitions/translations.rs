@@ -121,7 +121,11 @@ fn find(located: &Located, code: &str, loosely: bool) -> Option<Version> {
     if same_code(main, code) {
         return Some(Version::Main);
     }
-    if let Some(t) = located.translations.iter().find(|t| same_code(&t.lang, code)) {
+    if let Some(t) = located
+        .translations
+        .iter()
+        .find(|t| same_code(&t.lang, code))
+    {
         return Some(Version::Translation(t.lang.clone()));
     }
     if !loosely {
