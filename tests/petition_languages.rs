@@ -340,7 +340,13 @@ async fn the_page_cache_keeps_each_version_apart() {
         }
 
         // The versions do come from the cache: a change behind the app's back shows only once
-        // an entry is rebuilt.
+        // an entry is rebuilt. (A fresh entry first, so that the check takes milliseconds of it.)
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert!(
+            page(&app, &french_path, "en")
+                .await
+                .contains(">Sauvons le parc</h1>")
+        );
         petition_translation::ActiveModel {
             petition_id: Set(located.petition.id),
             lang: Set("fr".into()),
@@ -585,11 +591,21 @@ async fn only_those_who_may_edit_the_petition_translate_it() {
             post_as(&app, Some(&ben), &delete, &[]).await.0,
             Status::NotFound
         );
-        let (_, editor, _) = get_as(&app, Some(&alice), &format!("/petitions/{id}/edit")).await;
+        // Saved, the editor says so in its languages section, where the page lands.
+        let (_, editor, _) = get_as(
+            &app,
+            Some(&alice),
+            &format!("/petitions/{id}/edit?done=translation-saved"),
+        )
+        .await;
         assert!(
             editor.contains(">Sauvons le parc</a>"),
             "{backend:?}: listed"
         );
+        let said = editor
+            .find("The translation was saved.")
+            .expect("the notice");
+        assert!(said > editor.find("id=\"languages\"").expect("the section"));
         let (status, step, _) = get_as(&app, Some(&alice), &delete).await;
         assert_eq!(status, Status::Ok);
         assert!(step.contains("Sauvons le parc"), "{backend:?}: {step}");

@@ -196,6 +196,7 @@ fn editor(
             // `languages` is the language switch's (`Page`).
             "petition_languages": sections.languages,
             "notice": notice.filter(|n| EDITOR_NOTICES.contains(n)).map(|n| format!("editor-done-{n}")),
+            "notice_in_languages": notice.is_some_and(|n| n.starts_with("translation-") || n == "language-changed"),
             "values": values,
             "errors": errors,
             "themes": crate::domain::petitions::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),

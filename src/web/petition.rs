@@ -125,10 +125,11 @@ struct Asked<'a> {
     lang: Option<&'a str>,
 }
 
-/// The version a petition page's address asks for (`?lang=<code>`, F4.8). A guard rather than a
-/// query parameter of the route: with one, `/o/<owner>/<slug>` would rank like
-/// `/o/<slug>/feed.atom` and the two would collide.
-struct AskedVersion(Option<String>);
+/// The version of a petition an address asks for (`?lang=<code>`, F4.8). A guard rather than a
+/// query parameter of the routes: with one, `/o/<owner>/<slug>` would rank like
+/// `/o/<slug>/feed.atom` and the two would collide, and the sign form's route would no longer be
+/// the one the page cache knows changes no page (`cache::Caching`).
+pub(crate) struct AskedVersion(pub Option<String>);
 
 #[rocket::async_trait]
 impl<'r> rocket::request::FromRequest<'r> for AskedVersion {

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::cache::{self, Cached, PageCache, PageKey};
 use super::guards::{FormToken, verify_csrf};
 use super::page::Page;
-use super::petition::petition_page;
+use super::petition::{AskedVersion, petition_page};
 use crate::Site;
 use crate::domain::abuse::proof_of_work;
 use crate::domain::petitions::petition::{self, Located};
@@ -96,11 +96,11 @@ async fn sign_reloaded(
 
 /// The sign form's address carries the version of the page it is on (`?lang=`), so that a refused
 /// form and the "check your mailbox" page come back in it.
-#[post("/petitions/<id>/sign?<lang>", data = "<form>")]
+#[post("/petitions/<id>/sign", data = "<form>")]
 #[allow(clippy::too_many_arguments)]
 async fn sign(
     id: i32,
-    lang: Option<&str>,
+    version: AskedVersion,
     form: Form<SignForm>,
     jar: &CookieJar<'_>,
     ip: Option<IpAddr>,
@@ -122,6 +122,7 @@ async fn sign(
         lang: &reader,
         proof_asked: proof_of_work::asked(site, &located),
     };
+    let lang = version.0.as_deref();
     let version = lang.and_then(Lang::shipped).map(|l| l.code());
     match submit(&form, token, &located, signer, queue, db, site).await? {
         Submitted::Done => Ok(Either::Left(Redirect::to(uri!(signed(id, version))))),
