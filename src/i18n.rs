@@ -133,3 +133,4 @@ impl Loader for InForce {
 
 pub mod catalog;
 pub mod check;
+pub mod messages;
