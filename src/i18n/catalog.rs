@@ -131,6 +131,8 @@ impl fmt::Display for Problem {
 
 pub struct Catalog {
     bundles: HashMap<LanguageIdentifier, Bundle>,
+    /// The messages each language (other than English) has of its own, not from English.
+    own: HashMap<LanguageIdentifier, std::collections::HashSet<String>>,
     /// The source language first, then by code.
     languages: Vec<LanguageIdentifier>,
     source: LanguageIdentifier,
@@ -157,6 +159,7 @@ impl Catalog {
             .into_iter()
             .chain(files_of(overlay, &source))
             .collect();
+        let mut own_ids = HashMap::new();
         let bundles = languages
             .iter()
             .map(|lang| {
@@ -174,6 +177,19 @@ impl Catalog {
                 for resource in english.iter().chain(own.iter()) {
                     bundle.add_resource_overriding(resource.clone());
                 }
+                own_ids.insert(
+                    lang.clone(),
+                    own.iter()
+                        .flat_map(|r| {
+                            r.entries().filter_map(|e| match e {
+                                fluent_syntax::ast::Entry::Message(m) => {
+                                    Some(m.id.name.to_string())
+                                }
+                                _ => None,
+                            })
+                        })
+                        .collect(),
+                );
                 // The language switch shows each language's own name; a language that does not
                 // say it is shown by its code rather than as a second "English".
                 if *lang != source
@@ -187,9 +203,23 @@ impl Catalog {
             .collect();
         Catalog {
             bundles,
+            own: own_ids,
             languages,
             source,
         }
+    }
+
+    /// Whether `lang` shows message `key` (`key.attribute`) in English, having none of its own.
+    pub fn falls_back(&self, lang: &LanguageIdentifier, key: &str) -> bool {
+        if *lang == self.source {
+            return false;
+        }
+        let message = key.split_once('.').map_or(key, |(m, _)| m);
+        let own = self.own.get(lang).or_else(|| {
+            let language = LanguageIdentifier::from_parts(lang.language, None, None, &[]);
+            self.own.get(&language)
+        });
+        !own.is_some_and(|ids| ids.contains(message))
     }
 
     pub fn languages(&self) -> &[LanguageIdentifier] {
