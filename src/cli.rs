@@ -271,12 +271,57 @@ pub fn locales_check(dir: Option<&Path>) -> Result<ExitCode, StartupError> {
     })
 }
 
+/// `signons locales export DIR [--lang L]`: the built-in files, with the translations saved on
+/// `/admin/translations` written in when the site's database is there (an SQLite file not yet
+/// created is not created for this).
 pub fn locales_export(dir: &Path, lang: Option<&str>) -> Result<ExitCode, StartupError> {
-    let written = crate::i18n::check::export(dir, lang)?;
+    let settings = Settings::from_figment(&config::figment())?;
+    let url = settings.database_url();
+    let sqlite_file = url
+        .strip_prefix("sqlite://")
+        .map(|rest| rest.split('?').next().unwrap_or(rest).to_string());
+    let site = if sqlite_file.is_some_and(|file| !Path::new(&file).exists()) {
+        Default::default()
+    } else {
+        match runtime()?.block_on(site_translations(&settings)) {
+            Ok(site) => site,
+            Err(e) => {
+                eprintln!(
+                    "translations saved on the site left out: cannot read {}: {e}",
+                    redact(&url)
+                );
+                Default::default()
+            }
+        }
+    };
+    let saved: usize = site.values().map(|t| t.len()).sum();
+    if saved > 0 {
+        eprintln!("{saved} messages saved on /admin/translations written in");
+    }
+    let written = crate::i18n::check::export(dir, lang, &site)?;
     for path in &written {
         println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The messages saved on `/admin/translations`, by language.
+async fn site_translations(
+    settings: &Settings,
+) -> Result<crate::i18n::check::SiteTexts, StartupError> {
+    use sea_orm::EntityTrait;
+    let db = crate::open_database(settings).await?;
+    let rows = crate::entity::translation::Entity::find()
+        .all(&db)
+        .await
+        .map_err(|e| StartupError::Launch(e.to_string()))?;
+    let mut site = crate::i18n::check::SiteTexts::new();
+    for row in rows {
+        site.entry(row.lang)
+            .or_default()
+            .insert(row.message_id, row.source);
+    }
+    Ok(site)
 }
 
 /// A database URL without its password, for printing.

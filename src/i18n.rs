@@ -96,8 +96,78 @@ pub fn negotiate(choice: Option<&str>, accept_language: Option<&str>, default: &
 
 /// The Tera function `fluent(key=…, lang=…, …)`: fluent-templates' function (argument names
 /// kebab-cased, JSON turned into Fluent values) over the catalog in force.
+///
+/// Bidirectional text: the bundles do not isolate placeables (the marks would reach e-mail
+/// subjects and CSV, which Rust formats), so this function does it where it matters — a text
+/// argument is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE on a right-to-left page,
+/// and on any page when it holds right-to-left letters: an English name keeps its order in an
+/// Arabic sentence, and an Arabic title does not swallow the English words around it.
 pub fn tera_function() -> impl tera::Function {
-    fluent_templates::FluentLoader::new(InForce).with_default_lang(unic_langid::langid!("en-US"))
+    let fluent = fluent_templates::FluentLoader::new(InForce)
+        .with_default_lang(unic_langid::langid!("en-US"));
+    move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+        let rtl_page = args
+            .get("lang")
+            .and_then(|v| v.as_str())
+            .is_some_and(is_rtl);
+        let isolate = |name: &str, value: &tera::Value| {
+            name != "key"
+                && name != "lang"
+                && value.as_str().is_some_and(|s| rtl_page || has_rtl(s))
+        };
+        let text = if args.iter().any(|(name, value)| isolate(name, value)) {
+            let isolated: HashMap<String, tera::Value> = args
+                .iter()
+                .map(|(name, value)| match value.as_str() {
+                    Some(text) if isolate(name, value) => (
+                        name.clone(),
+                        tera::Value::String(format!("\u{2068}{text}\u{2069}")),
+                    ),
+                    _ => (name.clone(), value.clone()),
+                })
+                .collect();
+            tera::Function::call(&fluent, &isolated)?
+        } else {
+            tera::Function::call(&fluent, args)?
+        };
+        // An English wording on a right-to-left page (a translation not finished yet) keeps its
+        // own order: LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE.
+        if rtl_page
+            && let (Some(lang), Some(key), Some(shown)) = (
+                args.get("lang").and_then(|v| v.as_str()),
+                args.get("key").and_then(|v| v.as_str()),
+                text.as_str(),
+            )
+            && let Ok(id) = lang.parse::<LanguageIdentifier>()
+            && catalog::with(|c| c.falls_back(&id, key))
+        {
+            return Ok(tera::Value::String(format!("\u{2066}{shown}\u{2069}")));
+        }
+        Ok(text)
+    }
+}
+
+/// The Tera function `direction(lang=…)`: `rtl` for a language written right to left (Arabic,
+/// Hebrew, Persian, Urdu…), else `ltr`; for `<html dir>`.
+pub fn tera_direction(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let rtl = args
+        .get("lang")
+        .and_then(|v| v.as_str())
+        .is_some_and(is_rtl);
+    Ok(tera::Value::String(if rtl { "rtl" } else { "ltr" }.into()))
+}
+
+/// Whether the language `code` is written right to left.
+pub fn is_rtl(code: &str) -> bool {
+    code.parse::<LanguageIdentifier>()
+        .is_ok_and(|l| l.character_direction() == unic_langid::CharacterDirection::RTL)
+}
+
+/// Whether `text` holds a letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko…).
+fn has_rtl(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+    })
 }
 
 /// The catalog in force, seen as a fluent-templates loader for the Tera function.
@@ -133,3 +203,4 @@ impl Loader for InForce {
 
 pub mod catalog;
 pub mod check;
+pub mod messages;

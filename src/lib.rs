@@ -41,6 +41,9 @@ pub struct Site {
     /// `settings`, for the site's name, registration, organizations, personal petitions, the home
     /// page, the default language, the footer and legal pages, and the report reasons.
     pub live: domain::administration::site_settings::Live,
+    /// The translations saved on `/admin/translations`, in force over the built-in messages and the
+    /// locales folder.
+    pub translations: domain::administration::translations::Live,
 }
 
 impl Site {
@@ -58,6 +61,7 @@ impl Site {
             sources: Default::default(),
             outreach_wake: mail::Wake::default(),
             live: domain::administration::site_settings::Live::new(&settings),
+            translations: Default::default(),
             settings,
         })
     }
@@ -109,7 +113,10 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                 return Err(rocket);
             };
             let opened = match open_database(&site.settings).await {
-                Ok(db) => site.live.refresh(&db).await.map(|_| db).map_err(StartupError::from),
+                Ok(db) => match site.live.refresh(&db).await {
+                    Ok(_) => site.translations.refresh(&db).await.map(|_| db).map_err(StartupError::from),
+                    Err(e) => Err(StartupError::from(e)),
+                },
                 Err(e) => Err(e),
             };
             match opened {
@@ -163,6 +170,11 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                     tokio::spawn(domain::administration::site_settings::watch(
                         db.clone(),
                         site.live.clone(),
+                        rocket.shutdown(),
+                    ));
+                    tokio::spawn(domain::administration::translations::watch(
+                        db.clone(),
+                        site.translations.clone(),
                         rocket.shutdown(),
                     ));
                 }

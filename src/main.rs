@@ -107,7 +107,8 @@ enum LocalesCommand {
     },
     /// Write the .ftl files built into this binary, one sub-folder per language as in the
     /// repository (DIR/en-US/*.ftl, DIR/fr/*.ftl), for a translator to start from. Files of the
-    /// same name are overwritten; translations from the locales folder are not included.
+    /// same name are overwritten. The translations saved on /admin/translations are written in
+    /// (when the site's database is there); those of the locales folder are not included.
     Export {
         dir: std::path::PathBuf,
         /// Only this language (e.g. `en-US`).

@@ -29,6 +29,7 @@ impl Templates {
         tera.autoescape_on(vec![".html.tera", ".svg.tera"]);
         tera.set_escape_fn(escape_html);
         tera.register_function("fluent", i18n::tera_function());
+        tera.register_function("direction", i18n::tera_direction);
         tera.add_raw_templates(sources)
             .map_err(|e| StartupError::Templates(crate::error::describe_chain(&e)))?;
         Ok(Templates { tera })

@@ -157,7 +157,7 @@ async fn a_signature_from_the_widget_without_any_cookie_is_stored_and_its_confir
         let app = TestApp::builder(backend).smtp(&smtp.url()).build().await;
         let located = app.petition("Save the park").await;
         let (_, page) = app.get(&format!("{}?lang=fr", embed(&located))).await;
-        assert!(page.contains("<html lang=\"fr\">"), "{page}");
+        assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");
         assert!(page.contains("Signer cette pétition"), "{page}");
         let token = extract_csrf(&page).expect("token");
         assert!(page.contains("action=\"/petitions/"));
@@ -303,7 +303,7 @@ async fn the_widget_refuses_like_the_petition_page_does() {
             .await;
         assert_eq!(response.status(), Status::UnprocessableEntity);
         let page = response.into_string().await.unwrap_or_default();
-        assert!(page.contains("<html lang=\"fr\">"));
+        assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"));
         assert!(page.contains("id=\"last_name-error\""), "{page}");
         assert!(page.contains("value=\"Ann\""));
         assert!(

@@ -18,7 +18,7 @@ async fn accept_language_picks_french_and_anything_unknown_falls_back_to_english
         let (status, page) = app.get_lang("/", header).await;
         assert_eq!(status, Status::Ok);
         assert!(
-            page.contains(&format!("<html lang=\"{expected}\">")),
+            page.contains(&format!("<html lang=\"{expected}\" dir=\"ltr\">")),
             "{header} → {expected}"
         );
         assert!(page.contains(text), "{header}");

@@ -78,7 +78,7 @@ async fn a_french_reader_gets_the_french_version_with_the_english_one_a_link_awa
         let url = format!("{PUBLIC}{path}");
         let before = page(&app, &path, "fr").await;
         assert!(
-            before.contains("<h1>Save the park</h1>") || before.contains("lang=\"en-US\">Save"),
+            before.contains("<h1 dir=\"auto\" lang=\"en-US\">Save the park</h1>"),
             "{backend:?}: only English so far"
         );
         assert!(
@@ -91,7 +91,7 @@ async fn a_french_reader_gets_the_french_version_with_the_english_one_a_link_awa
         let french = page(&app, &path, "fr").await;
         assert!(french.contains("<html lang=\"fr\""), "{backend:?}");
         assert!(
-            french.contains("<h1>Sauvons le parc</h1>"),
+            french.contains("<h1 dir=\"auto\">Sauvons le parc</h1>"),
             "{backend:?}: {french}"
         );
         assert!(french.contains("<p>Gardons le parc vert.</p>"));
@@ -122,10 +122,12 @@ async fn a_french_reader_gets_the_french_version_with_the_english_one_a_link_awa
         assert_eq!(english_link, format!("{url}?lang=en-US"));
         let english = page(&app, &local(&english_link), "fr").await;
         assert!(
-            english.contains("<h1 lang=\"en-US\">Save the park</h1>"),
+            english.contains("<h1 dir=\"auto\" lang=\"en-US\">Save the park</h1>"),
             "{backend:?}: the English text, marked as such in a French page: {english}"
         );
-        assert!(english.contains("<div class=\"body\" lang=\"en-US\"><p>Keep the park green.</p>"));
+        assert!(english.contains(
+            "<div class=\"body\" dir=\"auto\" lang=\"en-US\"><p>Keep the park green.</p>"
+        ));
         assert!(english.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")));
         assert!(english.contains(&format!(
             "<link rel=\"alternate\" hreflang=\"fr\" href=\"{url}?lang=fr\">"
@@ -140,18 +142,21 @@ async fn a_french_reader_gets_the_french_version_with_the_english_one_a_link_awa
         let asked = page(&app, &format!("{path}?lang=fr"), "en").await;
         assert!(asked.contains("<html lang=\"en-US\""));
         assert!(
-            asked.contains("<h1 lang=\"fr\">Sauvons le parc</h1>"),
+            asked.contains("<h1 dir=\"auto\" lang=\"fr\">Sauvons le parc</h1>"),
             "{backend:?}: {asked}"
         );
-        assert!(asked.contains("<div class=\"body\" lang=\"fr\">"));
+        assert!(asked.contains("<div class=\"body\" dir=\"auto\" lang=\"fr\">"));
 
         // An English reader gets English, unmarked; an unknown version leaves the reader's.
         let plain = page(&app, &path, "en").await;
-        assert!(plain.contains("<h1>Save the park</h1>"), "{backend:?}");
+        assert!(
+            plain.contains("<h1 dir=\"auto\">Save the park</h1>"),
+            "{backend:?}"
+        );
         assert!(plain.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")));
         assert!(plain.contains("hreflang=\"fr\""));
         let unknown = page(&app, &format!("{path}?lang=xx"), "en").await;
-        assert!(unknown.contains("<h1>Save the park</h1>"));
+        assert!(unknown.contains("<h1 dir=\"auto\">Save the park</h1>"));
         app.finish().await;
     }
 }

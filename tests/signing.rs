@@ -438,7 +438,7 @@ async fn a_french_reader_gets_french_pages_and_a_french_confirmation_mail() {
             .get_lang(&located.path(), "fr-FR,fr;q=0.9,en;q=0.5")
             .await;
         assert_eq!(status, Status::Ok);
-        assert!(page.contains("<html lang=\"fr\">"), "{page}");
+        assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");
         assert!(page.contains("Signer cette pétition"));
         let csrf = common::app::extract_csrf(&page).expect("csrf");
         let response = app

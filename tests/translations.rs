@@ -63,7 +63,7 @@ async fn a_locales_folder_adds_german_and_changes_english_wordings_everywhere() 
         assert_eq!(status, Status::Ok);
         assert!(home.contains("Deutsch"), "{backend:?}: {home}");
         let (_, home) = app.get_lang("/", "de-DE,de;q=0.9").await;
-        assert!(home.contains("<html lang=\"de\">"), "{home}");
+        assert!(home.contains("<html lang=\"de\" dir=\"ltr\">"), "{home}");
         assert!(home.contains("Petitionen"), "{home}");
         assert!(home.contains("Log in"), "{home}");
 
@@ -78,7 +78,7 @@ async fn a_locales_folder_adds_german_and_changes_english_wordings_everywhere() 
 
         // French keeps its own button; the messages around the broken line apply.
         let (_, page) = app.get_lang(&located.path(), "fr").await;
-        assert!(page.contains("<html lang=\"fr\">"), "{page}");
+        assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");
         assert!(page.contains("Signez ici"), "{page}");
         assert!(page.contains("Aller au texte"), "{page}");
         assert!(!page.contains("Add my name"), "{page}");

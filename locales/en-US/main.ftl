@@ -10,3 +10,4 @@ error-csrf = This form has expired or did not come from this site. Please go bac
 error-internal = Something went wrong on our side. Nothing you typed has been lost: please try again in a moment.
 error-too-large = What you sent is too large. Please shorten it and try again.
 error-bad-request = This request could not be understood. Please go back and try again.
+page-title-error = Error:

@@ -10,3 +10,4 @@ error-csrf = Ce formulaire a expiré ou ne vient pas de ce site. Revenez en arri
 error-internal = Un problème est survenu de notre côté. Rien de ce que vous avez saisi n’est perdu : réessayez dans un instant.
 error-too-large = Ce que vous avez envoyé est trop volumineux. Raccourcissez-le et réessayez.
 error-bad-request = Cette requête n’a pas pu être comprise. Revenez en arrière et réessayez.
+page-title-error = Erreur :

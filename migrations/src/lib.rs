@@ -26,6 +26,7 @@ mod m20261129_000090_anonymization;
 mod m20261130_000010_digests;
 mod m20261130_000020_outcome;
 mod m20261130_000040_mail_queue_order;
+mod m20261201_000010_translations;
 mod m20261201_000050_petition_languages;
 
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_digests::Migration),
             Box::new(m20261130_000020_outcome::Migration),
             Box::new(m20261130_000040_mail_queue_order::Migration),
+            Box::new(m20261201_000010_translations::Migration),
             Box::new(m20261201_000050_petition_languages::Migration),
         ]
     }

@@ -24,5 +24,7 @@ pub mod search_key;
 pub mod session;
 pub mod signature;
 pub mod site_settings;
+pub mod translation;
+pub mod translation_revision;
 pub mod update_recipient;
 pub mod user;

@@ -56,6 +56,60 @@ static BUILT_IN: LazyLock<Resources> = LazyLock::new(|| {
 static CURRENT: LazyLock<RwLock<Arc<Catalog>>> =
     LazyLock::new(|| RwLock::new(Arc::new(Catalog::new(&Resources::new()))));
 
+/// The two layers merged over the built-in messages, in this order: the locales folder read at
+/// start (with its files' text, which the translation page shows), then the messages the
+/// administrators saved on `/admin/translations`.
+#[derive(Default)]
+struct Layers {
+    folder: Resources,
+    folder_files: Vec<(LanguageIdentifier, Vec<(String, String)>)>,
+    site: Resources,
+}
+
+static LAYERS: LazyLock<RwLock<Layers>> = LazyLock::new(Default::default);
+
+/// Builds the catalog from the layers in force and puts it in force.
+fn rebuild(layers: &Layers) {
+    let overlay: Resources = layers
+        .folder
+        .iter()
+        .chain(layers.site.iter())
+        .cloned()
+        .collect();
+    install(Catalog::new(&overlay));
+}
+
+/// Puts in force, over the built-in messages and the locales folder, the messages saved by the
+/// administrators: `(language, Fluent text of its messages)`. Returns what could not be read
+/// (validated when saved, so only a message an older version accepted).
+pub fn set_site_translations(texts: &[(LanguageIdentifier, String)]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let site = texts
+        .iter()
+        .map(|(lang, text)| {
+            let resource = parse(
+                &format!("/admin/translations ({lang})"),
+                text.clone(),
+                &mut problems,
+            );
+            (lang.clone(), vec![Arc::new(resource)])
+        })
+        .collect();
+    let mut layers = LAYERS.write().unwrap_or_else(PoisonError::into_inner);
+    layers.site = site;
+    rebuild(&layers);
+    problems
+}
+
+/// The files of the locales folder read at start: language → (file, text).
+pub fn folder_files() -> Vec<(LanguageIdentifier, Vec<(String, String)>)> {
+    LAYERS
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .folder_files
+        .clone()
+}
+
 /// A part of a Fluent file that could not be read; the rest of the file still applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -77,6 +131,8 @@ impl fmt::Display for Problem {
 
 pub struct Catalog {
     bundles: HashMap<LanguageIdentifier, Bundle>,
+    /// The messages each language (other than English) has of its own, not from English.
+    own: HashMap<LanguageIdentifier, std::collections::HashSet<String>>,
     /// The source language first, then by code.
     languages: Vec<LanguageIdentifier>,
     source: LanguageIdentifier,
@@ -103,6 +159,7 @@ impl Catalog {
             .into_iter()
             .chain(files_of(overlay, &source))
             .collect();
+        let mut own_ids = HashMap::new();
         let bundles = languages
             .iter()
             .map(|lang| {
@@ -120,6 +177,19 @@ impl Catalog {
                 for resource in english.iter().chain(own.iter()) {
                     bundle.add_resource_overriding(resource.clone());
                 }
+                own_ids.insert(
+                    lang.clone(),
+                    own.iter()
+                        .flat_map(|r| {
+                            r.entries().filter_map(|e| match e {
+                                fluent_syntax::ast::Entry::Message(m) => {
+                                    Some(m.id.name.to_string())
+                                }
+                                _ => None,
+                            })
+                        })
+                        .collect(),
+                );
                 // The language switch shows each language's own name; a language that does not
                 // say it is shown by its code rather than as a second "English".
                 if *lang != source
@@ -133,9 +203,23 @@ impl Catalog {
             .collect();
         Catalog {
             bundles,
+            own: own_ids,
             languages,
             source,
         }
+    }
+
+    /// Whether `lang` shows message `key` (`key.attribute`) in English, having none of its own.
+    pub fn falls_back(&self, lang: &LanguageIdentifier, key: &str) -> bool {
+        if *lang == self.source {
+            return false;
+        }
+        let message = key.split_once('.').map_or(key, |(m, _)| m);
+        let own = self.own.get(lang).or_else(|| {
+            let language = LanguageIdentifier::from_parts(lang.language, None, None, &[]);
+            self.own.get(&language)
+        });
+        !own.is_some_and(|ids| ids.contains(message))
     }
 
     pub fn languages(&self) -> &[LanguageIdentifier] {
@@ -225,7 +309,7 @@ pub fn install(catalog: Catalog) {
 /// Reads the locales folder, puts its messages in force over the built-in ones, and logs every
 /// part that could not be read (it is skipped). A missing folder leaves the built-in messages.
 pub fn load(dir: &Path) -> Vec<Problem> {
-    let (overlay, problems) = read_folder(dir);
+    let (overlay, files, problems) = read_folder_with_text(dir);
     for problem in &problems {
         tracing::warn!("translation skipped: {problem}");
     }
@@ -243,16 +327,28 @@ pub fn load(dir: &Path) -> Vec<Problem> {
             }
         }
     }
-    install(Catalog::new(&overlay));
+    let mut layers = LAYERS.write().unwrap_or_else(PoisonError::into_inner);
+    layers.folder = overlay;
+    layers.folder_files = files;
+    rebuild(&layers);
     problems
 }
 
 /// The `.ftl` files of `dir/<lang>/`, with what could not be read. A missing folder is no problem.
 pub fn read_folder(dir: &Path) -> (Resources, Vec<Problem>) {
+    let (resources, _, problems) = read_folder_with_text(dir);
+    (resources, problems)
+}
+
+type FolderFiles = Vec<(LanguageIdentifier, Vec<(String, String)>)>;
+
+/// `read_folder`, with the text of each file read.
+fn read_folder_with_text(dir: &Path) -> (Resources, FolderFiles, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut out = Resources::new();
+    let mut texts = FolderFiles::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return (out, problems);
+        return (out, texts, problems);
     };
     let mut folders: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -275,12 +371,13 @@ pub fn read_folder(dir: &Path) -> (Resources, Vec<Problem>) {
         let (files, unreadable) = ftl_files(&folder);
         problems.extend(unreadable);
         let resources = files
-            .into_iter()
-            .map(|(file, text)| Arc::new(parse(&file, text, &mut problems)))
+            .iter()
+            .map(|(file, text)| Arc::new(parse(file, text.clone(), &mut problems)))
             .collect();
-        out.push((lang, resources));
+        out.push((lang.clone(), resources));
+        texts.push((lang, files));
     }
-    (out, problems)
+    (out, texts, problems)
 }
 
 /// The `.ftl` files of one folder with their text, sorted by name.

@@ -140,7 +140,7 @@ impl Report {
 }
 
 /// The built-in files: language → (file name, text).
-fn shipped_files() -> BTreeMap<String, Vec<(String, String)>> {
+pub(crate) fn shipped_files() -> BTreeMap<String, Vec<(String, String)>> {
     let mut files: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for dir in SHIPPED.dirs() {
         let lang = dir.path().to_string_lossy().to_string();
@@ -195,23 +195,83 @@ pub fn check_dir(dir: &Path) -> Result<Report, StartupError> {
     Ok(report)
 }
 
-/// Writes the built-in .ftl files into `dir/<lang>/`, for every language or only `lang`; returns
-/// the files written.
-pub fn export(dir: &Path, lang: Option<&str>) -> Result<Vec<PathBuf>, StartupError> {
-    let shipped = shipped_files();
+/// Checks languages given as their files, language → (file name, text), against the built-in
+/// English; an `en-US` entry holds wordings that replace built-in ones.
+pub fn check_files(files: BTreeMap<String, Vec<(String, String)>>) -> Report {
+    let source = shipped_files().remove(SOURCE_LANGUAGE).unwrap_or_default();
+    compare(&source, files, true)
+}
+
+/// What is wrong with one message of `lang` (Fluent text `candidate`, e.g. `id = …`) next to the
+/// same message in English (`english`): its placeables differ (English's, then its own), or it
+/// lacks plural variants the language needs (`[one], [few]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageMismatch {
+    Placeables { english: String, here: String },
+    PluralVariants(String),
+}
+
+pub fn check_message(lang: &str, english: &str, candidate: &str) -> Option<MessageMismatch> {
+    let mut errors = Vec::new();
+    let mut source = Catalog::new();
+    read_catalog("en", english, &mut source, &mut errors);
+    let mut here = Catalog::new();
+    read_catalog(lang, candidate, &mut here, &mut errors);
+    let needed = plural_categories(lang);
+    for (key, english) in &source {
+        let Some(translated) = here.get(key) else {
+            continue;
+        };
+        if translated.vars != english.vars {
+            return Some(MessageMismatch::Placeables {
+                english: join(&english.vars),
+                here: join(&translated.vars),
+            });
+        }
+        let lacking = missing_plural_variants(english, translated, &needed);
+        if !lacking.is_empty() && lang != SOURCE_LANGUAGE {
+            return Some(MessageMismatch::PluralVariants(lacking));
+        }
+    }
+    None
+}
+
+/// The messages saved on `/admin/translations`: language → message id → text.
+pub type SiteTexts = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Writes the built-in .ftl files into `dir/<lang>/`, for every language or only `lang`, with the
+/// messages saved on `/admin/translations` (`site`) written into them — each in the file its
+/// English message is in — so that a translation made on the site can be contributed back;
+/// returns the files written.
+pub fn export(
+    dir: &Path,
+    lang: Option<&str>,
+    site: &SiteTexts,
+) -> Result<Vec<PathBuf>, StartupError> {
+    let mut shipped = shipped_files();
+    for code in site.keys() {
+        shipped.entry(code.clone()).or_default();
+    }
     if let Some(wanted) = lang
         && !shipped.contains_key(wanted)
     {
         let known: Vec<&str> = shipped.keys().map(String::as_str).collect();
         return Err(StartupError::Config(format!(
-            "--lang {wanted}: not a built-in language (built in: {})",
+            "--lang {wanted}: not a language of this site (known: {})",
             known.join(", ")
         )));
     }
+    let english_files: Vec<String> = shipped
+        .get(SOURCE_LANGUAGE)
+        .map(|files| files.iter().map(|(name, _)| file_name(name)).collect())
+        .unwrap_or_default();
     let mut written = Vec::new();
-    for (code, files) in shipped {
+    for (code, mut files) in shipped {
         if lang.is_some_and(|wanted| wanted != code) {
             continue;
+        }
+        if let Some(texts) = site.get(&code).filter(|t| !t.is_empty()) {
+            files = with_site_texts(&code, files, &english_files, texts);
         }
         for (name, text) in files {
             let path = dir.join(&name);
@@ -223,6 +283,83 @@ pub fn export(dir: &Path, lang: Option<&str>) -> Result<Vec<PathBuf>, StartupErr
         }
     }
     Ok(written)
+}
+
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_string()
+}
+
+/// The files of language `code` with the administrators' `texts` written in: a message they
+/// changed replaced where it stands (its comment kept), one the language lacked added to the file
+/// its English message is in (created when the language has no such file).
+fn with_site_texts(
+    code: &str,
+    mut files: Vec<(String, String)>,
+    english_files: &[String],
+    texts: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let home: BTreeMap<&str, &str> = super::messages::english_order()
+        .iter()
+        .map(|(file, id)| (id.as_str(), file.as_str()))
+        .collect();
+    let entries: BTreeMap<&str, String> = texts
+        .iter()
+        .map(|(id, text)| (id.as_str(), super::messages::entry(id, text)))
+        .collect();
+    for file in english_files {
+        if !files.iter().any(|(name, _)| file_name(name) == *file) {
+            files.push((format!("{code}/{file}"), String::new()));
+        }
+    }
+    files
+        .into_iter()
+        .filter_map(|(name, text)| {
+            let file = file_name(&name);
+            let parsed: Vec<(&str, ast::Resource<&str>)> = entries
+                .iter()
+                .map(|(id, entry)| {
+                    let resource = match fluent_syntax::parser::parse(entry.as_str()) {
+                        Ok(r) | Err((r, _)) => r,
+                    };
+                    (*id, resource)
+                })
+                .collect();
+            let mut resource = match fluent_syntax::parser::parse(text.as_str()) {
+                Ok(r) | Err((r, _)) => r,
+            };
+            let mut placed = BTreeSet::new();
+            for entry in resource.body.iter_mut() {
+                let ast::Entry::Message(message) = entry else {
+                    continue;
+                };
+                let Some((id, replacement)) = parsed.iter().find(|(id, _)| *id == message.id.name)
+                else {
+                    continue;
+                };
+                if let Some(ast::Entry::Message(new)) = replacement.body.first() {
+                    let mut new = new.clone();
+                    new.comment = message.comment.take();
+                    *message = new;
+                    placed.insert(*id);
+                }
+            }
+            let mut added = false;
+            for (id, replacement) in &parsed {
+                if placed.contains(id) || home.get(id).is_none_or(|h| *h != file) {
+                    continue;
+                }
+                // A message the language's own file has elsewhere is replaced there, not added.
+                if let Some(entry) = replacement.body.first().cloned() {
+                    resource.body.push(entry);
+                    added = true;
+                }
+            }
+            if placed.is_empty() && !added {
+                return (!text.is_empty()).then_some((name, text));
+            }
+            Some((name, fluent_syntax::serializer::serialize(&resource)))
+        })
+        .collect()
 }
 
 fn compare(

@@ -26,6 +26,7 @@ pub mod sign;
 pub mod signatures;
 pub mod site_settings;
 pub mod statistics;
+pub mod translations;
 pub mod updates;
 pub mod wizard;
 
@@ -45,6 +46,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", moderation::routes())
         .mount("/", people::routes())
         .mount("/", site_settings::routes())
+        .mount("/", translations::routes())
         .mount("/", updates::routes())
         .mount("/", anonymization::routes())
         .mount("/", digest::routes())

@@ -56,7 +56,7 @@ async fn page(
     };
     let due = anonymization::due(p, site.settings.anonymize_after_days);
     let anonymized_on = due.map(|at| at.date().to_string());
-    let reopenable = p.anonymized_at.is_none() && due.is_none_or(|at| at > crate::domain::now());
+    let reopenable = outcome::may_reopen(p, site.settings.anonymize_after_days);
     Ok(Either::Left(Page::new(
         "dashboard/end",
         json!({

@@ -40,6 +40,7 @@ pub fn signons(dir: &Path, db_url: &str, args: &[&str]) -> Output {
 pub struct Serve {
     child: Child,
     log: PathBuf,
+    pub port: u16,
 }
 
 impl Serve {
@@ -57,9 +58,10 @@ impl Serve {
     ) -> Serve {
         let log = dir.join(log_name);
         let stderr = std::fs::File::create(&log).expect("create the server log");
+        let port = free_port();
         let child = signons_command(dir, db_url)
             .arg("serve")
-            .env("ROCKET_PORT", free_port().to_string())
+            .env("ROCKET_PORT", port.to_string())
             .env("ROCKET_SMTP_URL", smtp_url)
             .env("ROCKET_MAIL_TIMEOUT_SECS", "2")
             .env("ROCKET_MAIL_POLL_MILLIS", "100")
@@ -70,7 +72,44 @@ impl Serve {
             .stderr(stderr)
             .spawn()
             .expect("spawn signons serve");
-        Serve { child, log }
+        Serve { child, log, port }
+    }
+
+    /// `GET path` with `Accept-Language`, without cookies: the status and the body; `None` while
+    /// the server does not answer.
+    pub fn get(&self, path: &str, accept_language: &str) -> Option<(u16, String)> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .ok()?;
+        // HTTP/1.0: the body comes whole, never in chunks.
+        write!(
+            stream,
+            "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept-Language: {accept_language}\r\n\r\n"
+        )
+        .ok()?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).ok()?;
+        let status = answer.split_whitespace().nth(1)?.parse().ok()?;
+        let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
+        Some((status, body))
+    }
+
+    /// Waits until the server answers `/health`, at most `timeout`; panics with its log if not.
+    pub fn wait_ready(&mut self, timeout: std::time::Duration) {
+        let start = std::time::Instant::now();
+        while start.elapsed() < timeout {
+            self.assert_running();
+            if self.get("/health", "en").is_some_and(|(s, _)| s == 200) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!(
+            "signons serve did not answer /health within {timeout:?}:\n{}",
+            std::fs::read_to_string(&self.log).unwrap_or_default()
+        );
     }
 
     /// Panics with the server's log if it has exited.

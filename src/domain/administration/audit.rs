@@ -27,6 +27,8 @@ pub enum Action {
     DeleteAccount,
     CreateAccount,
     ChangeSettings,
+    Translate,
+    RevertTranslation,
 }
 
 impl Action {
@@ -46,6 +48,8 @@ impl Action {
             Action::DeleteAccount => "delete-account",
             Action::CreateAccount => "create-account",
             Action::ChangeSettings => "change-settings",
+            Action::Translate => "translate",
+            Action::RevertTranslation => "revert-translation",
         }
     }
 }

@@ -7,3 +7,4 @@ pub mod people;
 pub mod reports;
 pub mod roles;
 pub mod site_settings;
+pub mod translations;

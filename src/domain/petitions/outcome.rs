@@ -71,6 +71,15 @@ pub async fn end(
 /// signers were anonymized, or are due to be (`default_days`: the instance's delay), so that the
 /// anonymization job never erases the signers of a petition open again: a campaign whose signers'
 /// data are gone does not start again.
+/// Whether an ended petition may open again: not once its signers were anonymized, or are due to
+/// be (`default_days` is the site's anonymization delay), so that the hourly job can never erase
+/// the signers of a reopened petition.
+pub fn may_reopen(petition: &petition::Model, default_days: u64) -> bool {
+    let due = crate::domain::signing::anonymization::due(petition, default_days)
+        .is_some_and(|at| at <= crate::domain::now());
+    petition.anonymized_at.is_none() && !due
+}
+
 pub async fn reopen(
     db: &sea_orm::DatabaseConnection,
     user: &user::Model,
@@ -79,9 +88,7 @@ pub async fn reopen(
 ) -> Result<petition::Model, CampaignError> {
     let txn = crate::db::begin_write(db).await?;
     let petition = petition_for(&txn, user, id, permission::END_CAMPAIGN).await?;
-    let due = crate::domain::signing::anonymization::due(&petition, default_days)
-        .is_some_and(|at| at <= crate::domain::now());
-    if petition.anonymized_at.is_some() || due {
+    if !may_reopen(&petition, default_days) {
         return Err(CampaignError::Invalid(
             crate::domain::people::account::FieldErrors::from([(
                 "form",
