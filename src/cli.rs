@@ -280,7 +280,10 @@ pub fn locales_export(dir: &Path, lang: Option<&str>) -> Result<ExitCode, Startu
     let sqlite_file = url
         .strip_prefix("sqlite://")
         .map(|rest| rest.split('?').next().unwrap_or(rest).to_string());
-    let site = if sqlite_file.is_some_and(|file| !Path::new(&file).exists()) {
+    let site = if let Some(file) = sqlite_file.filter(|file| !Path::new(file).exists()) {
+        eprintln!(
+            "no database at {file}: only the built-in texts are written (set ROCKET_DATA_DIR or ROCKET_DATABASE_URL to include those saved on /admin/translations)"
+        );
         Default::default()
     } else {
         match runtime()?.block_on(site_translations(&settings)) {
@@ -305,16 +308,21 @@ pub fn locales_export(dir: &Path, lang: Option<&str>) -> Result<ExitCode, Startu
     Ok(ExitCode::SUCCESS)
 }
 
-/// The messages saved on `/admin/translations`, by language.
+/// The messages saved on `/admin/translations`, by language. Reads only: the database is neither
+/// migrated nor created (a database without the table has none).
 async fn site_translations(
     settings: &Settings,
 ) -> Result<crate::i18n::check::SiteTexts, StartupError> {
     use sea_orm::EntityTrait;
-    let db = crate::open_database(settings).await?;
+    let url = settings.database_url().replace("mode=rwc", "mode=ro");
+    let db = sea_orm::Database::connect(url)
+        .await
+        .map_err(|e| StartupError::Launch(e.to_string()))?;
     let rows = crate::entity::translation::Entity::find()
         .all(&db)
         .await
-        .map_err(|e| StartupError::Launch(e.to_string()))?;
+        .unwrap_or_default();
+    db.close().await.ok();
     let mut site = crate::i18n::check::SiteTexts::new();
     for row in rows {
         site.entry(row.lang)

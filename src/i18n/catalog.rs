@@ -166,11 +166,23 @@ impl Catalog {
                 let mut bundle = Bundle::new_concurrent(vec![lang.clone()]);
                 // Bidi isolation marks would leak into <title>, e-mail subjects and CSV.
                 bundle.set_use_isolating(false);
-                let own = if *lang == source {
+                // A regional variant (`fr-CA`) reads its parent language (`fr`) for every message
+                // it does not have, rather than English.
+                let parent = LanguageIdentifier::from_parts(lang.language, None, None, &[]);
+                let own: Vec<_> = if *lang == source {
                     Vec::new()
                 } else {
-                    files_of(&BUILT_IN, lang)
+                    let inherited = if parent != *lang && parent != source {
+                        files_of(&BUILT_IN, &parent)
+                            .into_iter()
+                            .chain(files_of(overlay, &parent))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    inherited
                         .into_iter()
+                        .chain(files_of(&BUILT_IN, lang))
                         .chain(files_of(overlay, lang))
                         .collect()
                 };
@@ -477,6 +489,23 @@ mod tests {
         assert_ne!(catalog.format(&fr, "sign-button", None), "Add my name");
         assert!(catalog.languages().contains(&de));
         assert_eq!(catalog.languages()[0], en);
+    }
+
+    #[test]
+    fn a_regional_variant_reads_its_parent_language_before_english() {
+        let (resources, _) = overlay(&[("fr-CA", "language-name = Français (Canada)\n")]);
+        let catalog = Catalog::new(&resources);
+        let ca = "fr-CA".parse().expect("fr-CA");
+        let fr = "fr".parse().expect("fr");
+        assert_eq!(
+            catalog.format(&ca, "language-name", None),
+            "Français (Canada)"
+        );
+        assert_eq!(
+            catalog.format(&ca, "sign-title", None),
+            catalog.format(&fr, "sign-title", None)
+        );
+        assert!(!catalog.falls_back(&ca, "sign-title"));
     }
 
     #[test]

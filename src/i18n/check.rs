@@ -311,6 +311,15 @@ fn with_site_texts(
             files.push((format!("{code}/{file}"), String::new()));
         }
     }
+    // A message the language's files already hold somewhere is replaced there, never added.
+    let present: BTreeSet<String> = files
+        .iter()
+        .flat_map(|(_, text)| {
+            super::messages::texts_of(text)
+                .into_iter()
+                .map(|(id, _)| id)
+        })
+        .collect();
     files
         .into_iter()
         .filter_map(|(name, text)| {
@@ -345,10 +354,12 @@ fn with_site_texts(
             }
             let mut added = false;
             for (id, replacement) in &parsed {
-                if placed.contains(id) || home.get(id).is_none_or(|h| *h != file) {
+                if placed.contains(id)
+                    || present.contains(*id)
+                    || home.get(id).is_none_or(|h| *h != file)
+                {
                     continue;
                 }
-                // A message the language's own file has elsewhere is replaced there, not added.
                 if let Some(entry) = replacement.body.first().cloned() {
                     resource.body.push(entry);
                     added = true;

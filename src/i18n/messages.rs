@@ -11,8 +11,9 @@ use fluent_syntax::{ast, parser, serializer};
 use super::SOURCE_LANGUAGE;
 use super::check::{self, MessageMismatch};
 
-/// Longest text of one message, in characters.
-pub const TEXT_MAX: usize = 10_000;
+/// Longest text of one message, in characters (whose form, encoded, stays within the 32 KiB
+/// Rocket accepts even in a script of several bytes a letter).
+pub const TEXT_MAX: usize = 4_000;
 
 /// The messages of a set of Fluent files: id → text, in the files' order.
 pub type Texts = BTreeMap<String, String>;
@@ -83,10 +84,9 @@ pub enum Invalid {
     /// Nothing to save (an empty text puts back the text it replaced instead).
     Empty,
     TooLong,
-    /// Not a message Fluent can read: the parser's explanation, and the line in the text.
+    /// Not a message Fluent can read, from this line of the text on.
     Syntax {
         line: usize,
-        detail: String,
     },
     /// The message has variables English does not have, or lacks some it has.
     Placeables {
@@ -131,7 +131,6 @@ pub fn validate(lang: &str, id: &str, text: &str) -> Result<String, Invalid> {
                 let line = candidate.lines().skip(1).position(|l| !l.starts_with(' '));
                 return Err(Invalid::Syntax {
                     line: line.map(|l| l + 2).unwrap_or(1),
-                    detail: "a line of the text starts where an indented line was expected".into(),
                 });
             }
         }
@@ -144,10 +143,7 @@ pub fn validate(lang: &str, id: &str, text: &str) -> Result<String, Invalid> {
             } else {
                 1
             };
-            return Err(Invalid::Syntax {
-                line,
-                detail: error.kind.to_string(),
-            });
+            return Err(Invalid::Syntax { line });
         }
     }
     match check::check_message(lang, &entry(id, english), &candidate) {

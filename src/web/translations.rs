@@ -146,8 +146,26 @@ fn language_view(
     mistake: Option<Mistake<'_>>,
 ) -> Page {
     let code = lang.code();
+    let mut view = view.clone();
+    let mut all = translations::messages(
+        &site.translations,
+        &code,
+        view.missing,
+        view.q.as_deref().unwrap_or_default(),
+    );
+    // A refused text shows in its field even when the filter no longer lists its message
+    // (translated meanwhile by someone else): the filter gives way.
+    if let Some(m) = &mistake
+        && !all.iter().any(|r| r.id == m.id)
+    {
+        view = View {
+            missing: false,
+            q: None,
+            page: None,
+        };
+        all = translations::messages(&site.translations, &code, false, "");
+    }
     let q = view.q.clone().unwrap_or_default();
-    let all = translations::messages(&site.translations, &code, view.missing, &q);
     let pages = all.len().div_ceil(PER_PAGE).max(1);
     // A mistake shows on the page of its message, whatever page the form came from.
     let page = match &mistake {
@@ -211,6 +229,7 @@ fn language_page(
         Some("added") => Some(("translations-language-added", "")),
         Some("saved") => Some(("translations-saved", id.unwrap_or_default())),
         Some("reverted") => Some(("translations-reverted", id.unwrap_or_default())),
+        Some("unchanged") => Some(("translations-unchanged", id.unwrap_or_default())),
         _ => None,
     };
     let view = View { missing, q, page };
@@ -261,7 +280,8 @@ async fn save(
             cache.evict_all();
             let done = match saved {
                 Saved::Translated => "saved",
-                Saved::Reverted | Saved::Unchanged => "reverted",
+                Saved::Reverted => "reverted",
+                Saved::Unchanged => "unchanged",
             };
             let location = format!(
                 "{}{}&done={done}&id={id}#m-{id}",
@@ -276,10 +296,9 @@ async fn save(
             "translations-error-too-long",
             &[("max", reader.grouped(TEXT_MAX as i64).into())],
         ),
-        Err(SaveError::Invalid(Invalid::Syntax { line, detail })) => mistake(
-            "translations-error-syntax",
-            &[("line", line.into()), ("detail", detail.into())],
-        ),
+        Err(SaveError::Invalid(Invalid::Syntax { line })) => {
+            mistake("translations-error-syntax", &[("line", line.into())])
+        }
         Err(SaveError::Invalid(Invalid::Placeables { english, here })) => {
             let none = || reader.t("translations-no-placeables");
             let english = if english.is_empty() { none() } else { english };

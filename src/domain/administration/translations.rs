@@ -20,10 +20,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
 };
 use serde::Serialize;
 use unic_langid::LanguageIdentifier;
@@ -41,7 +41,7 @@ pub const LANGUAGE_NAME_MAX: usize = 60;
 
 /// The administrators' translations in force on this instance, and the revision they are at.
 #[derive(Clone)]
-pub struct Live(Arc<RwLock<State>>);
+pub struct Live(Arc<RwLock<State>>, Arc<tokio::sync::Mutex<()>>);
 
 struct State {
     /// -1 until read from the database.
@@ -51,10 +51,13 @@ struct State {
 
 impl Default for Live {
     fn default() -> Live {
-        Live(Arc::new(RwLock::new(State {
-            revision: -1,
-            rows: Vec::new(),
-        })))
+        Live(
+            Arc::new(RwLock::new(State {
+                revision: -1,
+                rows: Vec::new(),
+            })),
+            Arc::default(),
+        )
     }
 }
 
@@ -71,6 +74,8 @@ impl Live {
     /// Reads the revision and, when it changed, the rows, and puts them in force. `Ok(true)` when
     /// something changed.
     pub async fn refresh<C: ConnectionTrait>(&self, conn: &C) -> Result<bool, DbErr> {
+        // One refresh at a time: the watch and a save never install older rows over newer ones.
+        let _one = self.1.lock().await;
         let revision = translation_revision::Entity::find_by_id(1)
             .one(conn)
             .await?
@@ -179,7 +184,12 @@ pub async fn save(
         if !messages::built_in(SOURCE_LANGUAGE).contains_key(id) {
             return Err(SaveError::Invalid(Invalid::UnknownMessage));
         }
-        if id == "language-name" && !messages::built_in(&lang).contains_key(id) {
+        if id == "language-name"
+            && !messages::built_in(&lang).contains_key(id)
+            && !folder_files(&lang)
+                .iter()
+                .any(|(_, text)| messages::texts_of(text).iter().any(|(m, _)| m == id))
+        {
             // A language added here is known by its name: it keeps one.
             return Err(SaveError::Invalid(Invalid::Empty));
         }
@@ -201,33 +211,26 @@ async fn write(
     text: &str,
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
-    let existing = translation::Entity::find()
-        .filter(translation::Column::Lang.eq(lang))
-        .filter(translation::Column::MessageId.eq(id))
-        .one(&txn)
-        .await?;
-    let now = crate::domain::now();
-    match existing {
-        Some(row) => {
-            let mut row: translation::ActiveModel = row.into();
-            row.source = Set(text.to_string());
-            row.updated_at = Set(now);
-            row.updated_by = Set(actor.username.clone());
-            row.update(&txn).await?;
-        }
-        None => {
-            translation::ActiveModel {
-                lang: Set(lang.to_string()),
-                message_id: Set(id.to_string()),
-                source: Set(text.to_string()),
-                updated_at: Set(now),
-                updated_by: Set(actor.username.clone()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
+    // One statement, so that two saves of a new message at once (a double click) both succeed.
+    translation::Entity::insert(translation::ActiveModel {
+        lang: Set(lang.to_string()),
+        message_id: Set(id.to_string()),
+        source: Set(text.to_string()),
+        updated_at: Set(crate::domain::now()),
+        updated_by: Set(actor.username.clone()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([translation::Column::Lang, translation::Column::MessageId])
+            .update_columns([
+                translation::Column::Source,
+                translation::Column::UpdatedAt,
+                translation::Column::UpdatedBy,
+            ])
+            .to_owned(),
+    )
+    .exec(&txn)
+    .await?;
     bump(&txn).await?;
     audit::record(&txn, actor, audit::Action::Translate, &target(lang, id), "").await?;
     txn.commit().await
@@ -305,13 +308,15 @@ pub async fn add_language(
     }
     let code = code.trim();
     let parsed: Option<LanguageIdentifier> = code.parse().ok();
+    // 16: what accounts and signatures keep of a language (`users.locale`, `signatures.locale`).
     let Some(parsed) =
-        parsed.filter(|l| !code.is_empty() && code.len() <= 35 && l.language.as_str() != "und")
+        parsed.filter(|l| !code.is_empty() && code.len() <= 16 && l.language.as_str() != "und")
     else {
         return Err(AddError::Invalid("code", "translations-code-invalid"));
     };
     let code = parsed.to_string();
-    if i18n::Lang::shipped(&code).is_some() {
+    // `en` would be a second English, taking `en-GB` readers from the source language.
+    if i18n::Lang::shipped(&code).is_some() || code == "en" {
         return Err(AddError::Invalid("code", "translations-code-exists"));
     }
     let name = name.trim();

@@ -564,8 +564,10 @@ impl Export {
         format!("{}-signatures.csv", located.canonical_slug)
     }
 
+    /// The header in the reader's language. Its cells, like yes and no, are wordings an
+    /// administrator may change on `/admin/translations`: made inert like any cell.
     fn header(&self) -> Vec<String> {
-        let t = |key: &str| self.lang.t(key);
+        let t = |key: &str| inert(&self.lang.t(key)).into_owned();
         let mut header = vec![
             t("field-first-name"),
             t("field-last-name"),
@@ -630,8 +632,8 @@ impl Export {
                     Ok(rows) if rows.is_empty() => None,
                     Ok(rows) => {
                         let (yes, no) = (
-                            export.lang.t("signatures-yes"),
-                            export.lang.t("signatures-no"),
+                            inert(&export.lang.t("signatures-yes")).into_owned(),
+                            inert(&export.lang.t("signatures-no")).into_owned(),
                         );
                         let next = match rows.last() {
                             Some(last) if rows.len() as u64 == EXPORT_BATCH => Next::After(last.id),
