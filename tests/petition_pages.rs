@@ -18,7 +18,7 @@ async fn the_canonical_permalink_shows_the_petition_its_count_goal_progress_and_
         );
         let (status, page) = app.get(&located.path()).await;
         assert_eq!(status, Status::Ok, "{backend:?}");
-        assert!(page.contains("<h1>Сохраним парк</h1>"));
+        assert!(page.contains("<h1 dir=\"auto\">Сохраним парк</h1>"));
         assert!(page.contains("<p>Keep the park green.</p>"));
         assert!(page.contains("Nobody has signed yet"));
         assert!(page.contains("goal: 100"));
