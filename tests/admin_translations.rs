@@ -47,6 +47,35 @@ async fn save(app: &TestApp, lang: &str, id: &str, text: &str, reader: &str) -> 
     (status, if body.is_empty() { location } else { body })
 }
 
+/// Signs a new petition `title` reading `lang`, and returns the subject of the mail it sends.
+async fn subject_of_signing(app: &TestApp, title: &str, email: &str, lang: &str) -> String {
+    let located = app.petition(title).await;
+    let csrf = app.csrf(&located.path()).await;
+    let response = app
+        .post_form_lang(
+            &format!("/petitions/{}/sign", located.petition.id),
+            &[
+                ("csrf", &csrf),
+                ("first_name", "Anne"),
+                ("last_name", "Test"),
+                ("email", email),
+            ],
+            lang,
+        )
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    drop(response);
+    assert!(app.wait_queue_empty(Duration::from_secs(5)).await);
+    let files = app.eml_files();
+    let mail = ReceivedMail {
+        from: String::new(),
+        to: Vec::new(),
+        raw: files.last().expect("a mail").clone(),
+        received_at: Instant::now(),
+    };
+    mail.subject()
+}
+
 async fn rows(app: &TestApp, lang: &str) -> Vec<translation::Model> {
     translation::Entity::find()
         .filter(translation::Column::Lang.eq(lang))
@@ -197,32 +226,8 @@ async fn a_misspelt_placeable_or_broken_fluent_is_refused_with_a_translated_expl
         );
 
         // Nothing changed: the built-in subject still goes out.
-        let located = app.petition("Sauvons les abeilles").await;
-        let csrf = app.csrf(&located.path()).await;
-        let response = app
-            .post_form_lang(
-                &format!("/petitions/{}/sign", located.petition.id),
-                &[
-                    ("csrf", &csrf),
-                    ("first_name", "Anne"),
-                    ("last_name", "Test"),
-                    ("email", "anne@example.org"),
-                ],
-                "fr",
-            )
-            .await;
-        assert_eq!(response.status(), Status::SeeOther);
-        drop(response);
-        assert!(app.wait_queue_empty(Duration::from_secs(5)).await);
-        let files = app.eml_files();
-        let mail = ReceivedMail {
-            from: String::new(),
-            to: Vec::new(),
-            raw: files.last().expect("a mail").clone(),
-            received_at: Instant::now(),
-        };
         assert_eq!(
-            mail.subject(),
+            subject_of_signing(&app, "Sauvons les abeilles", "anne@example.org", "fr").await,
             "Confirmez votre signature\u{a0}: Sauvons les abeilles"
         );
         app.finish().await;
@@ -312,32 +317,8 @@ async fn a_language_added_by_its_code_is_offered_read_in_english_until_translate
 
         // A signer reading German gets a German subject.
         log_out(&app).await;
-        let located = app.petition("Rettet die Bienen").await;
-        let csrf = app.csrf(&located.path()).await;
-        let response = app
-            .post_form_lang(
-                &format!("/petitions/{}/sign", located.petition.id),
-                &[
-                    ("csrf", &csrf),
-                    ("first_name", "Anna"),
-                    ("last_name", "Test"),
-                    ("email", "anna@example.org"),
-                ],
-                "de",
-            )
-            .await;
-        assert_eq!(response.status(), Status::SeeOther);
-        drop(response);
-        assert!(app.wait_queue_empty(Duration::from_secs(5)).await);
-        let files = app.eml_files();
-        let mail = ReceivedMail {
-            from: String::new(),
-            to: Vec::new(),
-            raw: files.last().expect("a mail").clone(),
-            received_at: Instant::now(),
-        };
         assert_eq!(
-            mail.subject(),
+            subject_of_signing(&app, "Rettet die Bienen", "anna@example.org", "de").await,
             "Bestätigen Sie Ihre Unterschrift: Rettet die Bienen"
         );
 

@@ -453,10 +453,16 @@ async fn a_server_that_never_answers_times_out_and_the_mail_is_retried() {
             row.attempts >= 2,
             "{backend:?}: timed out and tried again within {retried_after:?}: {row:?}"
         );
-        // 2 s timeout + at most 1 s backoff: the configured timeout is honoured (the default
-        // test setting, 5 s, could not be retried this soon).
+        // The configured 2 s timeout is the one honoured (the default test setting is 5 s): the
+        // error recorded names it, whatever the machine's load did to the wall clock.
         assert!(
-            retried_after < Duration::from_secs(5),
+            row.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("within 2 s")),
+            "{backend:?}: timed out after the configured 2 s: {row:?}"
+        );
+        assert!(
+            retried_after < Duration::from_secs(8),
             "{backend:?}: second attempt only after {retried_after:?}: {row:?}"
         );
         assert!(

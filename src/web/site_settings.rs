@@ -30,8 +30,8 @@ pub fn routes() -> Vec<Route> {
     routes![settings_page, save, legal_notice, privacy_policy]
 }
 
-/// The logged-in administrator, or a 404 for anyone else.
-fn administrator(user: Option<CurrentUser>) -> Result<user::Model> {
+/// The logged-in administrator, or a 404 for anyone else (also for `web::translations`).
+pub(crate) fn administrator(user: Option<CurrentUser>) -> Result<user::Model> {
     let CurrentUser(user) = require(user)?;
     if permission::may_change_settings(&user) {
         Ok(user)

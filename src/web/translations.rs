@@ -15,11 +15,10 @@ use serde_json::json;
 use super::cache::PageCache;
 use super::guards::verify_csrf;
 use super::page::Page;
-use super::session::{CurrentUser, require};
+use super::session::CurrentUser;
+use super::site_settings::administrator;
 use crate::Site;
 use crate::domain::administration::translations::{self, AddError, SaveError, Saved};
-use crate::domain::people::permission;
-use crate::entity::user;
 use crate::error::{Error, Result};
 use crate::i18n::messages::{Invalid, TEXT_MAX};
 use crate::i18n::{Lang, SOURCE_LANGUAGE};
@@ -34,16 +33,6 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.'
 
 /// Messages shown a page.
 const PER_PAGE: usize = 25;
-
-/// The logged-in administrator, or a 404 for anyone else.
-fn administrator(user: Option<CurrentUser>) -> Result<user::Model> {
-    let CurrentUser(user) = require(user)?;
-    if permission::may_change_settings(&user) {
-        Ok(user)
-    } else {
-        Err(Error::NotFound)
-    }
-}
 
 fn overview_page(site: &Site, values: (&str, &str), error: Option<(&str, &str)>) -> Page {
     let mut errors = serde_json::Map::new();
