@@ -4,7 +4,7 @@ chromedriver (standard library only): the JSON count of the petition is 0; the b
 confirmation mail arrives (read from the folder `smtp_sink --save` writes to); opening its link
 shows a button and changes nothing; pressing it moves the count to 1; signing again with the same
 address gives the same page and leaves the count at 1. Then, as a French reader: French page,
-French mail, and a form without its CSRF token refused with a French page, nothing stored."""
+French mail, and a form sent from another site refused with a French page, nothing stored."""
 import argparse, email, email.policy, glob, http.cookiejar, json, os, re, socket, subprocess, sys, time
 import urllib.error, urllib.parse, urllib.request
 
@@ -134,22 +134,24 @@ opener.addheaders = [("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")]
 page = opener.open(a.petition, timeout=30).read().decode()
 print("French page: lang", re.search(r'<html lang="([^"]+)"', page).group(1), "|",
       re.search(r'<button type="submit" class="primary">([^<]+)<', page).group(1).strip())
-token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 sign_url = urllib.parse.urljoin(a.base, re.search(r'action="(/petitions/\d+/sign)"', page).group(1))
 before = len(mails())
+forged = urllib.request.Request(sign_url, data=urllib.parse.urlencode(
+    {"first_name": "Sans", "last_name": "Jeton", "email": "sans.jeton@example.org"}).encode(),
+    headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
 try:
-    opener.open(sign_url, data=urllib.parse.urlencode(
-        {"first_name": "Sans", "last_name": "Jeton", "email": "sans.jeton@example.org"}).encode(), timeout=30)
-    fail("a form without its CSRF token was accepted")
+    opener.open(forged, timeout=30)
+    fail("a form sent from another site was accepted")
 except urllib.error.HTTPError as e:
     body = e.read().decode()
-    print("without the CSRF token:", e.code, "|", h1(body), "|", re.search(r"<h1[^>]*>[^<]*</h1>\s*<p>([^<]+)<", body).group(1))
-answer = opener.open(sign_url, data=urllib.parse.urlencode(
-    {"csrf": token, "first_name": "Élodie", "last_name": "Martin", "email": "elodie@example.org"}).encode(), timeout=30)
+    print("sent from another site:", e.code, "|", h1(body), "|", re.search(r"<h1[^>]*>[^<]*</h1>\s*<p>([^<]+)<", body).group(1))
+answer = opener.open(urllib.request.Request(sign_url, data=urllib.parse.urlencode(
+    {"first_name": "Élodie", "last_name": "Martin", "email": "elodie@example.org"}).encode(),
+    headers={"Origin": a.base.rstrip("/"), "Sec-Fetch-Site": "same-origin"}), timeout=30)
 print("French signer:", answer.url, "|", h1(answer.read().decode()))
 french = wait_mails(before + 1)[before]
 print("French mail:", french["To"], "|", french["Subject"], "|", text(french).split("\n")[0])
 time.sleep(2)
 if any("sans.jeton" in str(m["To"]) for m in mails()):
-    fail("the form without its token sent a mail")
+    fail("the form sent from another site sent a mail")
 print(f"OK: {len(mails())} mails, none for the refused form; count 1")

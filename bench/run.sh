@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark of Signons (PRODUCT.md "Performance targets"), one command after
-# `cargo build --release` (and `cargo build --release --example rocket_ceiling` for the framework's
-# ceiling row):
+# `cargo build --release` (and `cargo build --release --example rocket_ceiling --example
+# sqlite_ceiling` for the rows of the framework's and SQLite's ceilings):
 #
 #   bench/run.sh                      # SQLite; adds a PostgreSQL row when TEST_DATABASE_URL is set
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres bench/run.sh
@@ -11,9 +11,11 @@
 #   - the petition page at 32 connections (req/s, p50, p99) next to nginx (Debian) serving the very
 #     same HTML bytes as a static file: the ceiling of this machine; and next to Rocket alone
 #     serving those bytes from memory (examples/rocket_ceiling): the ceiling of the framework;
-#   - signatures per second: every connection opens the page like a new visitor (CSRF cookie and
-#     token), then signs with a fresh address; a signature is answered 303 only once committed
-#     (SQLite WAL, synchronous=FULL); the script checks afterwards that every 303 is in the database;
+#   - signatures per second: every connection opens the page like a new visitor, then signs with a
+#     fresh address; a signature is answered 303 only once committed (SQLite WAL,
+#     synchronous=FULL); the script checks afterwards that every 303 is in the database; next to
+#     SQLite's one-commit ceiling (examples/sqlite_ceiling: one signature and its mail row per
+#     transaction, in a loop, no HTTP);
 #   - confirmations per second (the links of the signatures just made, each pressed once);
 #   - the server's resident memory at idle and at its peak (VmHWM);
 #   - the same signing load on PostgreSQL when a server URL is given (a throwaway database).
@@ -31,6 +33,7 @@ ROUNDS="${ROUNDS:-3}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="$(realpath "${SIGNONS_BIN:-$TARGET/release/signons}")"
 CEILING_BIN="$TARGET/release/examples/rocket_ceiling"
+SQLITE_CEILING_BIN="$TARGET/release/examples/sqlite_ceiling"
 PG_URL="${BENCH_PG_URL:-${TEST_DATABASE_URL:-}}"
 [ -x "$BIN" ] || { echo "build first: cargo build --release (looked for $BIN)"; exit 2; }
 
@@ -104,7 +107,7 @@ sign_load() {
   local sign_path
   sign_path="/petitions/$(curl -fs "$BASE$PAGE_PATH" | sed -n 's/.*action="\/petitions\/\([0-9]*\)\/sign".*/\1/p' | head -n1)/sign"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH_DIR/wrk/sign.lua" "$BASE" \
-    -- "$PAGE_PATH" "$sign_path" "$RANDOM$RANDOM" >"$out" 2>&1
+    -- "$PAGE_PATH" "$sign_path" "$RANDOM$RANDOM" "$BASE" >"$out" 2>&1
   line="$(grep '^BENCH' "$out")"
   after="$($counter "$count_sql")"
   python3 - "$line" "$before" "$after" <<'PY'
@@ -187,6 +190,15 @@ PY
 )
 read -r SIG_RATE SIG_OK SIG_STORED SIG_OTHER SIG_PAGES < <(sign_load sqlite_count "$WORK/wrk-sign.txt")
 
+# SQLite's own ceiling for this work, right after (the server idle): one signature and its mail row
+# per transaction, one transaction after the other, WAL and synchronous=FULL, no HTTP.
+SQLITE_CEILING=""
+if [ -x "$SQLITE_CEILING_BIN" ]; then
+  mkdir -p "$WORK/sqlite-ceiling"
+  SQLITE_CEILING="$("$SQLITE_CEILING_BIN" "$WORK/sqlite-ceiling" "$DURATION" 2>>"$WORK/sqlite-ceiling.log" \
+    | sed -n 's/^CEILING .*rate=\([0-9]*\).*/\1/p')"
+fi
+
 # Confirmations: the links of the signatures just made, read from the mail queue.
 python3 - "$DATA/data/signons.db" "$WORK/tokens.txt" <<'PY'
 import re, sqlite3, sys
@@ -234,6 +246,11 @@ else
   echo "| Rocket alone (the framework's ceiling) | not measured: cargo build --release --example rocket_ceiling | |"
 fi
 echo "| signatures/s, SQLite (page view + sign each) | **$SIG_RATE** ($SIG_OK answered 303, $SIG_STORED stored, $SIG_OTHER other answers) | |"
+if [ -n "$SQLITE_CEILING" ]; then
+  echo "| SQLite alone, one signature + its mail row per transaction (the one-commit ceiling) | $SQLITE_CEILING commits/s; Signons signs **$(awk -v a="$SIG_RATE" -v b="$SQLITE_CEILING" 'BEGIN {printf "%.2f", a/b}')×** of it | |"
+else
+  echo "| SQLite's one-commit ceiling | not measured: cargo build --release --example sqlite_ceiling | |"
+fi
 echo "| confirmations/s, SQLite | **$CONF_RATE** ($((CONFIRMED_AFTER - CONFIRMED_BEFORE)) of $TOKENS links in ${CONF_SECONDS}s; public count afterwards $PUBLIC_COUNT) | |"
 [ -n "$PG_ROW" ] && echo "$PG_ROW"
 echo "| server RSS idle / peak | $(mb "$IDLE_RSS") / **$(mb "$PEAK_RSS")** | |"

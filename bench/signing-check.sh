@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end check of the release build on a fresh SQLite database: N concurrent signers (distinct
-# addresses, each with its own CSRF cookie), every signature stored, every confirmation delivered to a
+# addresses, each a browser of its own), every signature stored, every confirmation delivered to a
 # real SMTP server on localhost, no error answered, no "database is locked" in the log.
 #
 #   cargo build --release --example smtp_sink && cargo build --release

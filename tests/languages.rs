@@ -2,7 +2,7 @@
 //! works without JavaScript, kept in a cookie.
 mod common;
 
-use common::app::{TestApp, backends};
+use common::app::{Provenance, TestApp, backends};
 use rocket::http::Status;
 
 #[rocket::async_test]
@@ -64,10 +64,13 @@ async fn the_language_switch_is_a_form_and_the_choice_is_remembered() {
         let (_, page) = app.get_lang(&located.path(), "fr").await;
         assert!(page.contains("Sign this petition"));
 
-        // Without a token nothing changes.
-        let response = app.post_form("/language", &[("lang", "fr")]).await;
-        assert_eq!(response.status(), Status::Forbidden);
-        drop(response);
+        // Sent from another site (or from nowhere it says), nothing changes.
+        for from in Provenance::FORGED {
+            let response = app
+                .post_form_from("/language", &[("lang", "fr")], "en", from)
+                .await;
+            assert_eq!(response.status(), Status::Forbidden, "{from:?}");
+        }
         let (_, page) = app.get(&located.path()).await;
         assert!(page.contains("Sign this petition"));
         app.finish().await;

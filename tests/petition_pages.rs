@@ -27,10 +27,13 @@ async fn the_canonical_permalink_shows_the_petition_its_count_goal_progress_and_
             "name=\"first_name\"",
             "name=\"last_name\"",
             "name=\"email\"",
-            "name=\"csrf\"",
         ] {
             assert!(page.contains(field), "the form has {field}");
         }
+        assert!(
+            !page.contains("name=\"csrf\""),
+            "the page everyone shares holds no visitor's token"
+        );
         let json_link = format!(
             "<link rel=\"alternate\" type=\"application/json\" href=\"http://signons.test/api/petitions/{}\">",
             located.petition.id

@@ -25,6 +25,8 @@ async fn an_oversized_form_gets_a_friendly_translated_413_page() {
                 .client
                 .post(format!("/petitions/{}/sign", located.petition.id))
                 .header(ContentType::Form)
+                // Sent from the petition page, as a browser says.
+                .header(rocket::http::Header::new("Sec-Fetch-Site", "same-origin"))
                 .header(Header::new("Accept-Language", lang))
                 .body(body.clone())
                 .dispatch()
@@ -55,6 +57,8 @@ async fn invalid_utf8_in_a_form_is_refused_clearly_and_stores_nothing() {
             .client
             .post(format!("/petitions/{}/sign", located.petition.id))
             .header(ContentType::Form)
+            // Sent from the petition page, as a browser says.
+            .header(rocket::http::Header::new("Sec-Fetch-Site", "same-origin"))
             .body(body)
             .dispatch()
             .await;
@@ -135,7 +139,7 @@ async fn every_page_sends_the_security_headers_and_loads_nothing_from_another_ho
         );
         assert_eq!(
             response.headers().get_one("Referrer-Policy"),
-            Some("no-referrer")
+            Some("same-origin")
         );
         let page = response.into_string().await.unwrap_or_default();
         for attribute in ["src=\"", "href=\""] {
@@ -206,6 +210,8 @@ async fn the_client_address_comes_from_the_socket_and_is_stored_only_as_a_keyed_
             .client
             .post(format!("/petitions/{}/sign", located.petition.id))
             .header(ContentType::Form)
+            // Sent from the petition page, as a browser says.
+            .header(rocket::http::Header::new("Sec-Fetch-Site", "same-origin"))
             .header(Header::new("X-Real-IP", "6.6.6.6"))
             .header(Header::new("X-Forwarded-For", "6.6.6.6"))
             .remote("203.0.113.7:5555".parse().expect("address"))

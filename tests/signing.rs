@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::app::{TestApp, backends, local};
+use common::app::{Provenance, TestApp, backends, local};
 use common::smtp::SmtpServer;
 use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -320,7 +320,7 @@ async fn signing_twice_before_confirming_answers_the_same_keeps_the_first_detail
 }
 
 #[rocket::async_test]
-async fn a_form_without_a_valid_csrf_token_changes_nothing() {
+async fn a_sign_form_sent_from_another_site_changes_nothing() {
     for backend in backends() {
         let app = TestApp::start(backend).await;
         let located = app.petition("Save the bees").await;
@@ -331,19 +331,33 @@ async fn a_form_without_a_valid_csrf_token_changes_nothing() {
             ("email", "eve@example.org"),
         ];
 
-        let response = app.post_form(&path, &fields).await;
-        assert_eq!(
-            response.status(),
-            Status::Forbidden,
-            "{backend:?}: missing token"
+        // The page the form is on holds no token: every anonymous visitor gets the same bytes.
+        let (_, page) = app.get(&located.path()).await;
+        assert!(page.contains(&format!("action=\"{path}\"")), "{page}");
+        assert!(
+            common::app::extract_csrf(&page).is_none(),
+            "no token: {page}"
         );
-        let body = response.into_string().await.unwrap_or_default();
-        assert!(body.contains("This form has expired"), "{body}");
 
-        let _ = app.csrf(&located.path()).await; // the visitor has a cookie, but posts a forged token
+        // From another site, however the browser says so (or says nothing): refused.
+        for from in Provenance::FORGED {
+            let response = app.post_form_from(&path, &fields, "en", from).await;
+            assert_eq!(
+                response.status(),
+                Status::Forbidden,
+                "{backend:?}: sent {from:?}"
+            );
+            let body = response.into_string().await.unwrap_or_default();
+            assert!(body.contains("This form has expired"), "{from:?}: {body}");
+        }
+
+        // A visitor with a token cookie, posting a forged token from elsewhere.
+        let _ = app.csrf("/login").await;
         let mut forged = fields.to_vec();
         forged.push(("csrf", "forged-token-forged-token-forged-token-xx"));
-        let response = app.post_form(&path, &forged).await;
+        let response = app
+            .post_form_from(&path, &forged, "en", Provenance::ForeignOrigin)
+            .await;
         assert_eq!(
             response.status(),
             Status::Forbidden,
@@ -352,7 +366,9 @@ async fn a_form_without_a_valid_csrf_token_changes_nothing() {
         drop(response);
 
         // In French too.
-        let response = app.post_form_lang(&path, &fields, "fr").await;
+        let response = app
+            .post_form_from(&path, &fields, "fr", Provenance::CrossSite)
+            .await;
         assert_eq!(response.status(), Status::Forbidden);
         assert!(
             response
@@ -440,12 +456,10 @@ async fn a_french_reader_gets_french_pages_and_a_french_confirmation_mail() {
         assert_eq!(status, Status::Ok);
         assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");
         assert!(page.contains("Signer cette pétition"));
-        let csrf = common::app::extract_csrf(&page).expect("csrf");
         let response = app
             .post_form_lang(
                 &format!("/petitions/{}/sign", located.petition.id),
                 &[
-                    ("csrf", &csrf),
                     ("first_name", "Élodie"),
                     ("last_name", "Dupré"),
                     ("email", "elodie@example.fr"),
@@ -528,6 +542,8 @@ async fn two_hundred_concurrent_signers_are_all_stored_and_mailed_without_error(
                 .client
                 .post(path.clone())
                 .header(rocket::http::ContentType::Form)
+                // Sent from the petition page, as a browser says.
+                .header(rocket::http::Header::new("Sec-Fetch-Site", "same-origin"))
                 .body(body);
             async move { request.dispatch().await.status() }
         });

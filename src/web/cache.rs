@@ -4,25 +4,24 @@
 //! for `page_cache_millis` (1 s by default), per path and language (and the version of a petition
 //! in several languages its address asks for, `?lang=`).
 //!
-//! - **CSRF tokens.** A page is rendered once with a random placeholder where the visitor's token
-//!   goes, and split there; each answer puts the visitor's own token in (from their cookie, or a new
-//!   one with its `Set-Cookie`). One visitor's token is never served to another. Only visitors who
-//!   see pages exactly as an anonymous visitor does use the cache (`page::shares_cache`): someone
-//!   logged in gets a page rendered for them.
+//! - **The same bytes for everyone.** A cached page holds nothing of its visitor: no CSRF token
+//!   (its forms, the sign form and the language switch, are checked by where the browser says they
+//!   come from: `guards::verify_public_form`) and no cookie is set with it. Only visitors who see
+//!   pages exactly as an anonymous visitor does use the cache (`page::shares_cache`): someone
+//!   logged in gets a page rendered for them, with their token, that no shared cache may keep.
 //! - **Freshness.** An entry is used for at most `page_cache_millis`, then rebuilt by one request
 //!   while the others keep the previous one for at most half a second more; the count a page or
 //!   JSON document shows is therefore never more than about 1.5 s behind on any instance. A
 //!   confirmation on this instance makes its petition's entries stale at once, and any other
 //!   successful form (an edit, a new petition…) all entries, so whoever changes something sees it on
 //!   their next request; a rebuild that began before such a change is stored already stale.
-//! - **Compression.** For clients that accept gzip, each part of a page is compressed once; an
-//!   answer is the parts with the token between them as a stored deflate block, and the gzip trailer
-//!   (CRC-32 combined from the parts' own), so compressing costs nothing per request.
-//! - **Revalidation.** Pages carry a weak `ETag` (the cached content and the visitor's token) and
-//!   `Cache-Control: private, no-cache`: a browser revalidates and gets `304 Not Modified`; no shared
-//!   cache may keep a page, as it holds a token. JSON documents are the same for everyone, and a
-//!   feed for everyone reading in one language: `Cache-Control: public, max-age=1` and an `ETag`,
-//!   so a reverse proxy can answer them too.
+//! - **Compression.** For clients that accept gzip, a page is compressed once, on the first such
+//!   request, and that copy is sent to all of them.
+//! - **Shared caches.** Pages, JSON documents and feeds carry an `ETag` (a browser revalidates and
+//!   gets `304 Not Modified`) and `Cache-Control: public, max-age=1, stale-while-revalidate=…`
+//!   with `Vary: Accept-Encoding, Accept-Language, Cookie` (the language is negotiated from the
+//!   `lang` cookie and `Accept-Language`), so that a reverse proxy in front (the README's nginx
+//!   micro-cache) or a browser can answer them too, never more than a second or two behind.
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::io::{Cursor, Write};
@@ -30,7 +29,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
-use rand::distr::{Alphanumeric, SampleString};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::{ContentType, Header, Method, Status};
 use rocket::request::{FromRequest, Outcome, Request};
@@ -38,7 +36,7 @@ use rocket::response::{self, Responder, Response};
 use rocket::{Build, Orbit, Rocket};
 use sea_orm::DatabaseConnection;
 
-use super::guards::{csrf_token, request_lang};
+use super::guards::request_lang;
 use super::page::{Page, shares_cache};
 use crate::Site;
 use crate::domain::petitions::petition::{self, Located};
@@ -55,8 +53,6 @@ const MAX_ENTRIES: usize = 1024;
 
 pub struct PageCache {
     ttl: Duration,
-    /// Stands for the CSRF token in cached pages; random per process, so no page text can forge it.
-    placeholder: String,
     entries: RwLock<HashMap<String, Arc<Entry>>>,
     /// Bumped by every invalidation; a rebuild that began under an older epoch is stored stale.
     epoch: AtomicU64,
@@ -76,10 +72,9 @@ pub struct Entry {
 enum Content {
     Page {
         status: Status,
-        /// The page split where the token goes.
-        parts: Vec<String>,
-        tag: u64,
-        gzip: OnceLock<Option<Gzip>>,
+        body: Arc<[u8]>,
+        etag: String,
+        gzip: OnceLock<Option<Arc<[u8]>>>,
     },
     /// A JSON document or an Atom feed.
     Document {
@@ -119,7 +114,6 @@ impl PageCache {
     pub fn new(ttl: Duration) -> PageCache {
         PageCache {
             ttl: ttl.min(MAX_TTL),
-            placeholder: format!("csrf{}", Alphanumeric.sample_string(&mut rand::rng(), 32)),
             entries: RwLock::new(HashMap::new()),
             epoch: AtomicU64::new(0),
             evicted: AtomicU64::new(0),
@@ -298,7 +292,7 @@ impl PageCache {
         vary: &'static str,
         body: String,
     ) -> Cached {
-        let etag = format!("\"{:016x}\"", self.hasher.hash_one(&body));
+        let etag = self.etag(body.as_bytes());
         let content = Content::Document {
             content_type,
             vary,
@@ -313,8 +307,8 @@ impl PageCache {
         Cached::Entry(self.store(ticket, Some(petition_id), None, Content::Redirect(location)))
     }
 
-    fn token_tag(&self, token: &str) -> u64 {
-        self.hasher.hash_one(token)
+    fn etag(&self, body: &[u8]) -> String {
+        format!("\"{:016x}\"", self.hasher.hash_one(body))
     }
 }
 
@@ -448,19 +442,18 @@ impl<'r> Responder<'r, 'static> for Cached {
                     return page.respond_to(req);
                 }
                 let status = page.status_code();
-                let html = match page.render_shared(req, &cache.placeholder) {
+                let html = match page.render_shared(req) {
                     Ok(html) => html,
                     Err(e) => {
                         tracing::error!(template = page.template(), error = %e, "cannot render a page");
                         return Error::Internal("page".into()).respond_to(req);
                     }
                 };
-                let parts: Vec<String> =
-                    html.split(&cache.placeholder).map(str::to_string).collect();
+                let body: Arc<[u8]> = html.into_bytes().into();
                 let content = Content::Page {
                     status,
-                    tag: cache.hasher.hash_one(&parts),
-                    parts,
+                    etag: cache.etag(&body),
+                    body,
                     gzip: OnceLock::new(),
                 };
                 cache.store(ticket, petition_id, until, content)
@@ -474,46 +467,30 @@ fn respond(entry: &Entry, req: &Request<'_>) -> response::Result<'static> {
     match &entry.content {
         Content::Page {
             status,
-            parts,
-            tag,
+            body,
+            etag,
             gzip,
         } => {
-            let Some(cache) = req.rocket().state::<PageCache>() else {
-                return Err(Status::InternalServerError);
-            };
-            let token = csrf_token(req);
-            let token = if token
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                token
-            } else {
-                crate::templates::escape_html(&token)
-            };
-            let etag = format!("W/\"{tag:016x}{:016x}\"", cache.token_tag(&token));
             let mut response = Response::build();
             response
                 .header(ContentType::HTML)
-                // Pages carry the visitor's CSRF token: no shared cache may keep them.
-                .header(Header::new("Cache-Control", "private, no-cache"))
-                .header(Header::new(
-                    "Vary",
-                    "Accept-Encoding, Accept-Language, Cookie",
-                ))
+                .header(Header::new("Cache-Control", SHARED))
+                .header(Header::new("Vary", PAGE_VARY))
                 .header(Header::new("ETag", etag.clone()));
-            if *status == Status::Ok && if_none_match(req, &etag) {
+            if *status == Status::Ok && if_none_match(req, etag) {
                 return response.status(Status::NotModified).ok();
             }
             response.status(*status);
             let compressed = accepts_gzip(req)
-                .then(|| gzip.get_or_init(|| Gzip::new(parts)).as_ref())
+                .then(|| gzip.get_or_init(|| compress(body)).clone())
                 .flatten();
+            // Shared, not copied: every answer reads the one cached copy.
             let body = match compressed {
                 Some(gzip) => {
                     response.header(Header::new("Content-Encoding", "gzip"));
-                    gzip.splice(token.as_bytes())
+                    gzip
                 }
-                None => parts.join(token.as_str()).into_bytes(),
+                None => body.clone(),
             };
             // One chunk: Rocket hands a body to hyper in chunks of 4 KiB by default, and each chunk
             // can cost a write of its own.
@@ -532,7 +509,7 @@ fn respond(entry: &Entry, req: &Request<'_>) -> response::Result<'static> {
             let mut response = Response::build();
             response
                 .header(content_type.clone())
-                .header(Header::new("Cache-Control", "public, max-age=1"))
+                .header(Header::new("Cache-Control", SHARED))
                 .header(Header::new("Vary", *vary))
                 .header(Header::new("ETag", etag.clone()));
             if if_none_match(req, etag) {
@@ -580,70 +557,22 @@ fn accepts_gzip(req: &Request<'_>) -> bool {
         })
 }
 
-/// A page's parts, each compressed on its own (raw deflate ending on a byte boundary, the last one
-/// final), with their CRC-32s.
-struct Gzip {
-    parts: Vec<Vec<u8>>,
-    crcs: Vec<flate2::Crc>,
-}
+/// What a shared cache may do with a cached answer: keep it a second, and serve it a few seconds
+/// more while it asks again (the page cache here rebuilds within a second under load).
+const SHARED: &str = "public, max-age=1, stale-while-revalidate=5";
 
-const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+/// What a page depends on besides its address: its compression and the reader's language (the
+/// `lang` cookie, else `Accept-Language`).
+const PAGE_VARY: &str = "Accept-Encoding, Accept-Language, Cookie";
 
-impl Gzip {
-    fn new(parts: &[String]) -> Option<Gzip> {
-        let mut compressed = Vec::with_capacity(parts.len());
-        let mut crcs = Vec::with_capacity(parts.len());
-        for (i, part) in parts.iter().enumerate() {
-            let mut encoder = flate2::write::DeflateEncoder::new(
-                Vec::with_capacity(part.len() / 3 + 64),
-                flate2::Compression::default(),
-            );
-            encoder.write_all(part.as_bytes()).ok()?;
-            let bytes = if i + 1 == parts.len() {
-                encoder.finish().ok()?
-            } else {
-                // A sync flush ends the part on a byte boundary without ending the stream; a fresh
-                // encoder per part means no part refers back into another.
-                encoder.flush().ok()?;
-                std::mem::take(encoder.get_mut())
-            };
-            compressed.push(bytes);
-            let mut crc = flate2::Crc::new();
-            crc.update(part.as_bytes());
-            crcs.push(crc);
-        }
-        Some(Gzip {
-            parts: compressed,
-            crcs,
-        })
-    }
-
-    /// The gzip stream of the parts joined by `token`.
-    fn splice(&self, token: &[u8]) -> Vec<u8> {
-        let size = self.parts.iter().map(Vec::len).sum::<usize>()
-            + (token.len() + 5) * self.parts.len()
-            + 18;
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(&GZIP_HEADER);
-        let mut crc = flate2::Crc::new();
-        let len = u16::try_from(token.len()).unwrap_or(u16::MAX);
-        let token = &token[..usize::from(len)];
-        for (i, part) in self.parts.iter().enumerate() {
-            out.extend_from_slice(part);
-            crc.combine(&self.crcs[i]);
-            if i + 1 < self.parts.len() {
-                // A stored (uncompressed), non-final block holding the token.
-                out.push(0);
-                out.extend_from_slice(&len.to_le_bytes());
-                out.extend_from_slice(&(!len).to_le_bytes());
-                out.extend_from_slice(token);
-                crc.update(token);
-            }
-        }
-        out.extend_from_slice(&crc.sum().to_le_bytes());
-        out.extend_from_slice(&crc.amount().to_le_bytes());
-        out
-    }
+/// A page compressed once (gzip) for every client that accepts it.
+fn compress(body: &[u8]) -> Option<Arc<[u8]>> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 3 + 64),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok().map(Into::into)
 }
 
 /// Sets up the cache and the signature writer's queue, starts the count folder, and marks the

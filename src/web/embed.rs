@@ -85,7 +85,7 @@ struct Framed {
 impl<'r> Responder<'r, 'static> for Framed {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         // Rendered as for an anonymous visitor, with no CSRF token: nothing reads or sets a cookie.
-        let body = match self.page.render_shared(req, "") {
+        let body = match self.page.render_shared(req) {
             Ok(body) => body,
             Err(e) => {
                 tracing::error!(template = self.page.template(), error = %e, "cannot render the widget");

@@ -1,5 +1,15 @@
 //! What handlers and pages read from a request: the reader's language, the CSRF token of their
-//! forms, and the client's address.
+//! forms, where a form was sent from, and the client's address.
+//!
+//! **Cross-site request forgery**, in one place. Forms on the pages every anonymous visitor shares
+//! (the petition page and its sign form, the language switch: `web::cache`) carry no token, so that
+//! these pages are the same bytes for everyone and any cache may keep them. Such a form is accepted
+//! when the browser says it comes from one of this site's pages (`FormOrigin`): `Sec-Fetch-Site`
+//! (`same-origin`, or `none` for what the person did themselves), else `Origin`, else `Referer`,
+//! compared with the site's public address or the `Host` the request came to; a request that says
+//! nothing of where it comes from is refused. Pages send `Referrer-Policy: same-origin`, so a
+//! browser names our own pages and never another site. Every other form (those of people logged
+//! in, of accounts and of administration) carries the visitor's token (`verify_csrf`).
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 use subtle::ConstantTimeEq;
@@ -87,6 +97,96 @@ pub fn verify_csrf(jar: &CookieJar<'_>, submitted: Option<&str>) -> Result<(), E
     } else {
         Err(Error::Csrf)
     }
+}
+
+/// Where a form was sent from, as the browser tells: whether it was one of this site's pages.
+pub struct FormOrigin {
+    same: bool,
+}
+
+impl FormOrigin {
+    /// The verdict for these request headers (`public_url`: the site's public address).
+    pub fn judge(
+        sec_fetch_site: Option<&str>,
+        origin: Option<&str>,
+        referer: Option<&str>,
+        host: Option<&str>,
+        public_url: &str,
+    ) -> FormOrigin {
+        let ours = |url: &str| {
+            let Ok(url) = url::Url::parse(url) else {
+                return false;
+            };
+            let origin = url.origin();
+            if !origin.is_tuple() {
+                return false;
+            }
+            if url::Url::parse(public_url).is_ok_and(|public| public.origin() == origin) {
+                return true;
+            }
+            // Behind a proxy that keeps the Host header, the address the browser used.
+            let authority = match (url.host_str(), url.port()) {
+                (Some(h), Some(p)) => format!("{h}:{p}"),
+                (Some(h), None) => h.to_string(),
+                _ => return false,
+            };
+            host.is_some_and(|h| h.eq_ignore_ascii_case(&authority))
+        };
+        let same = match (sec_fetch_site, origin, referer) {
+            (Some(site), _, _) => {
+                let site = site.trim();
+                site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none")
+            }
+            // `null`: a sandboxed frame, a data: document, a privacy setting: it says nothing.
+            (None, Some(origin), _) if origin.trim() != "null" => ours(origin.trim()),
+            (None, _, Some(referer)) => ours(referer.trim()),
+            _ => false,
+        };
+        FormOrigin { same }
+    }
+
+    pub fn is_same(&self) -> bool {
+        self.same
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for FormOrigin {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let headers = req.headers();
+        let public_url = req
+            .rocket()
+            .state::<Site>()
+            .map_or("", |s| s.settings.public_url());
+        Outcome::Success(FormOrigin::judge(
+            headers.get_one("Sec-Fetch-Site"),
+            headers.get_one("Origin"),
+            headers.get_one("Referer"),
+            headers.get_one("Host"),
+            public_url,
+        ))
+    }
+}
+
+/// Checks a form of the pages every anonymous visitor shares: that the browser sent it from one of
+/// this site's pages, or else that it carries the visitor's token (a page rendered for someone
+/// logged in, a client that sends no `Origin`).
+pub fn verify_public_form(
+    jar: &CookieJar<'_>,
+    origin: &FormOrigin,
+    submitted: Option<&str>,
+) -> Result<(), Error> {
+    if origin.same {
+        return Ok(());
+    }
+    verify_csrf(jar, submitted.filter(|t| !t.is_empty()))
+}
+
+/// The visitor's CSRF token if they have one already (never creates it).
+pub fn existing_csrf_token(jar: &CookieJar<'_>) -> Option<String> {
+    jar.get_private(CSRF_COOKIE).map(|c| c.value().to_string())
 }
 
 /// A local path to send the reader back to: `/…` only, never `//host`, a full URL, or anything with

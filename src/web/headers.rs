@@ -69,7 +69,7 @@ impl Fairing for SecurityHeaders {
                 CONTENT_SECURITY_POLICY
             },
         ));
-        res.set_header(Header::new("Referrer-Policy", "no-referrer"));
+        res.set_header(Header::new("Referrer-Policy", "same-origin"));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         if framable {
             res.remove_header("X-Frame-Options");

@@ -7,7 +7,7 @@ use rocket::response::Redirect;
 use rocket::{Route, State, post, routes};
 use sea_orm::DatabaseConnection;
 
-use super::guards::{LANG_COOKIE, local_path, verify_csrf};
+use super::guards::{FormOrigin, LANG_COOKIE, local_path, verify_public_form};
 use super::session::CurrentUser;
 use crate::domain::people::account;
 use crate::error::Result;
@@ -28,10 +28,11 @@ struct LanguageForm {
 async fn switch(
     form: Form<LanguageForm>,
     jar: &CookieJar<'_>,
+    origin: FormOrigin,
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
 ) -> Result<Redirect> {
-    verify_csrf(jar, form.csrf.as_deref())?;
+    verify_public_form(jar, &origin, form.csrf.as_deref())?;
     if let Some(lang) = form.lang.as_deref().and_then(Lang::shipped) {
         if let Some(CurrentUser(user)) = user {
             account::set_language(db.inner(), user.id, &lang).await?;

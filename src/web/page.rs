@@ -54,18 +54,15 @@ impl Page {
         self.render_with(req, &csrf_token(req), visitor_values(req))
     }
 
-    /// Renders the page as every visitor who `shares_cache` sees it, with `placeholder` where the
-    /// CSRF token goes: `web::cache` keeps the result and puts each visitor's own token in.
-    pub(crate) fn render_shared(
-        &self,
-        req: &Request<'_>,
-        placeholder: &str,
-    ) -> Result<String, Error> {
+    /// Renders the page as every visitor who `shares_cache` sees it: without a CSRF token (its
+    /// forms are checked by where they come from, `guards::verify_public_form`), so that it is the
+    /// same bytes for all of them and `web::cache` (or any shared cache) may keep it.
+    pub(crate) fn render_shared(&self, req: &Request<'_>) -> Result<String, Error> {
         let anonymous = visitor_values(req)
             .into_iter()
             .map(|(key, _)| (key, Value::Null))
             .collect();
-        self.render_with(req, placeholder, anonymous)
+        self.render_with(req, "", anonymous)
     }
 
     pub(crate) fn status_code(&self) -> Status {
@@ -129,8 +126,8 @@ fn visitor_values(req: &Request<'_>) -> serde_json::Map<String, Value> {
     values
 }
 
-/// Whether this visitor sees pages exactly as every anonymous visitor does, but for their CSRF
-/// token: then a page may come from the shared cache (`web::cache`).
+/// Whether this visitor sees pages exactly as every anonymous visitor does: then a page may come
+/// from the shared cache (`web::cache`).
 pub fn shares_cache(req: &Request<'_>) -> bool {
     visitor_values(req).values().all(Value::is_null)
 }

@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::cache::{self, Cached, PageCache, PageKey};
-use super::guards::{FormToken, verify_csrf};
+use super::guards::{FormOrigin, FormToken, existing_csrf_token, verify_csrf, verify_public_form};
 use super::page::Page;
 use super::petition::{AskedVersion, petition_page};
 use crate::Site;
@@ -103,6 +103,7 @@ async fn sign(
     version: AskedVersion,
     form: Form<SignForm>,
     jar: &CookieJar<'_>,
+    origin: FormOrigin,
     ip: Option<IpAddr>,
     reader: Lang,
     cache: &State<PageCache>,
@@ -110,13 +111,17 @@ async fn sign(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Either<Redirect, Page>> {
-    verify_csrf(jar, form.csrf.as_deref())?;
+    verify_public_form(jar, &origin, form.csrf.as_deref())?;
     let located = cache
         .petition(db.inner(), id)
         .await?
         .filter(|l| l.is_public())
         .ok_or(Error::NotFound)?;
-    let token = form.csrf.as_deref().unwrap_or_default();
+    // A proof of work is bound to the visitor's token, which asking for the challenge gave them.
+    let token = existing_csrf_token(jar)
+        .or_else(|| form.csrf.clone())
+        .unwrap_or_default();
+    let token = token.as_str();
     let signer = Signer {
         ip,
         lang: &reader,

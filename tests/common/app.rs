@@ -278,13 +278,22 @@ impl TestApp {
         (status, response.into_string().await.unwrap_or_default())
     }
 
-    /// The CSRF token of the forms on `path`, as a browser would find it.
+    /// The CSRF token of the forms on `path`, as a browser would find it. The pages every anonymous
+    /// visitor shares (the petition page, the home page) carry none (their forms are checked by
+    /// where the browser says they come from): for those, this visitor's own token, from the login
+    /// page, for the forms of other pages a test posts to.
     pub async fn csrf(&self, path: &str) -> String {
         let (_, body) = self.get(path).await;
-        extract_csrf(&body).expect("a CSRF field on the page")
+        if let Some(token) = extract_csrf(&body) {
+            return token;
+        }
+        assert!(body.contains("<form"), "{path}: a page with a form");
+        let (_, login) = self.get("/login").await;
+        extract_csrf(&login).expect("a CSRF field on the login page")
     }
 
-    /// Posts an URL-encoded form.
+    /// Posts an URL-encoded form from one of the site's pages, as a browser does (`Origin` and
+    /// `Sec-Fetch-Site` name this site).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> LocalResponse<'_> {
         self.post_form_lang(path, fields, "en").await
     }
@@ -295,17 +304,31 @@ impl TestApp {
         fields: &[(&str, &str)],
         lang: &str,
     ) -> LocalResponse<'_> {
-        self.client
-            .post(path.to_string())
-            .header(ContentType::Form)
-            .header(Header::new("Accept-Language", lang.to_string()))
-            .remote("127.0.0.1:4242".parse().expect("socket address"))
-            .body(encode_form(fields))
-            .dispatch()
+        self.post_form_from(path, fields, lang, Provenance::OurPage)
             .await
     }
 
-    /// Signs `located` like a browser: opens the page, then posts the form with its token.
+    /// Posts an URL-encoded form sent from `from`.
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        lang: &str,
+        from: Provenance,
+    ) -> LocalResponse<'_> {
+        let mut request = self
+            .client
+            .post(path.to_string())
+            .header(ContentType::Form)
+            .header(Header::new("Accept-Language", lang.to_string()))
+            .remote("127.0.0.1:4242".parse().expect("socket address"));
+        for (name, value) in from.headers() {
+            request = request.header(Header::new(name, value));
+        }
+        request.body(encode_form(fields)).dispatch().await
+    }
+
+    /// Signs `located` like a browser: opens the page, then posts the form as it is there.
     pub async fn sign(
         &self,
         located: &Located,
@@ -408,6 +431,51 @@ impl TestApp {
             .filter_map(|p| std::fs::read_to_string(p).ok())
             .collect()
     }
+}
+
+/// Where a posted form comes from, as the browser's headers say.
+#[derive(Debug, Clone, Copy)]
+pub enum Provenance {
+    /// One of the site's pages: `Origin` and `Sec-Fetch-Site: same-origin`.
+    OurPage,
+    /// Another site, in a browser that sends `Sec-Fetch-Site: cross-site` (and its `Origin`).
+    CrossSite,
+    /// Another site, in a browser that sends `Origin` only.
+    ForeignOrigin,
+    /// No `Origin`, but a `Referer` on another site.
+    ForeignReferer,
+    /// `Origin: null` (a sandboxed frame, a data: document).
+    NullOrigin,
+    /// Nothing saying where it comes from (a script, an old client).
+    Nowhere,
+}
+
+impl Provenance {
+    pub fn headers(self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            Provenance::OurPage => vec![
+                ("Origin", "http://signons.test"),
+                ("Sec-Fetch-Site", "same-origin"),
+            ],
+            Provenance::CrossSite => vec![
+                ("Origin", "https://evil.example"),
+                ("Sec-Fetch-Site", "cross-site"),
+            ],
+            Provenance::ForeignOrigin => vec![("Origin", "https://evil.example")],
+            Provenance::ForeignReferer => vec![("Referer", "https://evil.example/signons.test/")],
+            Provenance::NullOrigin => vec![("Origin", "null")],
+            Provenance::Nowhere => vec![],
+        }
+    }
+
+    /// Every way a forged form comes from elsewhere.
+    pub const FORGED: [Provenance; 5] = [
+        Provenance::CrossSite,
+        Provenance::ForeignOrigin,
+        Provenance::ForeignReferer,
+        Provenance::NullOrigin,
+        Provenance::Nowhere,
+    ];
 }
 
 pub fn extract_csrf(html: &str) -> Option<String> {

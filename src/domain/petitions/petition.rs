@@ -213,6 +213,40 @@ impl Located {
     }
 }
 
+impl Located {
+    /// What mails about a signature see of the petition (`petition.title`, `.url`…): the little
+    /// they name, cheap enough to build for every signature (a page's `view` is not).
+    pub fn mail_view(&self, public_url: &str) -> MailView {
+        let p = &self.petition;
+        let path = self.path();
+        let url = translations::version_url(&format!("{public_url}{path}"), self.shown.as_deref());
+        MailView {
+            id: p.id,
+            title: p.title.clone(),
+            url,
+            path,
+            language: self.language().to_string(),
+            owner_name: self.owner.name().to_string(),
+            goal: p.goal,
+            deadline_date: p.deadline.map(|d| d.date().to_string()),
+        }
+    }
+}
+
+/// What the mail templates see of a petition (`Located::mail_view`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MailView {
+    pub id: i32,
+    pub title: String,
+    /// Absolute address of the version the mail is in.
+    pub url: String,
+    pub path: String,
+    pub language: String,
+    pub owner_name: String,
+    pub goal: Option<i32>,
+    pub deadline_date: Option<String>,
+}
+
 /// How much of the petition's text the social preview shows when no preview text was written.
 const SOCIAL_TEXT_FROM_BODY: usize = 200;
 

@@ -301,7 +301,7 @@ impl Letters {
         Letters {
             lang: lang.clone(),
             petition_id: located.petition.id,
-            petition: serde_json::to_value(located.view(&public_url)).unwrap_or_default(),
+            petition: serde_json::to_value(located.mail_view(&public_url)).unwrap_or_default(),
             public_url,
             title: located.petition.title.clone(),
             reply_to: located.petition.reply_to.clone(),
