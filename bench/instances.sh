@@ -20,10 +20,13 @@
 #     instances (their /api/petitions/<id>, asked directly) agree with the database (target: 2 s).
 # `restart` runs the same signing load through nginx while each instance in turn is stopped with
 # SIGTERM, waited for, started again and waited for until /health answers 200; it fails unless
-# every answer was 2xx or 3xx and every 303 is stored.
+# every answer was 2xx or 3xx and every 303 is stored. With DRAIN=proxy (the default), each
+# instance is first marked `down` in the upstream and nginx reloaded, as the README's procedure for
+# nginx without active health checks says; with DRAIN=signal, SIGTERM alone (the instance's grace
+# period and nginx's retries).
 #
 # Settings (environment): DURATION (seconds per run, 10), CONNECTIONS (32), THREADS (wrk, 2),
-# GRACE (the instances' shutdown_grace_secs, 3), SIGNONS_BIN (default
+# GRACE (the instances' shutdown_grace_secs, 3), DRAIN (proxy or signal), SIGNONS_BIN (default
 # $CARGO_TARGET_DIR/release/signons), BENCH_PG_URL (else TEST_DATABASE_URL). bench/run.sh calls
 # `bench/instances.sh measure` at its end when a PostgreSQL URL is set.
 set -euo pipefail
@@ -35,6 +38,8 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
 GRACE="${GRACE:-3}"
+DRAIN="${DRAIN:-proxy}"
+case "$DRAIN" in proxy | signal) ;; *) echo "DRAIN is proxy or signal"; exit 2 ;; esac
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="$(realpath "${SIGNONS_BIN:-$TARGET/release/signons}")"
 PG_URL="${BENCH_PG_URL:-${TEST_DATABASE_URL:-}}"
@@ -122,6 +127,16 @@ SIGN_PATH="/petitions/$PETITION_ID/sign"
 # needs: temporary files under $WORK, the clients' own addresses taken from X-Real-IP (the signers
 # of the load each send one, as if a proxy were in front), and a second server with the static file.
 mkdir -p "$WORK/nginx" "$WORK/www"
+# upstream_servers [name]: the upstream's servers, the one named marked down (out of rotation).
+upstream_servers() {
+  local server
+  for server in a b; do
+    echo "server 127.0.0.1:${PORT[$server]} max_fails=1 fail_timeout=2s$([ "$server" = "${1:-}" ] && echo " down");"
+  done >"$WORK/nginx/upstream.conf"
+}
+upstream_servers
+# nginx_reload: new workers read the configuration; the old ones finish their requests, then exit.
+nginx_reload() { nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -s reload 2>>"$WORK/nginx/reload.log"; sleep 1; }
 curl -fs "http://127.0.0.1:${PORT[a]}$PAGE_PATH" -o "$WORK/www/page.html"
 STATIC_PORT="$(free_port)"
 cat >"$WORK/nginx/nginx.conf" <<EOF
@@ -141,8 +156,7 @@ http {
 
   # --- as in the README ---
   upstream signons {
-    server 127.0.0.1:${PORT[a]} max_fails=1 fail_timeout=2s;
-    server 127.0.0.1:${PORT[b]} max_fails=1 fail_timeout=2s;
+    include $WORK/nginx/upstream.conf;
   }
   proxy_cache_path $WORK/nginx/cache levels=1:2 keys_zone=signons:10m max_size=100m inactive=10m use_temp_path=off;
   map \$cookie_session \$signons_logged_in { "" 0; default 1; }
@@ -160,6 +174,7 @@ http {
       proxy_cache_bypass \$signons_logged_in;
       proxy_no_cache \$signons_logged_in;
       proxy_cache_lock on;
+      proxy_cache_lock_timeout 0s;
       proxy_cache_use_stale updating error timeout http_502 http_503;
       add_header X-Cache-Status \$upstream_cache_status;
     }
@@ -250,6 +265,7 @@ if [ "$MODE" != measure ]; then
   sleep 2
   STEPS=""
   for name in a b; do
+    if [ "$DRAIN" = proxy ]; then upstream_servers "$name"; nginx_reload; fi
     t0="$(now)"
     stop_instance "$name"
     stopped="$(since "$t0")"
@@ -257,13 +273,15 @@ if [ "$MODE" != measure ]; then
     start_instance "$name"
     STEPS="$STEPS $name: exit $STOP_STATUS after ${stopped} s, ready again $(since "$t1") s later;"
     [ "$STOP_STATUS" = 0 ] || { echo "FAIL: instance $name exited with $STOP_STATUS"; FAILED=1; }
+    if [ "$DRAIN" = proxy ]; then upstream_servers; nginx_reload; fi
     sleep 2
   done
   wait "$LOAD"
   read -r signed other pages seconds <"$WORK/restart-result.txt"
+  socket_errors="$(sed -n 's/^ *Socket errors: //p' "$WORK/wrk-restart.txt")"
   after="$(stored)"
   refused="$(grep -c 'while connecting to upstream' "$WORK/nginx/error.log" || true)"
-  echo "| rolling restart under signing load (grace ${GRACE} s; ${seconds} s of load) | **$other answers other than 2xx/3xx**; $signed × 303 and $pages pages; $((after - before)) stored; nginx passed $refused refused connections on to the other instance;$STEPS | |"
+  echo "| rolling restart under signing load (DRAIN=$DRAIN, grace ${GRACE} s; ${seconds} s of load) | **$other answers other than 2xx/3xx**; wrk socket errors: ${socket_errors:-none}; $signed × 303 and $pages pages; $((after - before)) stored; nginx passed $refused refused connections on to the other instance;$STEPS | |"
   if [ "$other" != 0 ] || [ "$((after - before))" -lt "$signed" ]; then
     echo "FAIL: $other answers other than 2xx/3xx, $signed answered 303, $((after - before)) stored"
     grep -v 'while connecting to upstream' "$WORK/nginx/error.log" | tail -n 20 || true
