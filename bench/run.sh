@@ -258,3 +258,10 @@ if [ "$SIG_STORED" -lt "$SIG_OK" ]; then
   echo "FAIL: $SIG_OK signatures were answered 303 but $SIG_STORED are stored"
   exit 1
 fi
+
+# --- Two instances behind nginx on one PostgreSQL database (bench/instances.sh) -----------------
+if [ -n "$PG_URL" ] && command -v psql >/dev/null; then
+  echo
+  BENCH_PG_URL="$PG_URL" SIGNONS_BIN="$BIN" DURATION="$DURATION" CONNECTIONS="$CONNECTIONS" \
+    THREADS="$THREADS" "$BENCH_DIR/instances.sh" measure
+fi

@@ -13,10 +13,34 @@ fn runtime() -> Result<tokio::runtime::Runtime, StartupError> {
 }
 
 pub fn serve() -> Result<ExitCode, StartupError> {
+    // Signons handles SIGTERM and SIGINT itself (`web::readiness`): Rocket's handling would stop
+    // accepting at once. Rocket's own colours follow the log's (none unless stderr is a terminal).
+    let settings = Settings::from_figment(&config::figment())?;
+    let text = settings.log_format == crate::logging::LogFormat::Text;
+    let figment = config::figment()
+        .merge(("shutdown.ctrlc", false))
+        .merge(("shutdown.signals", Vec::<String>::new()))
+        .merge(("cli_colors", text && crate::logging::colours()));
+    let grace = settings.shutdown_grace_secs;
     // Rocket builds its own runtime from its `workers` setting; the app is built inside it because
     // the SMTP connection pool starts a task of its own.
     rocket::execute(async move {
-        crate::build(config::figment())?
+        let rocket = crate::build(figment)?
+            .ignite()
+            .await
+            .map_err(|e| StartupError::Launch(e.to_string()))?;
+        let readiness = rocket
+            .state::<crate::web::readiness::Readiness>()
+            .cloned()
+            .unwrap_or_default();
+        let stop = crate::web::readiness::stop_on_signal(
+            readiness,
+            rocket.shutdown(),
+            std::time::Duration::from_secs(grace),
+        )
+        .map_err(|e| StartupError::Launch(format!("cannot handle SIGTERM: {e}")))?;
+        tokio::spawn(stop);
+        rocket
             .launch()
             .await
             .map_err(|e| StartupError::Launch(e.to_string()))

@@ -116,6 +116,13 @@ pub struct Settings {
     pub digest_hour_utc: u8,
     /// How often an instance looks for daily digests due, in seconds.
     pub digest_check_secs: u64,
+    /// After SIGTERM or SIGINT, how long the instance keeps serving every request while `/health`
+    /// answers 503, so that the proxy stops sending to it before it stops accepting
+    /// (`web::readiness`).
+    pub shutdown_grace_secs: u64,
+    /// How log lines are written to stderr: `text` or `json` (one object a line). Read before
+    /// Rocket starts (`logging::init`).
+    pub log_format: crate::logging::LogFormat,
 }
 
 impl Default for Settings {
@@ -163,6 +170,8 @@ impl Default for Settings {
             anonymize_after_days: 0,
             digest_hour_utc: 6,
             digest_check_secs: 600,
+            shutdown_grace_secs: 5,
+            log_format: crate::logging::LogFormat::Text,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod entity;
 pub mod error;
 pub mod i18n;
+pub mod logging;
 pub mod mail;
 pub mod templates;
 pub mod web;
@@ -108,6 +109,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
     let rocket = rocket::custom(figment)
         .manage(site)
         .manage(MailWorkerTask::default())
+        .manage(web::readiness::Readiness::default())
         .attach(AdHoc::try_on_ignite("Database", |rocket| async move {
             let Some(site) = rocket.state::<Site>() else {
                 return Err(rocket);

@@ -119,15 +119,7 @@ enum LocalesCommand {
 
 fn main() -> ExitCode {
     signons::allocator::return_large_blocks();
-    // Logs go to stderr: stdout carries what commands print (`demo`'s URL, `mail status`).
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SIGNONS_LOG").unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("info,rocket=warn,_=warn,sqlx=warn")
-            }),
-        )
-        .init();
+    signons::logging::init();
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => signons::cli::serve(),

@@ -21,6 +21,8 @@ pub mod people;
 pub mod petition;
 pub mod petition_languages;
 pub mod petition_templates;
+pub mod readiness;
+pub mod request_log;
 pub mod session;
 pub mod sign;
 pub mod signatures;
@@ -35,6 +37,8 @@ use rocket::{Build, Rocket};
 /// The route table of Signons.
 pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
     rocket
+        .attach(request_log::RequestLog)
+        .attach(readiness::CloseWhileDraining)
         .attach(headers::SecurityHeaders)
         .attach(cache::Caching)
         .mount("/", petition::routes())

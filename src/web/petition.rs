@@ -368,9 +368,19 @@ async fn petitions_json(
     Ok(cache.json(ticket, None, &json!({ "petitions": list })))
 }
 
-/// For load balancers and monitoring (F10.4): 200 when the database answers.
+/// For load balancers and monitoring (F10.4): 200 when the database answers; 503 `shutting down`
+/// once the instance drains before stopping (`web::readiness`), while it still serves the rest.
 #[get("/health")]
-async fn health(db: &State<DatabaseConnection>) -> (Status, Json<Value>) {
+async fn health(
+    db: &State<DatabaseConnection>,
+    readiness: &State<crate::web::readiness::Readiness>,
+) -> (Status, Json<Value>) {
+    if readiness.is_draining() {
+        return (
+            Status::ServiceUnavailable,
+            Json(json!({ "status": "shutting down" })),
+        );
+    }
     match db.ping().await {
         Ok(()) => (Status::Ok, Json(json!({ "status": "ok" }))),
         Err(e) => {
