@@ -121,10 +121,17 @@ impl FormOrigin {
             if !origin.is_tuple() {
                 return false;
             }
-            if url::Url::parse(public_url).is_ok_and(|public| public.origin() == origin) {
+            let Ok(public) = url::Url::parse(public_url) else {
+                return false;
+            };
+            if public.origin() == origin {
                 return true;
             }
-            // Behind a proxy that keeps the Host header, the address the browser used.
+            // Another name of this site, with the public address's scheme: the Host the request
+            // came to (a proxy in front keeps it).
+            if url.scheme() != public.scheme() {
+                return false;
+            }
             let authority = match (url.host_str(), url.port()) {
                 (Some(h), Some(p)) => format!("{h}:{p}"),
                 (Some(h), None) => h.to_string(),
@@ -202,5 +209,74 @@ pub fn local_path(next: Option<&str>) -> String {
             p.to_string()
         }
         _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FormOrigin;
+
+    const SITE: &str = "https://petitions.example.org";
+
+    fn same(fetch: Option<&str>, origin: Option<&str>, referer: Option<&str>) -> bool {
+        FormOrigin::judge(fetch, origin, referer, Some("petitions.example.org"), SITE).is_same()
+    }
+
+    #[test]
+    fn a_browser_saying_the_form_is_ours_is_believed() {
+        assert!(same(Some("same-origin"), Some(SITE), None));
+        assert!(same(Some("same-origin"), None, None));
+        assert!(same(Some("none"), None, None));
+        assert!(same(None, Some(SITE), None));
+        assert!(same(
+            None,
+            None,
+            Some("https://petitions.example.org/o/x/y?lang=fr")
+        ));
+        // Behind a proxy that keeps the Host header, the address the browser used.
+        assert!(
+            FormOrigin::judge(
+                None,
+                Some("http://10.0.0.5:8000"),
+                None,
+                Some("10.0.0.5:8000"),
+                SITE
+            )
+            .is_same()
+        );
+    }
+
+    #[test]
+    fn another_site_or_no_word_at_all_is_refused() {
+        assert!(!same(
+            Some("cross-site"),
+            Some("https://evil.example"),
+            None
+        ));
+        // Sec-Fetch-Site wins over a matching Origin, and a sibling site is another site.
+        assert!(!same(Some("cross-site"), Some(SITE), None));
+        assert!(!same(
+            Some("same-site"),
+            Some("https://blog.example.org"),
+            None
+        ));
+        assert!(!same(None, Some("https://evil.example"), None));
+        assert!(
+            !same(None, Some("http://petitions.example.org"), None),
+            "another scheme"
+        );
+        assert!(
+            !same(None, Some("https://petitions.example.org:8443"), None),
+            "another port"
+        );
+        assert!(!same(None, Some("null"), None));
+        assert!(!same(None, Some("null"), Some("https://evil.example/")));
+        assert!(!same(
+            None,
+            None,
+            Some("https://evil.example/petitions.example.org/")
+        ));
+        assert!(!same(None, None, Some("not a url")));
+        assert!(!same(None, None, None));
     }
 }

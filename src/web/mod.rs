@@ -38,7 +38,6 @@ use rocket::{Build, Rocket};
 pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
     rocket
         .attach(request_log::RequestLog)
-        .attach(readiness::CloseWhileDraining)
         .attach(headers::SecurityHeaders)
         .attach(cache::Caching)
         .mount("/", petition::routes())

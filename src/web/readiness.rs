@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::{Request, Response, Shutdown};
 
@@ -32,26 +31,14 @@ impl Readiness {
     }
 }
 
-/// `Connection: close` on every answer while draining.
-pub struct CloseWhileDraining;
-
-#[rocket::async_trait]
-impl Fairing for CloseWhileDraining {
-    fn info(&self) -> Info {
-        Info {
-            name: "Connection: close while draining",
-            kind: Kind::Response,
-        }
-    }
-
-    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        if req
-            .rocket()
-            .state::<Readiness>()
-            .is_some_and(Readiness::is_draining)
-        {
-            res.set_header(Header::new("Connection", "close"));
-        }
+/// `Connection: close` on every answer while draining (called by `request_log::RequestLog`).
+pub fn close_while_draining(req: &Request<'_>, res: &mut Response<'_>) {
+    if req
+        .rocket()
+        .state::<Readiness>()
+        .is_some_and(Readiness::is_draining)
+    {
+        res.set_header(Header::new("Connection", "close"));
     }
 }
 
