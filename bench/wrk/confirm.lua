@@ -1,7 +1,8 @@
 -- Confirmation load for wrk: each thread takes its share of the confirmation tokens (one per line in
--- a file), gets a CSRF cookie and token from the petition page like a browser, then presses the
--- confirmation button of each link once. A thread stops when its tokens are used up.
--- Arguments: <tokens file> <number of threads> <petition path>.
+-- a file), opens the confirmation page of one of its links like a browser (the page with the button
+-- carries a CSRF token and sets its cookie), then presses the confirmation button of each link once.
+-- A thread stops when its tokens are used up.
+-- Arguments: <tokens file> <number of threads> [<unused, kept for older callers>].
 local threads = {}
 local next_id = 1
 
@@ -13,15 +14,15 @@ end
 
 function init(args)
   local file, nthreads = args[1], tonumber(args[2])
-  page_path = args[3]
   tokens, cookie, csrf, posted, other = {}, nil, nil, 0, 0
   local i = 0
   for line in io.lines(file) do
-    if i % nthreads == tid - 1 then
+    if i % nthreads == tid - 1 and line ~= "" then
       table.insert(tokens, line)
     end
     i = i + 1
   end
+  page_path = tokens[1] and ("/confirm/" .. tokens[1]) or "/"
 end
 
 function request()

@@ -233,13 +233,13 @@ mod tests {
             None,
             Some("https://petitions.example.org/o/x/y?lang=fr")
         ));
-        // Behind a proxy that keeps the Host header, the address the browser used.
+        // Another name of the site, with its scheme: the Host the request came to.
         assert!(
             FormOrigin::judge(
                 None,
-                Some("http://10.0.0.5:8000"),
+                Some("https://signons.internal:8443"),
                 None,
-                Some("10.0.0.5:8000"),
+                Some("signons.internal:8443"),
                 SITE
             )
             .is_same()
