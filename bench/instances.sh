@@ -32,6 +32,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR="$(pwd)/bench"
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 MODE="${1:-measure}"
 case "$MODE" in measure | restart | all) ;; *) echo "usage: $0 [measure|restart|all]"; exit 2 ;; esac
 DURATION="${DURATION:-10}"
@@ -69,7 +71,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 
@@ -199,16 +200,6 @@ sign_through_nginx() {
   sed -n 's/^BENCH signed=\([0-9]*\) other=\([0-9]*\) pages=\([0-9]*\) seconds=\([0-9.]*\).*/\1 \2 \3 \4/p' "$2"
 }
 
-# wrk_plain <url> <out>: prints "req/s p50_ms p99_ms non2xx".
-wrk_plain() {
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" >"$2" 2>&1
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
-    $1 == "Requests/sec:" { rps = $2 }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad }' "$2"
-}
 
 FAILED=0
 echo "Two instances behind nginx, one PostgreSQL database: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS, binary $BIN"

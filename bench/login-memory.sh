@@ -8,7 +8,9 @@
 #   cargo build --release
 #   bench/login-memory.sh [clients=50]
 #
-# Exits 1 when a login fails, 3 when the peak reaches 64 MB.
+# Exits 1 when a login fails, 3 when the peak reaches 64 MB. Its line `PHASE peak_kb=… settled_kb=…`
+# is read by bench/run.sh (settled: the resident memory three seconds after the logins, what the
+# process gave back).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS="${1:-50}"
@@ -70,7 +72,9 @@ print(f"logins: {ok} of {clients} answered 303 (others: {sorted(set(statuses) - 
 sys.exit(0 if ok == clients else 1)
 PY
 HWM_KB="$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)"
+sleep 3
 RSS_KB="$(awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status)"
-echo "RESULT: $CLIENTS concurrent logins, peak resident memory (VmHWM) $((HWM_KB / 1024)) MB ($HWM_KB kB), resident now $((RSS_KB / 1024)) MB (limit: 64 MB)"
+echo "RESULT: $CLIENTS concurrent logins, peak resident memory (VmHWM) $((HWM_KB / 1024)) MB ($HWM_KB kB), resident 3 s later $((RSS_KB / 1024)) MB (limit: 64 MB)"
+echo "PHASE peak_kb=$HWM_KB settled_kb=$RSS_KB"
 [ "$HWM_KB" -lt $((64 * 1024)) ] || { echo "ABOVE LIMIT: $((HWM_KB / 1024)) MB >= 64 MB"; exit 3; }
 echo "OK: under 64 MB"

@@ -17,15 +17,23 @@
 #     SQLite's one-commit ceiling (examples/sqlite_ceiling: one signature and its mail row per
 #     transaction, in a loop, no HTTP);
 #   - confirmations per second (the links of the signatures just made, each pressed once);
-#   - the server's resident memory at idle and at its peak (VmHWM);
+#   - the server's resident memory at idle and the peak (VmHWM) of each phase: VmHWM starts again
+#     from the current size before each (`echo 5 > /proc/PID/clear_refs`), and the resident size
+#     three seconds after the phase shows what the process gave back; besides the phases above, a
+#     burst of signers on 512 connections, and (unless MEMORY_PHASES=0) bench/export.sh,
+#     bench/updates.sh and bench/login-memory.sh on their own servers; every peak must stay under
+#     64 MB;
 #   - the same signing load on PostgreSQL when a server URL is given (a throwaway database).
 #
 # Settings (environment): DURATION (seconds per run, 10), CONNECTIONS (32), THREADS (wrk, 2),
-# ROUNDS (page runs, each right after an nginx run; medians are printed, 3),
+# ROUNDS (page runs, each right after an nginx run; medians are printed, 3), MEMORY_PHASES (1; 0
+# skips the export, update and login phases), EXPORT_ROWS (100000), UPDATE_SIGNERS (20000),
 # SIGNONS_BIN (default $CARGO_TARGET_DIR/release/signons), BENCH_PG_URL (else TEST_DATABASE_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR="$(pwd)/bench"
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
@@ -56,9 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rss_kb() { awk -v k="$2" '$1==k":" {print $2}' "/proc/$1/status"; }
-mb() { awk -v kb="$1" 'BEGIN {printf "%.1f MB", kb/1024}'; }
 
 # Starts Signons on a fresh database: start_server <name> [database url]. Sets PORT, BASE, PAGE_PATH,
 # SERVER_PID and DATA.
@@ -83,18 +88,25 @@ start_server() {
   echo "the server did not start; log:"; cat "$DATA/server.log"; exit 1
 }
 
+# The memory of each phase: phase_start before it, phase_end <name> after it (which waits three
+# seconds for the resident size the process keeps).
+MEMORY_LIMIT_KB=$((64 * 1024))
+MEMORY_ROWS=()
+MEMORY_OVER=""
+phase_start() { echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true; }
+memory_row() {
+  MEMORY_ROWS+=("| $1 | **$(mb "$2")** | $(mb "$3") |")
+  if [ "$2" -ge "$MEMORY_LIMIT_KB" ]; then MEMORY_OVER+=" $1"; fi
+}
+phase_end() {
+  local peak
+  peak="$(rss_kb "$SERVER_PID" VmHWM)"
+  sleep 3
+  memory_row "$1" "$peak" "$(rss_kb "$SERVER_PID" VmRSS)"
+}
+
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
 
-# wrk_plain <url> <out>: prints "req/s p50_ms p99_ms" of a plain GET load.
-wrk_plain() {
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" >"$2" 2>&1
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
-    $1 == "Requests/sec:" { rps = $2 }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad }' "$2"
-}
 
 sqlite_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DATA/data/signons.db" "$1"; }
 psql_admin() { psql -X -q -At "$PG_URL" -c "$1"; }
@@ -126,6 +138,7 @@ echo "Signons benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS, ${DURATI
 start_server sqlite
 sleep 1
 IDLE_RSS="$(rss_kb "$SERVER_PID" VmRSS)"
+memory_row "start, demo data, idle" "$(rss_kb "$SERVER_PID" VmHWM)" "$IDLE_RSS"
 
 # nginx serving the same bytes.
 mkdir -p "$WORK/www" "$WORK/nginx"
@@ -166,6 +179,7 @@ if [ -x "$CEILING_BIN" ]; then
 fi
 
 curl -fs "$BASE$PAGE_PATH" >/dev/null # warm up
+phase_start
 # ROUNDS rounds of nginx then Signons, back to back; each figure is the median over the rounds and
 # the ratio the median of the rounds' own ratios (other load on the machine moves both alike).
 : >"$WORK/page-rounds.txt"
@@ -189,7 +203,14 @@ print(f"{med(0):.0f} {med(1):.2f} {med(2):.2f} {med(3):.0f} {med(4):.2f} {med(5)
       f" {med(7):.0f} {med(8):.2f} {med(9):.2f} {ceiling:.2f} {share:.2f}")
 PY
 )
+phase_end "page views, $CONNECTIONS connections"
+phase_start
 read -r SIG_RATE SIG_OK SIG_STORED SIG_OTHER SIG_PAGES < <(sign_load sqlite_count "$WORK/wrk-sign.txt")
+phase_end "signing, $CONNECTIONS connections"
+# A burst: 512 signers at once for a few seconds (their signatures are confirmed below as well).
+phase_start
+read -r BURST_RATE BURST_OK BURST_STORED BURST_OTHER _ < <(CONNECTIONS=512 DURATION=3 sign_load sqlite_count "$WORK/wrk-burst.txt")
+phase_end "signing burst, 512 connections ($BURST_RATE/s, $BURST_OTHER other answers)"
 
 # SQLite's own ceiling for this work, right after (the server idle): one signature and its mail row
 # per transaction, one transaction after the other, WAL and synchronous=FULL, no HTTP.
@@ -211,6 +232,7 @@ open(sys.argv[2], "w").write("\n".join(sorted(tokens)) + "\n")
 PY
 TOKENS="$(wc -l <"$WORK/tokens.txt")"
 CONFIRMED_BEFORE="$(sqlite_count "select count(*) from signatures where confirmed_at is not null")"
+phase_start
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH_DIR/wrk/confirm.lua" "$BASE" \
   -- "$WORK/tokens.txt" "$THREADS" "$PAGE_PATH" >"$WORK/wrk-confirm.txt" 2>&1
 CONFIRMED_AFTER="$(sqlite_count "select count(*) from signatures where confirmed_at is not null")"
@@ -218,7 +240,7 @@ CONF_SECONDS="$(sed -n 's/^BENCH.*seconds=\([0-9.]*\).*/\1/p' "$WORK/wrk-confirm
 CONF_RATE="$(awk -v n=$((CONFIRMED_AFTER - CONFIRMED_BEFORE)) -v s="$CONF_SECONDS" 'BEGIN {printf "%.0f", n/s}')"
 sleep 2 # the public count may be up to a second behind
 PUBLIC_COUNT="$(curl -fs "$BASE/api/petitions/1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["signature_count"])')"
-PEAK_RSS="$(rss_kb "$SERVER_PID" VmHWM)"
+phase_end "confirmations, $CONNECTIONS connections"
 stop_server
 
 # --- PostgreSQL (optional) ----------------------------------------------------------------------
@@ -228,8 +250,10 @@ if [ -n "$PG_URL" ] && command -v psql >/dev/null; then
   psql_admin "CREATE DATABASE $PG_DB"
   PG_BENCH_URL="$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$PG_URL" "$PG_DB")"
   start_server postgres "$PG_BENCH_URL"
+  phase_start
   read -r PGS_RATE PGS_OK PGS_STORED PGS_OTHER _ < <(sign_load psql_bench "$WORK/wrk-sign-pg.txt")
   PGS_PEAK="$(rss_kb "$SERVER_PID" VmHWM)"
+  phase_end "signing on PostgreSQL, $CONNECTIONS connections"
   stop_server
   PG_ROW="| signatures/s, PostgreSQL (page view + sign each) | **$PGS_RATE** ($PGS_OK answered 303, $PGS_STORED stored, $PGS_OTHER other answers; peak RSS $(mb "$PGS_PEAK")) | |"
 elif [ -n "$PG_URL" ]; then
@@ -254,11 +278,33 @@ else
 fi
 echo "| confirmations/s, SQLite | **$CONF_RATE** ($((CONFIRMED_AFTER - CONFIRMED_BEFORE)) of $TOKENS links in ${CONF_SECONDS}s; public count afterwards $PUBLIC_COUNT) | |"
 [ -n "$PG_ROW" ] && echo "$PG_ROW"
-echo "| server RSS idle / peak | $(mb "$IDLE_RSS") / **$(mb "$PEAK_RSS")** | |"
-if [ "$SIG_STORED" -lt "$SIG_OK" ]; then
-  echo "FAIL: $SIG_OK signatures were answered 303 but $SIG_STORED are stored"
+if [ "$SIG_STORED" -lt "$SIG_OK" ] || [ "$BURST_STORED" -lt "$BURST_OK" ]; then
+  echo "FAIL: $((SIG_OK + BURST_OK)) signatures were answered 303 but $((SIG_STORED + BURST_STORED)) are stored"
   exit 1
 fi
+
+# --- Memory of the phases that run on their own servers ------------------------------------------
+# run_phase <name> <script> <args…>: the script's own checks must pass; its PHASE line is the row.
+run_phase() {
+  local name="$1" script="$2" line
+  shift 2
+  if ! CARGO_TARGET_DIR="$TARGET" SIGNONS_LOG=error "$BENCH_DIR/$script" "$@" >"$WORK/$script.txt" 2>&1; then
+    echo "FAIL: bench/$script $* (its output follows)"; cat "$WORK/$script.txt"; MEMORY_OVER+=" $name"
+  fi
+  line="$(grep '^PHASE ' "$WORK/$script.txt" | tail -n1)"
+  [ -n "$line" ] || return 0
+  memory_row "$name" "$(sed -n 's/.*peak_kb=\([0-9]*\).*/\1/p' <<<"$line")" "$(sed -n 's/.*settled_kb=\([0-9]*\).*/\1/p' <<<"$line")"
+}
+if [ "${MEMORY_PHASES:-1}" != 0 ]; then
+  run_phase "export of ${EXPORT_ROWS:-100000} signatures (CSV)" export.sh "${EXPORT_ROWS:-100000}"
+  run_phase "an update mailed to ${UPDATE_SIGNERS:-20000} signers" updates.sh "${UPDATE_SIGNERS:-20000}"
+  run_phase "50 logins at once (Argon2)" login-memory.sh 50
+fi
+echo
+echo "| phase (server resident memory) | peak (VmHWM) | resident 3 s after |"
+echo "|---|---|---|"
+printf '%s\n' "${MEMORY_ROWS[@]}"
+[ -z "$MEMORY_OVER" ] || echo "FAIL: 64 MB reached or a phase failed:$MEMORY_OVER"
 
 # --- Two instances behind nginx on one PostgreSQL database (bench/instances.sh) -----------------
 if [ -n "$PG_URL" ] && command -v psql >/dev/null; then
@@ -266,3 +312,4 @@ if [ -n "$PG_URL" ] && command -v psql >/dev/null; then
   BENCH_PG_URL="$PG_URL" SIGNONS_BIN="$BIN" DURATION="$DURATION" CONNECTIONS="$CONNECTIONS" \
     THREADS="$THREADS" "$BENCH_DIR/instances.sh" measure
 fi
+[ -z "$MEMORY_OVER" ] || exit 1

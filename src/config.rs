@@ -24,6 +24,10 @@ pub struct Settings {
     /// The absolute URL people reach this instance at, used in e-mails and JSON; defaults to
     /// `http://<address>:<port>`.
     pub public_url: Option<String>,
+    /// `public_url` parsed once at start (`from_figment`), for the checks of where a form comes
+    /// from.
+    #[serde(skip)]
+    pub public_origin: Option<url::Url>,
     pub site_name: String,
     /// `smtp://host:port`, `smtps://user:pass@host` or `smtp://host:587?tls=required`. When unset, mails
     /// are written as .eml files to `mail_dir`.
@@ -132,6 +136,7 @@ impl Default for Settings {
             database_url: None,
             database_pool_size: 8,
             public_url: None,
+            public_origin: None,
             site_name: "Signons".into(),
             smtp_url: None,
             mail_from: "Signons <noreply@localhost>".into(),
@@ -204,6 +209,15 @@ impl Settings {
         if let Some(url) = settings.public_url.as_mut() {
             while url.ends_with('/') {
                 url.pop();
+            }
+        }
+        let public = settings.public_url();
+        match url::Url::parse(public) {
+            Ok(url) if url.origin().is_tuple() => settings.public_origin = Some(url),
+            _ => {
+                return Err(StartupError::Config(format!(
+                    "public_url: {public:?} is not an absolute http(s) address such as https://petitions.example.org"
+                )));
             }
         }
         Ok(settings)

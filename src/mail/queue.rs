@@ -145,11 +145,17 @@ pub(crate) async fn enqueue_checked<C: ConnectionTrait>(
     mail: Outgoing,
     postmark: &Postmark,
 ) -> Result<i32, sea_orm::DbErr> {
+    let row = queued_row(mail, postmark).insert(conn).await?;
+    Ok(row.id)
+}
+
+/// The queue row of `mail`, for a caller that inserts it with others (a group commit).
+pub(crate) fn queued_row(mail: Outgoing, postmark: &Postmark) -> mail_queue::ActiveModel {
     let domain = &postmark.domain;
     let recipient_key = address::canonical(&mail.to);
     let now = super::now_millis();
     let unique = Alphanumeric.sample_string(&mut rand::rng(), 24);
-    let row = mail_queue::ActiveModel {
+    mail_queue::ActiveModel {
         message_id: Set(format!("<{now}.{unique}@{domain}>")),
         recipient: Set(mail.to),
         recipient_key: Set(Some(recipient_key)),
@@ -169,9 +175,6 @@ pub(crate) async fn enqueue_checked<C: ConnectionTrait>(
         list_unsubscribe: Set(mail.list_unsubscribe),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(row.id)
 }
 
 /// What the queue holds, for admins (F5.5).

@@ -10,15 +10,22 @@
 //!
 //! A sent mail's `sent_at` is the moment the server accepted it, kept with the outcome until the
 //! batch's outcomes are written together.
+//!
+//! Statements per mail: without a cap, a batch is claimed by one UPDATE and its sent mails recorded
+//! by another, whatever its size (the ids and times travel as one JSON parameter, so the statement
+//! text never changes and PostgreSQL keeps it prepared); the shared pause is read once per batch
+//! and again only by a mail that waited for its slot.
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use rand::RngExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement,
 };
 use tokio::sync::watch;
 
@@ -53,6 +60,8 @@ pub struct Worker {
     spacing_ms: i64,
     throttle_pause_ms: i64,
     keep_sent_ms: i64,
+    /// The shared pause (`mail_throttle.paused_until`, Unix ms) as this worker last read or set it.
+    known_pause: Arc<AtomicI64>,
 }
 
 impl Worker {
@@ -81,6 +90,7 @@ impl Worker {
             },
             throttle_pause_ms: (settings.mail_throttle_pause_secs * 1000) as i64,
             keep_sent_ms: (settings.mail_keep_sent_days * 86_400_000) as i64,
+            known_pause: Arc::new(AtomicI64::new(0)),
         }
     }
 
@@ -153,6 +163,12 @@ impl Worker {
     ) -> Result<Vec<(mail_queue::Model, i64)>, sea_orm::DbErr> {
         let txn = crate::db::begin_write(&self.db).await?;
         let first_slot = self.reserve_slots(&txn, due.len()).await?;
+        if self.spacing_ms == 0 {
+            // Every mail has the same slot: one statement claims them all.
+            let batch = self.claim_all(&txn, due, first_slot).await?;
+            txn.commit().await?;
+            return Ok(batch);
+        }
         let mut batch = Vec::with_capacity(due.len());
         for (i, mail) in due.into_iter().enumerate() {
             let slot = first_slot + i as i64 * self.spacing_ms;
@@ -201,7 +217,9 @@ impl Worker {
         let now = now_millis();
         if self.spacing_ms == 0 {
             let row = mail_throttle::Entity::find_by_id(1).one(txn).await?;
-            return Ok(row.map_or(now, |r| r.paused_until.max(now)));
+            let paused_until = row.map_or(0, |r| r.paused_until);
+            self.known_pause.fetch_max(paused_until, Ordering::Relaxed);
+            return Ok(paused_until.max(now));
         }
         let Some(row) = mail_throttle::Entity::find_by_id(1)
             .lock_exclusive()
@@ -210,6 +228,8 @@ impl Worker {
         else {
             return Ok(now);
         };
+        self.known_pause
+            .fetch_max(row.paused_until, Ordering::Relaxed);
         let first = row.next_slot_at.max(row.paused_until).max(now);
         let mut row = row.into_active_model();
         row.next_slot_at = Set(first + n as i64 * self.spacing_ms);
@@ -248,6 +268,54 @@ impl Worker {
         Ok(Some(mail))
     }
 
+    /// `claim` for mails that share one slot, in one statement: the mails nobody else took since
+    /// they were found due.
+    async fn claim_all(
+        &self,
+        txn: &DatabaseTransaction,
+        due: Vec<mail_queue::Model>,
+        slot: i64,
+    ) -> Result<Vec<(mail_queue::Model, i64)>, sea_orm::DbErr> {
+        let now = now_millis();
+        let lease_until = slot.max(now) + self.send_timeout.as_millis() as i64 + LEASE_MARGIN_MS;
+        let backend = txn.get_database_backend();
+        let ids: Vec<i32> = due.iter().map(|mail| mail.id).collect();
+        let sql = format!(
+            "UPDATE mail_queue SET lease_until = {lease}, attempts = attempts + 1 \
+             WHERE id IN ({ids}) AND status = {pending} AND next_attempt_at <= {now} \
+             AND (lease_until IS NULL OR lease_until < {now}) RETURNING id",
+            lease = param(backend, 1),
+            ids = json_ids(backend, 2),
+            pending = param(backend, 3),
+            now = param(backend, 4),
+        );
+        let rows = txn
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [
+                    lease_until.into(),
+                    serde_json::to_string(&ids).unwrap_or_default().into(),
+                    STATUS_PENDING.into(),
+                    now.into(),
+                ],
+            ))
+            .await?;
+        let mut claimed = std::collections::HashSet::with_capacity(rows.len());
+        for row in rows {
+            claimed.insert(row.try_get_by_index::<i32>(0)?);
+        }
+        Ok(due
+            .into_iter()
+            .filter(|mail| claimed.contains(&mail.id))
+            .map(|mut mail| {
+                mail.attempts += 1;
+                mail.lease_until = Some(lease_until);
+                (mail, slot)
+            })
+            .collect())
+    }
+
     /// Sends `mail` at its slot; the outcome to record, or nothing when the mail went back to the
     /// queue unsent.
     async fn deliver_at(
@@ -256,15 +324,21 @@ impl Worker {
         slot: i64,
         mut stopped: watch::Receiver<bool>,
     ) -> Option<(mail_queue::Model, Outcome)> {
+        let waits = slot > now_millis();
         if !self.wait_until(slot, &mut stopped).await {
             self.release(&mail).await;
             return None;
         }
         // A pause asked for since this slot was reserved holds this mail back too; if the pause
-        // outlasts the lease, the mail goes back to the queue instead.
-        let paused_until = match mail_throttle::Entity::find_by_id(1).one(&self.db).await {
-            Ok(row) => row.map_or(0, |r| r.paused_until),
-            Err(_) => 0,
+        // outlasts the lease, the mail goes back to the queue instead. A mail that did not wait
+        // goes with the pause read when its batch was claimed, or set by this worker since.
+        let paused_until = if waits {
+            match mail_throttle::Entity::find_by_id(1).one(&self.db).await {
+                Ok(row) => row.map_or(0, |r| r.paused_until),
+                Err(_) => 0,
+            }
+        } else {
+            self.known_pause.load(Ordering::Relaxed)
         };
         if paused_until > now_millis() {
             let must_send_by =
@@ -329,36 +403,37 @@ impl Worker {
         }
         let now = now_millis();
         let txn = crate::db::begin_write(&self.db).await?;
+        let sent: Vec<(i32, i64)> = outcomes
+            .iter()
+            .filter_map(|(mail, outcome)| outcome.as_ref().ok().map(|at| (mail.id, *at)))
+            .collect();
+        record_sent(&txn, &sent).await?;
         for (mail, outcome) in outcomes {
-            self.record(mail, outcome, now).exec(&txn).await?;
+            if let Err(error) = outcome {
+                self.record(mail, error, now).exec(&txn).await?;
+            }
         }
         txn.commit().await
     }
 
+    /// The outcome of a send that failed (a sent mail is recorded by `record_sent`).
     fn record(
         &self,
         mail: &mail_queue::Model,
-        outcome: &Outcome,
+        error: &SendError,
         now: i64,
     ) -> sea_orm::UpdateMany<Mail> {
         let update = Mail::update_many()
             .filter(Column::Id.eq(mail.id))
             .col_expr(Column::LeaseUntil, Expr::value(Option::<i64>::None));
-        match outcome {
-            Ok(accepted_at) => {
-                tracing::debug!(mail = mail.id, "mail sent");
-                update
-                    .col_expr(Column::Status, Expr::value(STATUS_SENT))
-                    .col_expr(Column::SentAt, Expr::value(*accepted_at))
-                    .col_expr(Column::LastError, Expr::value(Option::<String>::None))
-            }
-            Err(SendError::Permanent(reason)) => {
+        match error {
+            SendError::Permanent(reason) => {
                 tracing::warn!(mail = mail.id, %reason, "mail refused for good");
                 update
                     .col_expr(Column::Status, Expr::value(STATUS_FAILED))
                     .col_expr(Column::LastError, Expr::value(reason.clone()))
             }
-            Err(SendError::Throttled(reason) | SendError::Temporary(reason)) => {
+            SendError::Throttled(reason) | SendError::Temporary(reason) => {
                 self.retry_later(update, mail, reason.clone(), now)
             }
         }
@@ -400,6 +475,7 @@ impl Worker {
             pause_ms = self.throttle_pause_ms,
             "SMTP server asks to slow down: pausing mail"
         );
+        self.known_pause.fetch_max(until, Ordering::Relaxed);
         mail_throttle::Entity::update_many()
             .col_expr(mail_throttle::Column::PausedUntil, Expr::value(until))
             .filter(mail_throttle::Column::Id.eq(1))
@@ -445,6 +521,62 @@ impl Worker {
 /// Resolves once the worker is told to stop (the guard `wait_for` returns is not kept).
 async fn wait_stopped(stopped: &mut watch::Receiver<bool>) {
     let _ = stopped.wait_for(|s| *s).await;
+}
+
+/// Marks sent mails, [(id, accepted at)], in one statement whatever their number.
+async fn record_sent(txn: &DatabaseTransaction, sent: &[(i32, i64)]) -> Result<(), sea_orm::DbErr> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    for (id, _) in sent {
+        tracing::debug!(mail = id, "mail sent");
+    }
+    let backend = txn.get_database_backend();
+    let (rows, id, at) = match backend {
+        DatabaseBackend::Postgres => (
+            "json_array_elements(CAST($2 AS json))",
+            "CAST(v.value ->> 0 AS INTEGER)",
+            "CAST(v.value ->> 1 AS BIGINT)",
+        ),
+        _ => (
+            "json_each(?2)",
+            "json_extract(v.value, '$[0]')",
+            "json_extract(v.value, '$[1]')",
+        ),
+    };
+    let sql = format!(
+        "UPDATE mail_queue SET status = {status}, sent_at = {at}, lease_until = NULL, \
+         last_error = NULL FROM {rows} AS v WHERE mail_queue.id = {id}",
+        status = param(backend, 1),
+    );
+    txn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            STATUS_SENT.into(),
+            serde_json::to_string(sent).unwrap_or_default().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The `n`th parameter of a raw statement: `$n` on PostgreSQL, `?n` on SQLite.
+fn param(backend: DatabaseBackend, n: usize) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("${n}"),
+        _ => format!("?{n}"),
+    }
+}
+
+/// The ids of a JSON array given as parameter `n`, as a subquery for `id IN (…)`.
+fn json_ids(backend: DatabaseBackend, n: usize) -> String {
+    match backend {
+        DatabaseBackend::Postgres => {
+            format!("SELECT CAST(value AS INTEGER) FROM json_array_elements_text(CAST(${n} AS json))")
+        }
+        _ => format!("SELECT value FROM json_each(?{n})"),
+    }
 }
 
 /// Not leased, or leased by a worker whose time is up (it died, or lost its database).

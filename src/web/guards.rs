@@ -105,13 +105,13 @@ pub struct FormOrigin {
 }
 
 impl FormOrigin {
-    /// The verdict for these request headers (`public_url`: the site's public address).
+    /// The verdict for these request headers (`public`: the site's public address).
     pub fn judge(
         sec_fetch_site: Option<&str>,
         origin: Option<&str>,
         referer: Option<&str>,
         host: Option<&str>,
-        public_url: &str,
+        public: Option<&url::Url>,
     ) -> FormOrigin {
         let ours = |url: &str| {
             let Ok(url) = url::Url::parse(url) else {
@@ -121,7 +121,7 @@ impl FormOrigin {
             if !origin.is_tuple() {
                 return false;
             }
-            let Ok(public) = url::Url::parse(public_url) else {
+            let Some(public) = public else {
                 return false;
             };
             if public.origin() == origin {
@@ -163,16 +163,16 @@ impl<'r> FromRequest<'r> for FormOrigin {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         let headers = req.headers();
-        let public_url = req
+        let public = req
             .rocket()
             .state::<Site>()
-            .map_or("", |s| s.settings.public_url());
+            .and_then(|s| s.settings.public_origin.as_ref());
         Outcome::Success(FormOrigin::judge(
             headers.get_one("Sec-Fetch-Site"),
             headers.get_one("Origin"),
             headers.get_one("Referer"),
             headers.get_one("Host"),
-            public_url,
+            public,
         ))
     }
 }
@@ -218,8 +218,19 @@ mod tests {
 
     const SITE: &str = "https://petitions.example.org";
 
+    fn site() -> url::Url {
+        url::Url::parse(SITE).unwrap()
+    }
+
     fn same(fetch: Option<&str>, origin: Option<&str>, referer: Option<&str>) -> bool {
-        FormOrigin::judge(fetch, origin, referer, Some("petitions.example.org"), SITE).is_same()
+        FormOrigin::judge(
+            fetch,
+            origin,
+            referer,
+            Some("petitions.example.org"),
+            Some(&site()),
+        )
+        .is_same()
     }
 
     #[test]
@@ -240,7 +251,7 @@ mod tests {
                 Some("https://signons.internal:8443"),
                 None,
                 Some("signons.internal:8443"),
-                SITE
+                Some(&site())
             )
             .is_same()
         );

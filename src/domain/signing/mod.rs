@@ -3,6 +3,7 @@
 //! count's history per day, anonymizing the signers of an ended campaign, the sign widget's form
 //! token.
 pub mod anonymization;
+pub mod batch_rows;
 pub mod counter;
 pub mod embed_token;
 pub mod history;

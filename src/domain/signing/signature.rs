@@ -557,7 +557,7 @@ pub async fn apply<C: ConnectionTrait>(
                 &confirmed.first_name,
             )?;
             tallies.mailed(postmark, &confirmed.email, Some(petition_id));
-            queue::enqueue_checked(conn, note, postmark).await?;
+            tallies.rows.mail(queue::queued_row(note, postmark));
             Ok(Written::AlreadySigned)
         }
         Some(held) if held.held => Ok(Written::Held),
@@ -571,7 +571,8 @@ pub async fn apply<C: ConnectionTrait>(
                 &unconfirmed.first_name,
             )?;
             // What the first signer gave stays; only the link changes. Nothing when it was
-            // confirmed or held meanwhile (earlier in this batch).
+            // confirmed or held meanwhile (earlier in this batch: its rows are written first).
+            tallies.rows.flush(conn).await?;
             let renewed = signature::Entity::update_many()
                 .col_expr(
                     signature::Column::ConfirmationTokenHash,
@@ -588,7 +589,7 @@ pub async fn apply<C: ConnectionTrait>(
                 return Ok(Written::Held);
             }
             tallies.mailed(postmark, &unconfirmed.email, Some(petition_id));
-            queue::enqueue_checked(conn, confirmation.mail, postmark).await?;
+            tallies.rows.mail(queue::queued_row(confirmation.mail, postmark));
             Ok(Written::Mailed)
         }
         None => {
@@ -617,10 +618,7 @@ pub async fn apply<C: ConnectionTrait>(
                 ..Default::default()
             };
             // The insert builder skips the entity's hooks; they keep the search key.
-            let row = row.before_save(conn, true).await?;
-            signature::Entity::insert(row)
-                .exec_without_returning(conn)
-                .await?;
+            tallies.rows.signature(row.before_save(conn, true).await?);
             tallies.remember(
                 petition_id,
                 &prepared.email_key,
@@ -636,7 +634,9 @@ pub async fn apply<C: ConnectionTrait>(
             }
             tallies.admit(source, petition_id);
             tallies.mailed(postmark, &clean.email, Some(petition_id));
-            queue::enqueue_checked(conn, prepared.confirmation.mail.clone(), postmark).await?;
+            tallies
+                .rows
+                .mail(queue::queued_row(prepared.confirmation.mail.clone(), postmark));
             Ok(Written::Mailed)
         }
     }

@@ -15,6 +15,7 @@ use sea_orm::{
 use crate::domain::abuse::mail_cap::{self, MailCaps};
 use crate::domain::abuse::signing_limits::{self, DAY, SigningLimits};
 use crate::domain::abuse::source::Source;
+use crate::domain::signing::batch_rows::{self, BatchRows};
 use crate::entity::{mail_ledger, signature};
 use crate::mail::queue::Postmark;
 
@@ -43,6 +44,9 @@ pub struct Tallies {
     received: HashMap<String, HashMap<Option<i32>, i64>>,
     /// Ledger lines of the mails queued by this batch, written at its end.
     ledger: Vec<(String, Option<i32>)>,
+    /// The signatures and mails of this batch, written at its end (or before a statement that must
+    /// see them).
+    pub rows: BatchRows,
 }
 
 /// One signature of the batch, as the tallies need it.
@@ -274,22 +278,16 @@ impl Tallies {
         self.ledger.push((hash, petition_id));
     }
 
-    /// Writes the ledger lines of the batch's mails, in one statement.
-    pub async fn finish<C: ConnectionTrait>(self, conn: &C) -> Result<(), DbErr> {
-        if self.ledger.is_empty() {
-            return Ok(());
-        }
+    /// Writes the batch's signatures, mails and ledger lines, a few statements in all.
+    pub async fn finish<C: ConnectionTrait>(mut self, conn: &C) -> Result<(), DbErr> {
+        self.rows.flush(conn).await?;
         let now = crate::mail::now_millis();
-        mail_ledger::Entity::insert_many(self.ledger.into_iter().map(|(hash, petition)| {
-            mail_ledger::ActiveModel {
-                recipient_hash: sea_orm::Set(hash),
-                petition_id: sea_orm::Set(petition),
-                created_at: sea_orm::Set(now),
-                ..Default::default()
-            }
-        }))
-        .exec_without_returning(conn)
-        .await?;
-        Ok(())
+        let ledger = self.ledger.into_iter().map(|(hash, petition)| mail_ledger::ActiveModel {
+            recipient_hash: sea_orm::Set(hash),
+            petition_id: sea_orm::Set(petition),
+            created_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+        batch_rows::insert_chunked(conn, ledger.collect()).await
     }
 }

@@ -1,0 +1,82 @@
+//! The rows a group commit adds, written together at its end: the signatures and the mails of a
+//! batch go in by a few multi-row INSERTs instead of one statement each (on PostgreSQL every
+//! statement is a round trip to the server). Rows go in chunks whose sizes are powers of two up to
+//! 64, so that the statements keep a handful of shapes, which each connection keeps prepared.
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait};
+
+use crate::entity::{mail_queue, signature};
+
+/// The most rows in one INSERT.
+const MAX_CHUNK: usize = 64;
+
+/// The rows of a batch not written yet.
+#[derive(Debug, Default)]
+pub struct BatchRows {
+    signatures: Vec<signature::ActiveModel>,
+    mails: Vec<mail_queue::ActiveModel>,
+}
+
+impl BatchRows {
+    pub fn signature(&mut self, row: signature::ActiveModel) {
+        self.signatures.push(row);
+    }
+
+    pub fn mail(&mut self, row: mail_queue::ActiveModel) {
+        self.mails.push(row);
+    }
+
+    /// Writes the rows waiting (the signatures first), in the caller's transaction.
+    pub async fn flush<C: ConnectionTrait>(&mut self, conn: &C) -> Result<(), DbErr> {
+        insert_chunked(conn, std::mem::take(&mut self.signatures)).await?;
+        insert_chunked(conn, std::mem::take(&mut self.mails)).await
+    }
+}
+
+/// Inserts `rows` (each with the same columns set) in chunks of `chunk_sizes`.
+pub async fn insert_chunked<C, A>(conn: &C, rows: Vec<A>) -> Result<(), DbErr>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + Send,
+{
+    let sizes = chunk_sizes(rows.len());
+    let mut rows = rows.into_iter();
+    for size in sizes {
+        <A::Entity as EntityTrait>::insert_many(rows.by_ref().take(size))
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The chunk sizes for `n` rows: 64 while more than 64 remain, then the powers of two the rest is
+/// made of (37: 32, 4, 1).
+fn chunk_sizes(n: usize) -> Vec<usize> {
+    let mut sizes = vec![MAX_CHUNK; n / MAX_CHUNK];
+    let rest = n % MAX_CHUNK;
+    sizes.extend(
+        (0..MAX_CHUNK.trailing_zeros())
+            .rev()
+            .map(|bit| 1 << bit)
+            .filter(|size| rest & size != 0),
+    );
+    sizes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk_sizes;
+
+    #[test]
+    fn chunks_cover_every_row_with_few_shapes() {
+        assert!(chunk_sizes(0).is_empty());
+        assert_eq!(chunk_sizes(1), [1]);
+        assert_eq!(chunk_sizes(37), [32, 4, 1]);
+        assert_eq!(chunk_sizes(64), [64]);
+        assert_eq!(chunk_sizes(200), [64, 64, 64, 8]);
+        for n in 0..600 {
+            let sizes = chunk_sizes(n);
+            assert_eq!(sizes.iter().sum::<usize>(), n);
+            assert!(sizes.iter().all(|s| s.is_power_of_two() && *s <= 64));
+        }
+    }
+}
