@@ -255,7 +255,14 @@ if [ -n "$PG_URL" ] && command -v psql >/dev/null; then
   PGS_PEAK="$(rss_kb "$SERVER_PID" VmHWM)"
   phase_end "signing on PostgreSQL, $CONNECTIONS connections"
   stop_server
-  PG_ROW="| signatures/s, PostgreSQL (page view + sign each) | **$PGS_RATE** ($PGS_OK answered 303, $PGS_STORED stored, $PGS_OTHER other answers; peak RSS $(mb "$PGS_PEAK")) | |"
+  PG_ROW="| signatures/s, PostgreSQL (page view + sign each) | **$PGS_RATE** = $(awk -v a="$PGS_RATE" -v b="$SIG_RATE" 'BEGIN {printf "%.2f", a/b}')× SQLite's ($PGS_OK answered 303, $PGS_STORED stored, $PGS_OTHER other answers; peak RSS $(mb "$PGS_PEAK")) | |"
+  # PostgreSQL's one-commit ceiling for the same work, the server idle: the loop of the SQLite row.
+  if [ -x "$SQLITE_CEILING_BIN" ]; then
+    mkdir -p "$WORK/pg-ceiling"
+    PG_CEILING="$("$SQLITE_CEILING_BIN" "$WORK/pg-ceiling" "$DURATION" "$PG_BENCH_URL" 2>>"$WORK/pg-ceiling.log" \
+      | sed -n 's/^CEILING .*rate=\([0-9]*\).*/\1/p')"
+    [ -n "$PG_CEILING" ] && PG_ROW+=$'\n'"| PostgreSQL alone, one signature + its mail row per transaction (the one-commit ceiling) | $PG_CEILING commits/s; Signons signs **$(awk -v a="$PGS_RATE" -v b="$PG_CEILING" 'BEGIN {printf "%.2f", a/b}')×** of it | |"
+  fi
 elif [ -n "$PG_URL" ]; then
   PG_ROW="| signatures/s, PostgreSQL | skipped: psql not found | |"
 fi

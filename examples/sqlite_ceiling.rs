@@ -4,7 +4,10 @@
 //! HTTP, validation or rendering. Signing through Signons (a page view, the form, durable before
 //! the answer) is compared with this figure: only grouping commits can pass it.
 //!
-//!     cargo run --release --example sqlite_ceiling -- <empty folder> <seconds>
+//!     cargo run --release --example sqlite_ceiling -- <empty folder> <seconds> [database URL]
+//!
+//! With a `postgres://` URL it measures the same loop on PostgreSQL (`synchronous_commit` as the
+//! server has it): the one-commit ceiling of that database for `bench/run.sh`'s PostgreSQL row.
 //!
 //! Prints `CEILING commits=<n> seconds=<s>` and the rate.
 use std::time::{Duration, Instant};
@@ -33,14 +36,17 @@ fn bodies(i: u64) -> (String, String) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(dir), Some(seconds)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: sqlite_ceiling <empty folder> <seconds>");
+        eprintln!("usage: sqlite_ceiling <empty folder> <seconds> [database URL]");
         std::process::exit(2);
     };
     let seconds: u64 = seconds.parse().unwrap_or_else(|_| {
         eprintln!("not a number of seconds: {seconds}");
         std::process::exit(2);
     });
-    let figment = signons::config::defaults().merge(("data_dir", dir.as_str()));
+    let mut figment = signons::config::defaults().merge(("data_dir", dir.as_str()));
+    if let Some(url) = args.get(3) {
+        figment = figment.merge(("database_url", url.as_str()));
+    }
     let settings = Settings::from_figment(&figment).unwrap_or_else(|e| {
         eprintln!("settings: {e}");
         std::process::exit(2);

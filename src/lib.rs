@@ -150,6 +150,14 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartupError> {
                 }
             })
         }))
+        .attach(AdHoc::on_liftoff("Memory", |rocket| {
+            Box::pin(async move {
+                tokio::spawn(allocator::give_back_free_memory(
+                    Duration::from_secs(5),
+                    rocket.shutdown(),
+                ));
+            })
+        }))
         .attach(AdHoc::on_liftoff("Retention", |rocket| {
             Box::pin(async move {
                 if let (Some(site), Some(db)) =

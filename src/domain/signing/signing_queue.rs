@@ -9,6 +9,11 @@
 //! wait in the channel, and the next batch takes them all (up to `MAX_BATCH`). A signature alone is
 //! committed at once, so an idle site adds no delay.
 //!
+//! On PostgreSQL several writers take batches from the queue, each on a connection of its own: a
+//! commit there is a round trip to another process, and while one batch waits for it the next one
+//! is written (the batches lock their addresses and sources, as two instances' batches do). SQLite
+//! has one writer: it takes one write transaction at a time anyway.
+//!
 //! If a batch fails as a whole (on PostgreSQL, another instance inserting the same address at the
 //! same moment meets the unique index), it is rolled back and its jobs are written one by one, each
 //! in its own transaction, exactly as `signature::sign` and `signature::confirm` do.
@@ -16,8 +21,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use sea_orm::{DatabaseConnection, DbErr};
-use tokio::sync::{mpsc, oneshot};
+use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::Site;
 use crate::domain::abuse::mail_cap;
@@ -34,6 +39,9 @@ pub const MAX_BATCH: usize = 256;
 
 /// Signatures waiting for the writer at most; a signer beyond waits to be queued.
 const QUEUE_DEPTH: usize = 4 * MAX_BATCH;
+
+/// Writers on PostgreSQL (batches written at once, each in its own transaction).
+const POSTGRES_WRITERS: usize = 4;
 
 enum Job {
     Sign {
@@ -106,7 +114,11 @@ impl SigningQueue {
     fn sender(&self, db: &DatabaseConnection, site: &Site) -> &mpsc::Sender<Job> {
         self.sender.get_or_init(|| {
             let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
-            let writer = Writer {
+            let writers = match db.get_database_backend() {
+                DatabaseBackend::Postgres => POSTGRES_WRITERS,
+                _ => 1,
+            };
+            let writer = Arc::new(Writer {
                 db: db.clone(),
                 rules: signature::Rules::of(site),
                 wake: site.wake.clone(),
@@ -114,8 +126,11 @@ impl SigningQueue {
                 // The writer's own copy, for the rare note to an address that already confirmed.
                 templates: Templates::load(site.settings.overrides_dir.as_deref())
                     .map_err(|e| e.to_string()),
-            };
-            tokio::spawn(writer.run(receiver));
+            });
+            let receiver = Arc::new(Mutex::new(receiver));
+            for _ in 0..writers {
+                tokio::spawn(writer.clone().run(receiver.clone()));
+            }
             sender
         })
     }
@@ -170,9 +185,19 @@ struct Writer {
 }
 
 impl Writer {
-    async fn run(self, mut receiver: mpsc::Receiver<Job>) {
+    /// Takes the jobs waiting (the first writer free waits for the next one) and writes them,
+    /// until the queue closes.
+    async fn run(self: Arc<Self>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        loop {
+            let taken = receiver
+                .lock()
+                .await
+                .recv_many(&mut batch, MAX_BATCH)
+                .await;
+            if taken == 0 {
+                break;
+            }
             self.commit(std::mem::take(&mut batch)).await;
             self.wake.notify();
         }
