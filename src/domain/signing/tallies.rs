@@ -15,6 +15,7 @@ use sea_orm::{
 use crate::domain::abuse::mail_cap::{self, MailCaps};
 use crate::domain::abuse::signing_limits::{self, DAY, SigningLimits};
 use crate::domain::abuse::source::Source;
+use crate::db::in_json_list;
 use crate::domain::signing::batch_rows::{self, BatchRows};
 use crate::entity::{mail_ledger, signature};
 use crate::mail::queue::Postmark;
@@ -103,8 +104,19 @@ impl Tallies {
         if wanted.is_empty() {
             return Ok(tallies);
         }
-        let petitions: HashSet<i32> = wanted.iter().map(|w| w.petition_id).collect();
-        let keys: HashSet<&str> = wanted.iter().map(|w| w.email_key).collect();
+        let backend = conn.get_database_backend();
+        let petitions: Vec<i32> = wanted
+            .iter()
+            .map(|w| w.petition_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let keys: Vec<&str> = wanted
+            .iter()
+            .map(|w| w.email_key)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         let rows = signature::Entity::find()
             .select_only()
             .columns([
@@ -115,8 +127,8 @@ impl Tallies {
             ])
             .column_as(signature::Column::ConfirmedAt.is_not_null(), "confirmed")
             .column_as(signature::Column::HeldAt.is_not_null(), "held")
-            .filter(signature::Column::PetitionId.is_in(petitions.iter().copied()))
-            .filter(signature::Column::EmailKey.is_in(keys.iter().copied()))
+            .filter(in_json_list(backend, "petition_id", &petitions, true))
+            .filter(in_json_list(backend, "email_key", &keys, false))
             .into_model::<KnownRow>()
             .all(conn)
             .await?;
@@ -133,10 +145,12 @@ impl Tallies {
                 );
             }
         }
-        let hashes: HashSet<String> = wanted
+        let hashes: Vec<String> = wanted
             .iter()
             .filter_map(|w| w.source)
             .flat_map(Source::hashes)
+            .collect::<HashSet<_>>()
+            .into_iter()
             .collect();
         if limits != SigningLimits::NONE && !hashes.is_empty() {
             let now = crate::domain::now();
@@ -149,7 +163,7 @@ impl Tallies {
                     "burst",
                 )
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day")
-                .filter(signature::Column::IpHash.is_in(hashes))
+                .filter(in_json_list(backend, "ip_hash", &hashes, false))
                 .filter(signature::Column::CreatedAt.gt(now - DAY))
                 .filter(signature::Column::HeldAt.is_null())
                 .group_by(signature::Column::IpHash)
@@ -170,9 +184,11 @@ impl Tallies {
             }
         }
         if postmark.caps != MailCaps::NONE {
-            let recipients: HashSet<String> = wanted
+            let recipients: Vec<String> = wanted
                 .iter()
                 .map(|w| mail_cap::recipient_hash(postmark, w.email))
+                .collect::<HashSet<_>>()
+                .into_iter()
                 .collect();
             let rows = mail_ledger::Entity::find()
                 .select_only()
@@ -181,7 +197,7 @@ impl Tallies {
                     mail_ledger::Column::PetitionId,
                 ])
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "count")
-                .filter(mail_ledger::Column::RecipientHash.is_in(recipients))
+                .filter(in_json_list(backend, "recipient_hash", &recipients, false))
                 .filter(
                     mail_ledger::Column::CreatedAt
                         .gt(crate::mail::now_millis() - mail_cap::WINDOW_MILLIS),
