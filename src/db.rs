@@ -178,26 +178,21 @@ pub async fn in_batches(
     }
 }
 
-/// `column IN (the values)` with the values bound as one JSON array: the statement text is the same
-/// for any number of values, so each connection prepares it once (a list of `?` changes the text,
-/// and PostgreSQL plans every new length again). `column` is written as is (a plain column name of
-/// the query's one table); `integers` casts the values for an integer column on PostgreSQL. (The
-/// placeholder is `$1` there: sea-query numbers it in the statement, and `?` is a JSON operator.)
-pub fn in_json_list<T: serde::Serialize>(
-    backend: DatabaseBackend,
-    column: &str,
-    values: &[T],
-    integers: bool,
-) -> sea_orm::sea_query::SimpleExpr {
-    let list = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
-    let sql = match (backend, integers) {
-        (DatabaseBackend::Postgres, true) => format!(
-            "{column} IN (SELECT CAST(json_array_elements_text(CAST($1 AS json)) AS INTEGER))"
-        ),
-        (DatabaseBackend::Postgres, false) => {
-            format!("{column} IN (SELECT json_array_elements_text(CAST($1 AS json)))")
+/// `column IN (the values)`. On SQLite the values are bound as one JSON array: the statement text is
+/// the same for any number of values, so each connection prepares it once (a list of `?` changes
+/// the text, and each length is one more statement in every connection's cache). On PostgreSQL it
+/// stays a list of parameters: with a JSON array its planner cannot tell how many values come, and
+/// chose plans that scanned every signature or parsed the array once per row.
+pub fn in_list<T>(backend: DatabaseBackend, column: &str, values: &[T]) -> sea_orm::sea_query::SimpleExpr
+where
+    T: serde::Serialize + Clone + Into<sea_orm::Value>,
+{
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    match backend {
+        DatabaseBackend::Sqlite => {
+            let list = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
+            Expr::cust_with_values(format!("{column} IN (SELECT value FROM json_each(?))"), [list])
         }
-        _ => format!("{column} IN (SELECT value FROM json_each(?))"),
-    };
-    sea_orm::sea_query::Expr::cust_with_values(sql, [list])
+        _ => Expr::col(Alias::new(column)).is_in(values.iter().cloned()),
+    }
 }

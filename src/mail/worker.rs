@@ -279,13 +279,23 @@ impl Worker {
         let now = now_millis();
         let lease_until = slot.max(now) + self.send_timeout.as_millis() as i64 + LEASE_MARGIN_MS;
         let backend = txn.get_database_backend();
-        let ids: Vec<i32> = due.iter().map(|mail| mail.id).collect();
+        let listed: Vec<i32> = due.iter().map(|mail| mail.id).collect();
+        // Driven by the list (each id looked up by its key), never by the pending mails, which
+        // can be a hundred thousand during an update to signers: `status || ''` and
+        // `next_attempt_at + 0` keep both planners off the indexes of those columns.
+        let (ids, id) = match backend {
+            DatabaseBackend::Postgres => (
+                "json_array_elements_text(CAST($2 AS json))",
+                "CAST(v.value AS INTEGER)",
+            ),
+            _ => ("json_each(?2)", "v.value"),
+        };
         let sql = format!(
             "UPDATE mail_queue SET lease_until = {lease}, attempts = attempts + 1 \
-             WHERE id IN ({ids}) AND status = {pending} AND next_attempt_at <= {now} \
-             AND (lease_until IS NULL OR lease_until < {now}) RETURNING id",
+             FROM {ids} AS v WHERE mail_queue.id = {id} AND status || '' = {pending} \
+             AND next_attempt_at + 0 <= {now} AND (lease_until IS NULL OR lease_until < {now}) \
+             RETURNING mail_queue.id",
             lease = param(backend, 1),
-            ids = json_ids(backend, 2),
             pending = param(backend, 3),
             now = param(backend, 4),
         );
@@ -295,7 +305,7 @@ impl Worker {
                 sql,
                 [
                     lease_until.into(),
-                    serde_json::to_string(&ids).unwrap_or_default().into(),
+                    serde_json::to_string(&listed).unwrap_or_default().into(),
                     STATUS_PENDING.into(),
                     now.into(),
                 ],
@@ -566,16 +576,6 @@ fn param(backend: DatabaseBackend, n: usize) -> String {
     match backend {
         DatabaseBackend::Postgres => format!("${n}"),
         _ => format!("?{n}"),
-    }
-}
-
-/// The ids of a JSON array given as parameter `n`, as a subquery for `id IN (…)`.
-fn json_ids(backend: DatabaseBackend, n: usize) -> String {
-    match backend {
-        DatabaseBackend::Postgres => {
-            format!("SELECT CAST(value AS INTEGER) FROM json_array_elements_text(CAST(${n} AS json))")
-        }
-        _ => format!("SELECT value FROM json_each(?{n})"),
     }
 }
 

@@ -15,7 +15,7 @@ use sea_orm::{
 use crate::domain::abuse::mail_cap::{self, MailCaps};
 use crate::domain::abuse::signing_limits::{self, DAY, SigningLimits};
 use crate::domain::abuse::source::Source;
-use crate::db::in_json_list;
+use crate::db::in_list;
 use crate::domain::signing::batch_rows::{self, BatchRows};
 use crate::entity::{mail_ledger, signature};
 use crate::mail::queue::Postmark;
@@ -127,8 +127,8 @@ impl Tallies {
             ])
             .column_as(signature::Column::ConfirmedAt.is_not_null(), "confirmed")
             .column_as(signature::Column::HeldAt.is_not_null(), "held")
-            .filter(in_json_list(backend, "petition_id", &petitions, true))
-            .filter(in_json_list(backend, "email_key", &keys, false))
+            .filter(in_list(backend, "petition_id", &petitions))
+            .filter(in_list(backend, "email_key", &keys))
             .into_model::<KnownRow>()
             .all(conn)
             .await?;
@@ -163,7 +163,7 @@ impl Tallies {
                     "burst",
                 )
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day")
-                .filter(in_json_list(backend, "ip_hash", &hashes, false))
+                .filter(in_list(backend, "ip_hash", &hashes))
                 .filter(signature::Column::CreatedAt.gt(now - DAY))
                 .filter(signature::Column::HeldAt.is_null())
                 .group_by(signature::Column::IpHash)
@@ -197,7 +197,7 @@ impl Tallies {
                     mail_ledger::Column::PetitionId,
                 ])
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "count")
-                .filter(in_json_list(backend, "recipient_hash", &recipients, false))
+                .filter(in_list(backend, "recipient_hash", &recipients))
                 .filter(
                     mail_ledger::Column::CreatedAt
                         .gt(crate::mail::now_millis() - mail_cap::WINDOW_MILLIS),
