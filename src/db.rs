@@ -183,7 +183,11 @@ pub async fn in_batches(
 /// the text, and each length is one more statement in every connection's cache). On PostgreSQL it
 /// stays a list of parameters: with a JSON array its planner cannot tell how many values come, and
 /// chose plans that scanned every signature or parsed the array once per row.
-pub fn in_list<T>(backend: DatabaseBackend, column: &str, values: &[T]) -> sea_orm::sea_query::SimpleExpr
+pub fn in_list<T>(
+    backend: DatabaseBackend,
+    column: &str,
+    values: &[T],
+) -> sea_orm::sea_query::SimpleExpr
 where
     T: serde::Serialize + Clone + Into<sea_orm::Value>,
 {
@@ -191,7 +195,10 @@ where
     match backend {
         DatabaseBackend::Sqlite => {
             let list = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
-            Expr::cust_with_values(format!("{column} IN (SELECT value FROM json_each(?))"), [list])
+            Expr::cust_with_values(
+                format!("{column} IN (SELECT value FROM json_each(?))"),
+                [list],
+            )
         }
         _ => Expr::col(Alias::new(column)).is_in(values.iter().cloned()),
     }

@@ -589,7 +589,9 @@ pub async fn apply<C: ConnectionTrait>(
                 return Ok(Written::Held);
             }
             tallies.mailed(postmark, &unconfirmed.email, Some(petition_id));
-            tallies.rows.mail(queue::queued_row(confirmation.mail, postmark));
+            tallies
+                .rows
+                .mail(queue::queued_row(confirmation.mail, postmark));
             Ok(Written::Mailed)
         }
         None => {
@@ -634,9 +636,10 @@ pub async fn apply<C: ConnectionTrait>(
             }
             tallies.admit(source, petition_id);
             tallies.mailed(postmark, &clean.email, Some(petition_id));
-            tallies
-                .rows
-                .mail(queue::queued_row(prepared.confirmation.mail.clone(), postmark));
+            tallies.rows.mail(queue::queued_row(
+                prepared.confirmation.mail.clone(),
+                postmark,
+            ));
             Ok(Written::Mailed)
         }
     }

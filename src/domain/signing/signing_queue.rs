@@ -190,11 +190,7 @@ impl Writer {
     async fn run(self: Arc<Self>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
-            let taken = receiver
-                .lock()
-                .await
-                .recv_many(&mut batch, MAX_BATCH)
-                .await;
+            let taken = receiver.lock().await.recv_many(&mut batch, MAX_BATCH).await;
             if taken == 0 {
                 break;
             }

@@ -12,10 +12,10 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 
+use crate::db::in_list;
 use crate::domain::abuse::mail_cap::{self, MailCaps};
 use crate::domain::abuse::signing_limits::{self, DAY, SigningLimits};
 use crate::domain::abuse::source::Source;
-use crate::db::in_list;
 use crate::domain::signing::batch_rows::{self, BatchRows};
 use crate::entity::{mail_ledger, signature};
 use crate::mail::queue::Postmark;
@@ -298,12 +298,15 @@ impl Tallies {
     pub async fn finish<C: ConnectionTrait>(mut self, conn: &C) -> Result<(), DbErr> {
         self.rows.flush(conn).await?;
         let now = crate::mail::now_millis();
-        let ledger = self.ledger.into_iter().map(|(hash, petition)| mail_ledger::ActiveModel {
-            recipient_hash: sea_orm::Set(hash),
-            petition_id: sea_orm::Set(petition),
-            created_at: sea_orm::Set(now),
-            ..Default::default()
-        });
+        let ledger = self
+            .ledger
+            .into_iter()
+            .map(|(hash, petition)| mail_ledger::ActiveModel {
+                recipient_hash: sea_orm::Set(hash),
+                petition_id: sea_orm::Set(petition),
+                created_at: sea_orm::Set(now),
+                ..Default::default()
+            });
         batch_rows::insert_chunked(conn, ledger.collect()).await
     }
 }
