@@ -48,9 +48,8 @@ pub async fn give_back_free_memory(
     }
 }
 
-/// Trims the heaps when more than `FREE_WORTH_TRIMMING` bytes lie free in them; returns whether it
-/// did.
-pub fn trim() -> bool {
+/// Trims the heaps when more than `FREE_WORTH_TRIMMING` bytes lie free in them.
+pub fn trim() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         /// glibc's `struct mallinfo2` (since 2.33); only `fordblks` is read.
@@ -76,8 +75,7 @@ pub fn trim() -> bool {
         let free = unsafe { mallinfo2() }.fordblks;
         if free > FREE_WORTH_TRIMMING {
             // SAFETY: as above.
-            return unsafe { malloc_trim(0) } == 1;
+            unsafe { malloc_trim(0) };
         }
     }
-    false
 }

@@ -186,20 +186,21 @@ pub async fn in_batches(
 pub fn in_list<T>(
     backend: DatabaseBackend,
     column: &str,
-    values: &[T],
+    values: impl IntoIterator<Item = T>,
 ) -> sea_orm::sea_query::SimpleExpr
 where
-    T: serde::Serialize + Clone + Into<sea_orm::Value>,
+    T: serde::Serialize + Into<sea_orm::Value>,
 {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    let values: Vec<T> = values.into_iter().collect();
     match backend {
         DatabaseBackend::Sqlite => {
-            let list = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
+            let list = serde_json::to_string(&values).unwrap_or_else(|_| "[]".into());
             Expr::cust_with_values(
                 format!("{column} IN (SELECT value FROM json_each(?))"),
                 [list],
             )
         }
-        _ => Expr::col(Alias::new(column)).is_in(values.iter().cloned()),
+        _ => Expr::col(Alias::new(column)).is_in(values),
     }
 }

@@ -246,7 +246,7 @@ impl Worker {
         slot: i64,
     ) -> Result<Option<mail_queue::Model>, sea_orm::DbErr> {
         let now = now_millis();
-        let lease_until = slot.max(now) + self.send_timeout.as_millis() as i64 + LEASE_MARGIN_MS;
+        let lease_until = self.lease_until(slot, now);
         let result = Mail::update_many()
             .col_expr(Column::LeaseUntil, Expr::value(lease_until))
             .col_expr(
@@ -268,6 +268,12 @@ impl Worker {
         Ok(Some(mail))
     }
 
+    /// How long a claim on a mail sent at `slot` lasts: its send's bound plus a margin, so that a
+    /// live worker always records the outcome first.
+    fn lease_until(&self, slot: i64, now: i64) -> i64 {
+        slot.max(now) + self.send_timeout.as_millis() as i64 + LEASE_MARGIN_MS
+    }
+
     /// `claim` for mails that share one slot, in one statement: the mails nobody else took since
     /// they were found due.
     async fn claim_all(
@@ -277,7 +283,7 @@ impl Worker {
         slot: i64,
     ) -> Result<Vec<(mail_queue::Model, i64)>, sea_orm::DbErr> {
         let now = now_millis();
-        let lease_until = slot.max(now) + self.send_timeout.as_millis() as i64 + LEASE_MARGIN_MS;
+        let lease_until = self.lease_until(slot, now);
         let backend = txn.get_database_backend();
         let listed: Vec<i32> = due.iter().map(|mail| mail.id).collect();
         // Driven by the list (each id looked up by its key), never by the pending mails, which

@@ -105,18 +105,8 @@ impl Tallies {
             return Ok(tallies);
         }
         let backend = conn.get_database_backend();
-        let petitions: Vec<i32> = wanted
-            .iter()
-            .map(|w| w.petition_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let keys: Vec<&str> = wanted
-            .iter()
-            .map(|w| w.email_key)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
+        let petitions: HashSet<i32> = wanted.iter().map(|w| w.petition_id).collect();
+        let keys: HashSet<&str> = wanted.iter().map(|w| w.email_key).collect();
         let rows = signature::Entity::find()
             .select_only()
             .columns([
@@ -127,8 +117,8 @@ impl Tallies {
             ])
             .column_as(signature::Column::ConfirmedAt.is_not_null(), "confirmed")
             .column_as(signature::Column::HeldAt.is_not_null(), "held")
-            .filter(in_list(backend, "petition_id", &petitions))
-            .filter(in_list(backend, "email_key", &keys))
+            .filter(in_list(backend, "petition_id", petitions))
+            .filter(in_list(backend, "email_key", keys))
             .into_model::<KnownRow>()
             .all(conn)
             .await?;
@@ -145,12 +135,10 @@ impl Tallies {
                 );
             }
         }
-        let hashes: Vec<String> = wanted
+        let hashes: HashSet<String> = wanted
             .iter()
             .filter_map(|w| w.source)
             .flat_map(Source::hashes)
-            .collect::<HashSet<_>>()
-            .into_iter()
             .collect();
         if limits != SigningLimits::NONE && !hashes.is_empty() {
             let now = crate::domain::now();
@@ -163,7 +151,7 @@ impl Tallies {
                     "burst",
                 )
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day")
-                .filter(in_list(backend, "ip_hash", &hashes))
+                .filter(in_list(backend, "ip_hash", hashes))
                 .filter(signature::Column::CreatedAt.gt(now - DAY))
                 .filter(signature::Column::HeldAt.is_null())
                 .group_by(signature::Column::IpHash)
@@ -184,11 +172,9 @@ impl Tallies {
             }
         }
         if postmark.caps != MailCaps::NONE {
-            let recipients: Vec<String> = wanted
+            let recipients: HashSet<String> = wanted
                 .iter()
                 .map(|w| mail_cap::recipient_hash(postmark, w.email))
-                .collect::<HashSet<_>>()
-                .into_iter()
                 .collect();
             let rows = mail_ledger::Entity::find()
                 .select_only()
@@ -197,7 +183,7 @@ impl Tallies {
                     mail_ledger::Column::PetitionId,
                 ])
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "count")
-                .filter(in_list(backend, "recipient_hash", &recipients))
+                .filter(in_list(backend, "recipient_hash", recipients))
                 .filter(
                     mail_ledger::Column::CreatedAt
                         .gt(crate::mail::now_millis() - mail_cap::WINDOW_MILLIS),
