@@ -66,6 +66,12 @@ pub struct Settings {
     pub locales_dir: Option<PathBuf>,
     /// The language used when nothing in the request asks for a shipped one.
     pub default_language: String,
+    /// The IANA time zone (`Europe/Paris`) closing dates are read in and times shown in; defaults
+    /// to the server's own.
+    pub time_zone: Option<String>,
+    /// `time_zone` resolved once at start (`from_figment`).
+    #[serde(skip)]
+    pub zone: crate::i18n::format::Zone,
     /// The country whose numbering plan reads phone numbers written the national way (ISO 3166
     /// code, e.g. `FR`: `06 05 04 03 02` is stored as `+33605040302`).
     pub phone_country: String,
@@ -154,6 +160,8 @@ impl Default for Settings {
             overrides_dir: None,
             locales_dir: None,
             default_language: "en-US".into(),
+            time_zone: None,
+            zone: Default::default(),
             phone_country: "FR".into(),
             registration_open: true,
             page_cache_millis: 1000,
@@ -206,6 +214,14 @@ impl Settings {
                 settings.digest_hour_utc
             )));
         }
+        settings.zone = match settings.time_zone.as_deref().map(str::trim) {
+            None | Some("") => crate::i18n::format::Zone::of_server(),
+            Some(name) => crate::i18n::format::Zone::named(name).ok_or_else(|| {
+                StartupError::Config(format!(
+                    "time_zone: {name:?} is not a time zone name such as Europe/Paris or UTC"
+                ))
+            })?,
+        };
         if let Some(url) = settings.public_url.as_mut() {
             while url.ends_with('/') {
                 url.pop();
@@ -366,5 +382,24 @@ mod tests {
         assert_eq!(read(" be ").expect("Belgium").phone_country, "BE");
         let refused = read("France").expect_err("not a code");
         assert!(refused.to_string().contains("phone_country"), "{refused}");
+    }
+
+    #[test]
+    fn the_time_zone_is_an_iana_name_and_defaults_to_the_servers() {
+        let read = |zone: Option<&str>| {
+            let figment = match zone {
+                Some(zone) => defaults().merge(Serialized::global("time_zone", zone)),
+                None => defaults(),
+            };
+            Settings::from_figment(&figment)
+        };
+        let paris = read(Some("Europe/Paris")).expect("a zone");
+        assert_eq!(paris.zone.name(), "Europe/Paris");
+        assert_eq!(
+            read(None).expect("the server's").zone,
+            crate::i18n::format::Zone::of_server()
+        );
+        let refused = read(Some("Paris")).expect_err("not a zone name");
+        assert!(refused.to_string().contains("time_zone"), "{refused}");
     }
 }

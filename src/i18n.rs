@@ -45,24 +45,6 @@ impl Lang {
         }
         catalog::with(|c| c.format(&self.0, key, Some(&fluent_args)))
     }
-
-    /// `n` with its thousands grouped as the language writes them: `1,234` in English, `1 234` with
-    /// a narrow no-break space in French. The separator is the message `number-group-separator`.
-    pub fn grouped(&self, n: i64) -> String {
-        let separator = self.t("number-group-separator");
-        let digits = n.unsigned_abs().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 * separator.len() + 1);
-        if n < 0 {
-            out.push('-');
-        }
-        for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push_str(&separator);
-            }
-            out.push(digit);
-        }
-        out
-    }
 }
 
 /// Every language, built in or from the locales folder, the source language first.
@@ -203,4 +185,5 @@ impl Loader for InForce {
 
 pub mod catalog;
 pub mod check;
+pub mod format;
 pub mod messages;

@@ -52,7 +52,7 @@ impl Site {
         let settings = Settings::from_figment(figment)?;
         // Before anything renders: one process serves one set of translations.
         i18n::catalog::load(&settings.locales_dir());
-        let templates = Templates::load(settings.overrides_dir.as_deref())?;
+        let templates = Templates::load(settings.overrides_dir.as_deref(), settings.zone)?;
         let transport = Arc::new(Transport::from_settings(&settings)?);
         Ok(Site {
             keys: Keys::derive(figment),

@@ -15,7 +15,11 @@ pub struct Templates {
 }
 
 impl Templates {
-    pub fn load(overrides_dir: Option<&Path>) -> Result<Templates, StartupError> {
+    /// `zone` is the instance's time zone, in which the `moment` function shows instants.
+    pub fn load(
+        overrides_dir: Option<&Path>,
+        zone: i18n::format::Zone,
+    ) -> Result<Templates, StartupError> {
         let mut sources: Vec<(String, String)> = Vec::new();
         collect_built_in(&BUILT_IN, &mut sources);
         if let Some(dir) = overrides_dir {
@@ -30,6 +34,8 @@ impl Templates {
         tera.set_escape_fn(escape_html);
         tera.register_function("fluent", i18n::tera_function());
         tera.register_function("direction", i18n::tera_direction);
+        tera.register_function("moment", i18n::format::tera_moment(zone));
+        tera.register_function("number", i18n::format::tera_number);
         tera.add_raw_templates(sources)
             .map_err(|e| StartupError::Templates(crate::error::describe_chain(&e)))?;
         Ok(Templates { tera })

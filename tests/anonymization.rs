@@ -98,9 +98,9 @@ async fn a_campaign_closed_long_enough_keeps_its_counts_and_loses_its_signers_de
         let (_, page) = app
             .get_lang(&format!("/petitions/{recent_id}/signatures"), "en")
             .await;
-        let due = (signons::domain::now() + time::Duration::days(1))
-            .date()
-            .to_string();
+        // In words, as the page writes it: "30 December 2026".
+        let due = signons::i18n::Lang::source()
+            .long_date((signons::domain::now() + time::Duration::days(1)).date());
         assert!(
             page.contains(&format!(
                 "will be erased on {due}, 30 days after the petition closes"

@@ -287,7 +287,10 @@ async fn the_anonymization_delay_counts_from_the_end_and_only_those_who_may_end_
         );
         let (_, page) = app.get_lang(&format!("/petitions/{id}/end"), "en").await;
         assert!(
-            page.contains(&format!("will be erased on {}", expected.date())),
+            page.contains(&format!(
+                "will be erased on {}",
+                signons::i18n::Lang::source().long_date(expected.date())
+            )),
             "{page}"
         );
         log_out(&app).await;

@@ -197,6 +197,11 @@ fn chart_of(page: &str) -> Drawn {
     drawn
 }
 
+/// A day as the pages write it in English: "29 November 2026".
+fn words(day: time::Date) -> String {
+    signons::i18n::Lang::source().long_date(day)
+}
+
 #[rocket::async_test]
 async fn the_chart_has_a_bar_a_day_of_confirmations_and_the_public_history_says_the_same() {
     for backend in backends() {
@@ -221,8 +226,9 @@ async fn the_chart_has_a_bar_a_day_of_confirmations_and_the_public_history_says_
         );
         assert!(
             drawn.desc.starts_with(&format!(
-                "6 confirmed signatures from {four} to {}.",
-                today()
+                "6 confirmed signatures from {} to {}.",
+                words(four),
+                words(today())
             )),
             "{backend:?}: {}",
             drawn.desc
@@ -253,18 +259,20 @@ async fn the_chart_has_a_bar_a_day_of_confirmations_and_the_public_history_says_
         // The same figures in the table, with the empty day between.
         for row in [
             format!(
-                "<th scope=\"row\">{four}</th><td class=\"number\">3</td><td class=\"number\">3</td>"
+                "<th scope=\"row\">{}</th><td class=\"number\">3</td><td class=\"number\">3</td>",
+                words(four)
             ),
             format!(
                 "<th scope=\"row\">{}</th><td class=\"number\">0</td><td class=\"number\">3</td>",
-                four + Duration::days(1)
+                words(four + Duration::days(1))
             ),
             format!(
-                "<th scope=\"row\">{two}</th><td class=\"number\">1</td><td class=\"number\">4</td>"
+                "<th scope=\"row\">{}</th><td class=\"number\">1</td><td class=\"number\">4</td>",
+                words(two)
             ),
             format!(
                 "<th scope=\"row\">{}</th><td class=\"number\">2</td><td class=\"number\">6</td>",
-                today()
+                words(today())
             ),
         ] {
             assert!(page.contains(&row), "{backend:?}: {row}");

@@ -309,6 +309,159 @@ async fn after_its_closing_date_a_petition_says_so_and_refuses_signatures() {
 }
 
 #[rocket::async_test]
+async fn numbers_and_days_are_written_in_the_readers_language_and_closing_days_end_in_the_instance_zone()
+ {
+    let year = time::OffsetDateTime::now_utc().year() + 1;
+    for backend in backends() {
+        let app = TestApp::builder(backend)
+            .set("time_zone", "Europe/Paris")
+            .build()
+            .await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let located = petition_of(&app, &slug, "Counted").await;
+        log_in(&app, "ana").await;
+        let deadline = format!("{year}-01-31");
+        let (status, _) = save(
+            &app,
+            located.petition.id,
+            &[
+                ("goal", "10000"),
+                ("deadline", &deadline),
+                ("paper_signatures", "1234"),
+            ],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let row = petition_entity::Entity::find_by_id(located.petition.id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("row");
+        let closes = row.deadline.expect("a closing date");
+        assert_eq!(
+            closes,
+            time::Date::from_calendar_date(year, time::Month::January, 31)
+                .expect("a day")
+                .with_hms(22, 59, 59)
+                .expect("a time")
+                .assume_utc(),
+            "{backend:?}: the end of 31 January in Paris (UTC+1)"
+        );
+        let (_, english) = app.get_lang(&located.path(), "en").await;
+        for shown in [
+            "1,234 people have signed".to_string(),
+            "goal: 10,000".to_string(),
+            format!("Open until 31 January {year}, 23:59 (Europe/Paris)"),
+        ] {
+            assert!(
+                english.contains(&shown),
+                "{backend:?}: {shown} in {english}"
+            );
+        }
+        assert!(
+            english.contains("<progress max=\"10000\" value=\"1234\""),
+            "{backend:?}: attributes keep plain numbers"
+        );
+        let (_, french) = app.get_lang(&located.path(), "fr").await;
+        for shown in [
+            "1\u{202F}234".to_string(),
+            "10\u{202F}000".to_string(),
+            format!("Ouverte jusqu’au 31 janvier {year} à 23\u{A0}h\u{A0}59 (Europe/Paris)"),
+        ] {
+            assert!(
+                french.contains(&shown),
+                "{backend:?}: {shown:?} in {french}"
+            );
+        }
+        // The editor shows the day as it was typed, in the instance's zone.
+        let (_, editor) = app
+            .get(&format!("/petitions/{}/edit", located.petition.id))
+            .await;
+        assert!(
+            editor.contains(&format!("value=\"{deadline}\"")),
+            "{backend:?}: {editor}"
+        );
+        let first = format!("{year}-02-01");
+        let (status, _) = save(&app, located.petition.id, &[("deadline", &first)]).await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let (_, french) = app.get_lang(&located.path(), "fr").await;
+        assert!(
+            french.contains(&format!("Ouverte jusqu’au 1er février {year}")),
+            "{backend:?}: {french}"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
+async fn the_page_says_who_the_petition_is_addressed_to_and_presents_the_organization_behind_it() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let located = petition_of(&app, &slug, "Benches").await;
+        let org = signons::domain::people::organization::find_by_slug(&app.db, &slug)
+            .await
+            .expect("query")
+            .expect("org");
+        let mut active = sea_orm::IntoActiveModel::into_active_model(org);
+        active.description = sea_orm::Set("Neighbours who look after the park.".into());
+        sea_orm::ActiveModelTrait::update(active, &app.db)
+            .await
+            .expect("description");
+        log_in(&app, "ana").await;
+
+        // Too long: refused with its message, the field keeps what was typed, nothing is saved.
+        let long = "x".repeat(201);
+        let (status, page) = save(&app, located.petition.id, &[("addressed_to", &long)]).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
+        assert!(
+            page.contains("Write at most 200 characters."),
+            "{backend:?}"
+        );
+        assert!(page.contains(&format!("value=\"{long}\"")), "{backend:?}");
+        let row = petition_entity::Entity::find_by_id(located.petition.id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("row");
+        assert_eq!(row.addressed_to, None, "{backend:?}");
+
+        let (status, _) = save(
+            &app,
+            located.petition.id,
+            &[("addressed_to", "  the   Mayor of Lyon "), ("goal", "50")],
+        )
+        .await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let (_, page) = app.get_lang(&located.path(), "en").await;
+        for shown in [
+            "<p class=\"addressed-to\" dir=\"auto\">To: the Mayor of Lyon</p>".to_string(),
+            format!("<a href=\"/o/{slug}\">By Park Friends</a>"),
+            format!("<a href=\"/o/{slug}\">About Park Friends</a>"),
+            "<p dir=\"auto\">Neighbours who look after the park.</p>".to_string(),
+            // On phones the count comes first with a way down to the form.
+            "<a class=\"button sign-jump\" href=\"#sign\">Sign the petition</a>".to_string(),
+            "<section class=\"sign\" id=\"sign\">".to_string(),
+        ] {
+            assert!(page.contains(&shown), "{backend:?}: {shown} in {page}");
+        }
+        let (_, page) = app.get_lang(&located.path(), "fr").await;
+        assert!(
+            page.contains("Destinataire\u{A0}: the Mayor of Lyon"),
+            "{backend:?}"
+        );
+        assert_eq!(
+            app.json(located.petition.id).await["addressed_to"],
+            "the Mayor of Lyon",
+            "{backend:?}"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
 async fn permalinks_are_added_made_canonical_and_removed_and_old_ones_keep_redirecting() {
     for backend in backends() {
         let app = TestApp::start(backend).await;

@@ -41,6 +41,10 @@ field-petition-goal = Goal
 field-petition-goal-hint = The number of signatures you aim for.
 field-petition-deadline = Closing date
 goal-invalid = Enter a whole number above zero, or leave it empty.
+# Who the petition is addressed to (the editor and the wizard); the form marks it optional.
+field-petition-addressed-to = Addressed to
+field-petition-addressed-to-hint = The person or body who can grant what you ask, e.g. the Mayor of Lyon.
+addressed-to-too-long = Write at most 200 characters.
 deadline-invalid = Enter a date such as 2027-03-31, or leave it empty.
 
 field-paper-signatures = Signatures gathered on paper

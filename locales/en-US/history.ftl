@@ -1,6 +1,4 @@
 # The signatures over time (F6.4): the chart on the signatures page, its table, the count badge.
-# Digits are grouped by threes with this between them: 1,234.
-number-group-separator = ,
 history-title = Signatures over time
 history-empty = No confirmed signature yet: the chart begins with the first one.
 history-chart-title = Confirmed signatures of “{ $title }” over time

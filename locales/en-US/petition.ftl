@@ -2,6 +2,12 @@
 home-title = Petitions
 home-empty = There is no published petition yet.
 petition-by = By { $owner }
+# Under the title: who the petition is addressed to, as its organizers wrote it.
+petition-addressed-to = To: { $whom }
+# The box that presents the organization behind the petition, after its text.
+petition-about-owner = About { $owner }
+# On phones, under the count: jumps to the sign form after the text.
+petition-sign-jump = Sign the petition
 signature-count = { $count ->
     [0] Nobody has signed yet
     [one] One person has signed
@@ -9,6 +15,8 @@ signature-count = { $count ->
 }
 petition-goal = goal: { $goal }
 petition-progress = { $percent }% of the goal
+# Names the block with the count, the goal and the closing date, for screen readers.
+petition-progress-label = Signatures so far
 petition-deadline = Open until { $date }
 petition-closed-on = Closed on { $date }
 petition-closed = This petition is closed: it no longer accepts signatures.

@@ -41,6 +41,10 @@ field-petition-goal = Objectif
 field-petition-goal-hint = Le nombre de signatures visé.
 field-petition-deadline = Date de clôture
 goal-invalid = Saisissez un nombre entier supérieur à zéro, ou laissez le champ vide.
+# À qui la pétition s’adresse (l’éditeur et l’assistant) ; facultatif.
+field-petition-addressed-to = Destinataire
+field-petition-addressed-to-hint = La personne ou l’institution qui peut accorder ce que vous demandez, par exemple le maire de Lyon.
+addressed-to-too-long = Écrivez au plus 200 caractères.
 deadline-invalid = Saisissez une date au format 2027-03-31, ou laissez le champ vide.
 
 field-paper-signatures = Signatures recueillies sur papier

@@ -1,6 +1,4 @@
 # Les signatures au fil du temps (F6.4) : le graphique de la page des signatures, son tableau, le badge du nombre.
-# Les chiffres sont groupés par trois, séparés par une espace fine insécable : 1 234.
-number-group-separator = {"\u202F"}
 history-title = Les signatures au fil du temps
 history-empty = Aucune signature confirmée pour l’instant : le graphique commencera avec la première.
 history-chart-title = Signatures confirmées de « { $title } » au fil du temps

@@ -2,6 +2,12 @@
 home-title = Pétitions
 home-empty = Aucune pétition n’est encore publiée.
 petition-by = Par { $owner }
+# Sous le titre : à qui la pétition s’adresse, tel que ses organisateurs l’ont écrit.
+petition-addressed-to = Destinataire : { $whom }
+# Le cadre qui présente l’organisation derrière la pétition, après son texte.
+petition-about-owner = À propos de { $owner }
+# Sur téléphone, sous le compteur : mène au formulaire de signature après le texte.
+petition-sign-jump = Signer la pétition
 signature-count = { $count ->
     [0] Personne n’a encore signé
     [one] Une personne a signé
@@ -9,6 +15,8 @@ signature-count = { $count ->
 }
 petition-goal = objectif : { $goal }
 petition-progress = { $percent } % de l’objectif
+# Nomme le bloc du compteur, de l’objectif et de la date de clôture, pour les lecteurs d’écran.
+petition-progress-label = Signatures recueillies
 petition-deadline = Ouverte jusqu’au { $date }
 petition-closed-on = Close le { $date }
 petition-closed = Cette pétition est close : elle n’accepte plus de signatures.

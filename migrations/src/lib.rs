@@ -28,6 +28,7 @@ mod m20261130_000020_outcome;
 mod m20261130_000040_mail_queue_order;
 mod m20261201_000010_translations;
 mod m20261201_000050_petition_languages;
+mod m20261202_000010_addressed_to;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000040_mail_queue_order::Migration),
             Box::new(m20261201_000010_translations::Migration),
             Box::new(m20261201_000050_petition_languages::Migration),
+            Box::new(m20261202_000010_addressed_to::Migration),
         ]
     }
 }

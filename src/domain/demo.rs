@@ -9,6 +9,9 @@ pub const USERNAME: &str = "demo";
 const ORGANIZATION: &str = "Signons Demo";
 const ORGANIZATION_SLUG: &str = "signons-demo";
 const PETITION_SLUG: &str = "protect-the-city-park";
+/// What the demo organization says of itself on its page and under its petitions.
+const DESCRIPTION: &str = "Neighbours of the old town who look after its trees, benches and playgrounds \
+                           since 1998. We meet every first Monday at the library.";
 
 pub struct Demo {
     pub username: String,
@@ -41,12 +44,19 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Demo, DemoError> {
     };
     let org = match organization::find_by_slug(&txn, ORGANIZATION_SLUG).await? {
         Some(org) => org,
-        None => organization::create(&txn, ORGANIZATION, &user).await?,
+        None => {
+            let org = organization::create(&txn, ORGANIZATION, &user).await?;
+            let mut active = org.into_active_model();
+            active.description = Set(DESCRIPTION.into());
+            active.update(&txn).await?
+        }
     };
-    let located = match petition::lookup(&txn, OwnerKind::Organization, &org.slug, PETITION_SLUG).await? {
+    let located = match petition::lookup(&txn, OwnerKind::Organization, &org.slug, PETITION_SLUG)
+        .await?
+    {
         Some(Lookup::Canonical(l) | Lookup::Moved(l)) => l,
         None => {
-            petition::create(
+            let located = petition::create(
                 &txn,
                 &Owner::Organization(org),
                 NewPetition {
@@ -63,7 +73,11 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Demo, DemoError> {
                     language: Some(crate::i18n::SOURCE_LANGUAGE.into()),
                 },
             )
-            .await?
+            .await?;
+            let mut active = located.petition.clone().into_active_model();
+            active.addressed_to = Set(Some("the City Council".into()));
+            active.update(&txn).await?;
+            located
         }
     };
     txn.commit().await?;

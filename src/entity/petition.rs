@@ -53,6 +53,8 @@ pub struct Model {
     /// `petition_translations`. None only between the migration that added it and the next start
     /// (`domain::petitions::translations::settle_main_languages`).
     pub language: Option<String>,
+    /// Who it is addressed to, shown under its title ("the Mayor of Lyon"); None when not said.
+    pub addressed_to: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -210,6 +210,18 @@ impl Catalog {
                 {
                     bundle.add_resource_overriding(Arc::new(name));
                 }
+                // Numbers in messages are written with the language's own separators.
+                let separator = |key: &str, default: &str| {
+                    format_in(&bundle, key, None)
+                        .and_then(Result::ok)
+                        .unwrap_or_else(|| default.to_string())
+                };
+                let separators = super::format::Separators {
+                    group: separator("number-group-separator", ","),
+                    decimal: separator("number-decimal-separator", "."),
+                };
+                super::format::set_separators(lang, separators);
+                bundle.set_formatter(Some(super::format::number_formatter));
                 (lang.clone(), bundle)
             })
             .collect();

@@ -108,19 +108,22 @@ async fn edit_page(
     done: Option<&str>,
     user: Option<CurrentUser>,
     db: &State<DatabaseConnection>,
+    site: &State<Site>,
 ) -> Result<Page> {
     let CurrentUser(user) = require(user)?;
     let petition = campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
         .await
         .map_err(campaign_error)?;
     let sections = sections(db.inner(), id).await?;
-    Ok(editor(id, &Edit::of(&petition), json!({}), sections, done))
+    let values = Edit::of(&petition, site.settings.zone);
+    Ok(editor(id, &values, json!({}), sections, done))
 }
 
 #[derive(Debug, FromForm)]
 struct EditForm {
     csrf: Option<String>,
     title: Option<String>,
+    addressed_to: Option<String>,
     body_html: Option<String>,
     goal: Option<String>,
     deadline: Option<String>,
@@ -214,12 +217,14 @@ async fn edit(
     user: Option<CurrentUser>,
     jar: &CookieJar<'_>,
     db: &State<DatabaseConnection>,
+    site: &State<Site>,
 ) -> Result<rocket::Either<Redirect, Page>> {
     verify_csrf(jar, form.csrf.as_deref())?;
     let CurrentUser(user) = require(user)?;
     let text = |field: &Option<String>| field.clone().unwrap_or_default();
     let typed = Edit {
         title: text(&form.title),
+        addressed_to: text(&form.addressed_to),
         body_html: text(&form.body_html),
         goal: text(&form.goal),
         deadline: text(&form.deadline),
@@ -240,7 +245,7 @@ async fn edit(
         social_text: text(&form.social_text),
         social_image_url: text(&form.social_image_url),
     };
-    match campaign::edit(db.inner(), &user, id, &typed).await {
+    match campaign::edit(db.inner(), &user, id, &typed, site.settings.zone).await {
         Ok((_, Saved::AsTyped)) => Ok(rocket::Either::Left(done("saved"))),
         Ok((_, Saved::AccentAdjusted)) => Ok(rocket::Either::Left(done("accent-adjusted"))),
         Err(CampaignError::Invalid(errors)) => Ok(rocket::Either::Right(
@@ -275,6 +280,7 @@ async fn add_permalink(
     user: Option<CurrentUser>,
     jar: &CookieJar<'_>,
     db: &State<DatabaseConnection>,
+    site: &State<Site>,
 ) -> Result<rocket::Either<Redirect, Page>> {
     verify_csrf(jar, form.csrf.as_deref())?;
     let CurrentUser(user) = require(user)?;
@@ -296,7 +302,7 @@ async fn add_permalink(
                     .map_err(campaign_error)?;
             let mut page = editor(
                 id,
-                &Edit::of(&petition),
+                &Edit::of(&petition, site.settings.zone),
                 json!(errors),
                 sections(db.inner(), id).await?,
                 None,

@@ -55,7 +55,7 @@ async fn page(
         None
     };
     let due = anonymization::due(p, site.settings.anonymize_after_days);
-    let anonymized_on = due.map(|at| at.date().to_string());
+    let anonymized_on = due.map(crate::domain::instant_text);
     let reopenable = outcome::may_reopen(p, site.settings.anonymize_after_days);
     Ok(Either::Left(Page::new(
         "dashboard/end",

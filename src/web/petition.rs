@@ -314,6 +314,7 @@ fn petition_document(site: &Site, located: &Located) -> Value {
     json!({
         "id": view.id,
         "title": view.title,
+        "addressed_to": view.addressed_to,
         "language": view.main_language,
         "languages": view.versions.iter().map(|v| v.code.as_str()).collect::<Vec<_>>(),
         "versions": versions,

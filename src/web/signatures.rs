@@ -357,7 +357,7 @@ async fn export(
         .ok_or(Error::NotFound)?;
     if let Some(at) = located.petition.anonymized_at {
         return Ok(Either::Right(Either::Right(
-            super::anonymization::export_gone(&at.date().to_string()),
+            super::anonymization::export_gone(&crate::domain::instant_text(at)),
         )));
     }
     let filename = Export::filename(&located);

@@ -158,7 +158,7 @@ async fn render_step(
     let located = wizard::located_draft(db, user, id)
         .await
         .map_err(wizard_error)?;
-    let stored = Typed::of(&located.petition);
+    let stored = Typed::of(&located.petition, site.settings.zone);
     let petition = (step == Step::Preview).then(|| located.view(site.settings.public_url()));
     let languages = (step == Step::Preview)
         .then(|| crate::domain::petitions::translations::Languages::of(&located));
@@ -218,6 +218,7 @@ struct StepForm {
     body_html: Option<String>,
     goal: Option<String>,
     deadline: Option<String>,
+    addressed_to: Option<String>,
     /// `false` keeps the petition as a draft at the end.
     publish: Option<String>,
 }
@@ -248,7 +249,7 @@ async fn save_step(
                 publish,
             ))));
         }
-        return match wizard::finish(db.inner(), &user, id, publish).await {
+        return match wizard::finish(db.inner(), &user, id, publish, site.settings.zone).await {
             Ok(located) if located.petition.published => {
                 Ok(Either::Left(Redirect::to(located.path())))
             }
@@ -282,8 +283,19 @@ async fn save_step(
         body_html: form.body_html.clone().unwrap_or_default(),
         goal: form.goal.clone().unwrap_or_default(),
         deadline: form.deadline.clone().unwrap_or_default(),
+        addressed_to: form.addressed_to.clone().unwrap_or_default(),
     };
-    match wizard::save_step(db.inner(), &user, id, step, &typed, !back).await {
+    match wizard::save_step(
+        db.inner(),
+        &user,
+        id,
+        step,
+        &typed,
+        !back,
+        site.settings.zone,
+    )
+    .await
+    {
         Ok(_) => {
             let to = if back { step.previous() } else { step.next() };
             Ok(Either::Left(Redirect::to(step_path(id, to, publish))))
@@ -293,13 +305,14 @@ async fn save_step(
             let located = wizard::located_draft(db.inner(), &user, id)
                 .await
                 .map_err(wizard_error)?;
-            let mut values = Typed::of(&located.petition);
+            let mut values = Typed::of(&located.petition, site.settings.zone);
             match step {
                 Step::Title => values.title = typed.title,
                 Step::Text => values.body_html = typed.body_html,
                 Step::Options => {
                     values.goal = typed.goal;
                     values.deadline = typed.deadline;
+                    values.addressed_to = typed.addressed_to;
                 }
                 Step::Preview => {}
             }

@@ -194,6 +194,8 @@ pub fn test_figment() -> Figment {
         .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
         .merge(("log_level", "off"))
         .merge(("public_url", "http://signons.test"))
+        // Whatever the machine's zone, dates read and shown the same.
+        .merge(("time_zone", "UTC"))
         .merge(("mail_poll_millis", 100))
         .merge(("mail_retry_base_secs", 1))
         .merge(("mail_retry_max_secs", 2))

@@ -348,11 +348,7 @@ pub fn letter(
         letterhead.public_url,
         stop_path(&letterhead.unsubscribe_key, id, to)
     );
-    let since = since
-        .format(&time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute] UTC"
-        ))
-        .unwrap_or_default();
+    let since = crate::domain::instant_text(since);
     let context = serde_json::json!({
         "site_name": letterhead.live.get().site_name,
         "title": located.petition.title,

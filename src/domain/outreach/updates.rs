@@ -201,7 +201,7 @@ pub struct UpdateView {
     pub body_html: String,
     pub private: bool,
     pub author_name: String,
-    /// `YYYY-MM-DD`, of its sending (or writing, for a draft).
+    /// Its sending (or writing, for a draft), `domain::instant_text`.
     pub date: String,
     /// `draft`, `sending` or `sent`.
     pub state: &'static str,
@@ -222,7 +222,7 @@ impl From<&petition_update::Model> for UpdateView {
             body_html: u.body_html.clone(),
             private: u.private,
             author_name: u.author_name.clone(),
-            date: u.sending_at.unwrap_or(u.created_at).date().to_string(),
+            date: crate::domain::instant_text(u.sending_at.unwrap_or(u.created_at)),
             state,
             recipients: u.recipients,
         }

@@ -358,7 +358,7 @@ pub struct SentInvitation {
     /// The invitee's username, or the address it was mailed to.
     pub who: String,
     pub invited_by: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// When it was sent (`domain::instant_text`).
     pub sent_on: String,
 }
 
@@ -401,7 +401,7 @@ pub async fn sent_invitations(
                 .or(r.email)
                 .unwrap_or_default(),
             invited_by: r.invited_by.and_then(|id| names.get(&id).cloned()),
-            sent_on: r.created_at.date().to_string(),
+            sent_on: crate::domain::instant_text(r.created_at),
         })
         .collect())
 }

@@ -93,6 +93,7 @@ pub async fn duplicate(
         body_html: Set(original.body_html.clone()),
         goal: Set(original.goal),
         deadline: Set(original.deadline),
+        addressed_to: Set(original.addressed_to.clone()),
         published: Set(false),
         moderated: Set(false),
         paper_signatures: Set(0),
@@ -261,10 +262,12 @@ pub async fn delete(
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Edit {
     pub title: String,
+    /// Who it is addressed to; empty when not said.
+    pub addressed_to: String,
     pub body_html: String,
     /// Empty, or a whole number above zero.
     pub goal: String,
-    /// Empty, or `YYYY-MM-DD` (signing closes at the end of that day, UTC).
+    /// Empty, or `YYYY-MM-DD` (signing closes at the end of that day in the instance's zone).
     pub deadline: String,
     /// Signatures gathered on paper, added to the count (F2.8).
     pub paper_signatures: String,
@@ -285,12 +288,14 @@ pub struct Edit {
 }
 
 impl Edit {
-    pub fn of(p: &petition::Model) -> Edit {
+    /// The petition's fields as the editor shows them; its closing day as it is in `zone`.
+    pub fn of(p: &petition::Model, zone: crate::i18n::format::Zone) -> Edit {
         Edit {
             title: p.title.clone(),
+            addressed_to: p.addressed_to.clone().unwrap_or_default(),
             body_html: p.body_html.clone(),
             goal: p.goal.map(|g| g.to_string()).unwrap_or_default(),
-            deadline: p.deadline.map(|d| d.date().to_string()).unwrap_or_default(),
+            deadline: closing_day(p, zone),
             paper_signatures: p.paper_signatures.to_string(),
             data_notice: p.data_notice.clone(),
             reply_to: p.reply_to.clone().unwrap_or_default(),
@@ -356,6 +361,24 @@ pub fn check_body(
 }
 
 /// A goal as typed in the editor or the wizard: empty, or a whole number above zero.
+/// Longest "addressed to" line, in characters.
+pub const ADDRESSED_TO_MAX: usize = 200;
+
+/// Who a petition is addressed to, as typed: empty (not said) or a line of at most
+/// `ADDRESSED_TO_MAX` characters, spaces trimmed.
+pub(crate) fn read_addressed_to(
+    errors: &mut crate::domain::people::account::FieldErrors,
+    typed: &str,
+) -> Option<String> {
+    let text = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > ADDRESSED_TO_MAX {
+        errors.insert("addressed_to", "addressed-to-too-long");
+        return None;
+    }
+    crate::domain::text::check(errors, &[("addressed_to", typed)]);
+    (!text.is_empty()).then_some(text)
+}
+
 pub(crate) fn read_goal(
     errors: &mut crate::domain::people::account::FieldErrors,
     typed: &str,
@@ -372,13 +395,22 @@ pub(crate) fn read_goal(
     }
 }
 
+/// The petition's closing day in `zone`, `YYYY-MM-DD`, as the wizard and the editor show it; empty
+/// when it has none.
+pub(crate) fn closing_day(p: &petition::Model, zone: crate::i18n::format::Zone) -> String {
+    p.deadline
+        .map(|d| zone.local(d).date().to_string())
+        .unwrap_or_default()
+}
+
 /// A closing date as typed: empty, or `YYYY-MM-DD` with a four-digit year; signing closes at the
-/// end of that day, UTC. The one rule of the wizard and the editor: a day already over may only
+/// end of that day in the instance's time zone `zone`. The one rule of the wizard and the editor: a day already over may only
 /// close a `published` petition (the editor's way to end signing); a draft gets a day to come.
 pub(crate) fn read_closing_date(
     errors: &mut crate::domain::people::account::FieldErrors,
     typed: &str,
     published: bool,
+    zone: crate::i18n::format::Zone,
 ) -> Option<time::OffsetDateTime> {
     let date_format = time::macros::format_description!("[year]-[month]-[day]");
     let text = typed.trim();
@@ -391,7 +423,7 @@ pub(crate) fn read_closing_date(
         .is_some_and(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()));
     match time::Date::parse(text, &date_format) {
         Ok(day) if four_digits && day.year() >= 1 => {
-            let closes = day.with_time(time::macros::time!(23:59:59)).assume_utc();
+            let closes = zone.end_of_day(day);
             if closes <= crate::domain::now() && !published {
                 errors.insert("deadline", "deadline-past");
                 return None;
@@ -411,6 +443,7 @@ pub async fn edit(
     user: &user::Model,
     id: i32,
     edit: &Edit,
+    zone: crate::i18n::format::Zone,
 ) -> Result<(petition::Model, Saved), CampaignError> {
     // Asked first: a stranger's petition stays a 404 whatever was typed, and the closing date's
     // rule depends on whether it is published.
@@ -422,7 +455,8 @@ pub async fn edit(
     check_title(&mut errors, title);
     check_body(&mut errors, &edit.body_html, true);
     let goal = read_goal(&mut errors, &edit.goal);
-    let deadline = read_closing_date(&mut errors, &edit.deadline, published);
+    let addressed_to = read_addressed_to(&mut errors, &edit.addressed_to);
+    let deadline = read_closing_date(&mut errors, &edit.deadline, published, zone);
     let paper = match edit.paper_signatures.trim() {
         "" => 0,
         typed => typed
@@ -489,6 +523,7 @@ pub async fn edit(
     active.title = Set(title.to_string());
     active.body_html = Set(crate::domain::petitions::html::sanitize(&edit.body_html));
     active.goal = Set(goal);
+    active.addressed_to = Set(addressed_to);
     active.deadline = Set(deadline);
     active.paper_signatures = Set(paper);
     active.data_notice = Set(data_notice.to_string());

@@ -188,6 +188,13 @@ impl Located {
                 .map(crate::domain::petitions::outcome::Outcome::name),
             owner_name: self.owner.name().to_string(),
             owner_path: self.owner.path(),
+            owner_paragraphs: match &self.owner {
+                Owner::Organization(o) => {
+                    crate::domain::people::organization::profile::public(o).paragraphs
+                }
+                Owner::User(_) => Vec::new(),
+            },
+            addressed_to: p.addressed_to.clone(),
             data_notice: p.data_notice.clone(),
             fields: SignatureFields::of(p),
             stylesheet: stylesheet_path(&p.theme, p.accent_color.as_deref()),
@@ -280,6 +287,11 @@ pub struct PetitionView {
     pub outcome: Option<&'static str>,
     pub owner_name: String,
     pub owner_path: String,
+    /// What an organization says of itself (its profile's description, in paragraphs of lines);
+    /// empty for a person.
+    pub owner_paragraphs: Vec<Vec<String>>,
+    /// Who it is addressed to, when said.
+    pub addressed_to: Option<String>,
     pub data_notice: String,
     pub fields: SignatureFields,
     /// The theme's stylesheet, `/theme/<name>/<rrggbb>.css`; none for the default look.

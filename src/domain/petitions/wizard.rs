@@ -323,35 +323,46 @@ pub async fn located_draft(
 pub struct Typed {
     pub title: String,
     pub body_html: String,
+    /// Who it is addressed to; empty when not said.
+    pub addressed_to: String,
     /// Empty, or a whole number above zero.
     pub goal: String,
-    /// Empty, or a day to come, `YYYY-MM-DD` (signing closes at the end of that day, UTC).
+    /// Empty, or a day to come, `YYYY-MM-DD` (signing closes at the end of that day in the
+    /// instance's time zone).
     pub deadline: String,
 }
 
 impl Typed {
-    pub fn of(p: &petition::Model) -> Typed {
+    pub fn of(p: &petition::Model, zone: crate::i18n::format::Zone) -> Typed {
         Typed {
             title: p.title.clone(),
             body_html: p.body_html.clone(),
+            addressed_to: p.addressed_to.clone().unwrap_or_default(),
             goal: p.goal.map(|g| g.to_string()).unwrap_or_default(),
-            deadline: p.deadline.map(|d| d.date().to_string()).unwrap_or_default(),
+            deadline: crate::domain::petitions::campaign::closing_day(p, zone),
         }
     }
 }
 
-type Options = (Option<i32>, Option<time::OffsetDateTime>);
+/// The options step's fields, read: goal, closing date, addressed to.
+type Options = (Option<i32>, Option<time::OffsetDateTime>, Option<String>);
 
-fn check_options(errors: &mut FieldErrors, typed: &Typed) -> Options {
+fn check_options(
+    errors: &mut FieldErrors,
+    typed: &Typed,
+    zone: crate::i18n::format::Zone,
+) -> Options {
     let goal = crate::domain::petitions::campaign::read_goal(errors, &typed.goal);
     // A draft is unpublished: the same rule as the editor's for one, no past closing date.
     let deadline =
-        crate::domain::petitions::campaign::read_closing_date(errors, &typed.deadline, false);
+        crate::domain::petitions::campaign::read_closing_date(errors, &typed.deadline, false, zone);
+    let addressed_to =
+        crate::domain::petitions::campaign::read_addressed_to(errors, &typed.addressed_to);
     crate::domain::text::check(
         errors,
         &[("goal", &typed.goal), ("deadline", &typed.deadline)],
     );
-    (goal, deadline)
+    (goal, deadline, addressed_to)
 }
 
 /// Saves the fields of `step` to the draft (the preview has none). A new title gets its
@@ -364,9 +375,10 @@ pub async fn save_step(
     step: Step,
     typed: &Typed,
     forward: bool,
+    zone: crate::i18n::format::Zone,
 ) -> Result<petition::Model, WizardError> {
     let mut errors = FieldErrors::new();
-    let mut options = (None, None);
+    let mut options = (None, None, None);
     let title = clean_title(&typed.title);
     match step {
         Step::Title => {
@@ -377,7 +389,7 @@ pub async fn save_step(
             crate::domain::petitions::campaign::check_body(&mut errors, &typed.body_html, forward);
             crate::domain::text::check(&mut errors, &[("body_html", &typed.body_html)]);
         }
-        Step::Options => options = check_options(&mut errors, typed),
+        Step::Options => options = check_options(&mut errors, typed, zone),
         Step::Preview => {}
     }
     if !errors.is_empty() {
@@ -397,6 +409,7 @@ pub async fn save_step(
         Step::Options => {
             active.goal = Set(options.0);
             active.deadline = Set(options.1);
+            active.addressed_to = Set(options.2);
         }
         Step::Preview => {}
     }
@@ -442,6 +455,7 @@ pub async fn finish(
     user: &user::Model,
     id: i32,
     publish: bool,
+    zone: crate::i18n::format::Zone,
 ) -> Result<Located, WizardError> {
     if publish && !crate::domain::people::permission::may_publish(user) {
         draft_for(db, user, id).await?;
@@ -453,10 +467,10 @@ pub async fn finish(
         return Err(WizardError::Hidden);
     }
     let mut errors = FieldErrors::new();
-    let typed = Typed::of(&draft);
+    let typed = Typed::of(&draft, zone);
     check_title(&mut errors, typed.title.trim());
     crate::domain::petitions::campaign::check_body(&mut errors, &typed.body_html, true);
-    check_options(&mut errors, &typed);
+    check_options(&mut errors, &typed, zone);
     if !errors.is_empty() {
         return Err(WizardError::Invalid(errors));
     }

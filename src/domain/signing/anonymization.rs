@@ -140,9 +140,9 @@ pub async fn run_due(db: &DatabaseConnection, default_days: u64) -> Result<u64, 
 /// What the signatures page says about it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Notice {
-    /// `YYYY-MM-DD` of the erasure to come, when there is one.
+    /// When the erasure is to come, when there is one (`domain::instant_text`).
     pub due: Option<String>,
-    /// `YYYY-MM-DD` of the erasure done.
+    /// When the erasure was done (`domain::instant_text`).
     pub done: Option<String>,
     /// The delay that applies, in days (0: never).
     pub days: i64,
@@ -153,8 +153,8 @@ pub struct Notice {
 impl Notice {
     pub fn of(p: &petition::Model, default_days: u64) -> Notice {
         Notice {
-            due: due(p, default_days).map(|d| d.date().to_string()),
-            done: p.anonymized_at.map(|d| d.date().to_string()),
+            due: due(p, default_days).map(crate::domain::instant_text),
+            done: p.anonymized_at.map(crate::domain::instant_text),
             days: days_for(p, default_days).unwrap_or(0),
             own: p.anonymize_after_days.is_some(),
         }
@@ -213,6 +213,7 @@ mod tests {
             anonymized_at: None,
             outcome: None,
             language: None,
+            addressed_to: None,
         }
     }
 

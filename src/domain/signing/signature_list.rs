@@ -235,7 +235,7 @@ pub struct SignatureRow {
     /// Held back by a limit, with the label of its source.
     pub held: bool,
     pub held_source: Option<String>,
-    /// `YYYY-MM-DD HH:MM`, UTC.
+    /// RFC 3339 (`domain::instant_text`), like `signed_at`.
     pub confirmed_at: Option<String>,
     pub signed_at: String,
 }
@@ -302,15 +302,6 @@ fn search_condition(term: &str) -> Option<Condition> {
     .map(|matches| Condition::all().add(matches))
 }
 
-const SHOWN: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-
-fn shown(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(SHOWN)
-        .unwrap_or_default()
-}
-
 /// A page of the signatures of `located`, newest first, with the petition's exact counts.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
@@ -349,8 +340,8 @@ pub async fn list<C: ConnectionTrait>(
             confirmed: s.confirmed_at.is_some(),
             held: s.held_at.is_some(),
             held_source: s.held_source,
-            confirmed_at: s.confirmed_at.map(shown),
-            signed_at: shown(s.created_at),
+            confirmed_at: s.confirmed_at.map(crate::domain::instant_text),
+            signed_at: crate::domain::instant_text(s.created_at),
             newsletter: s.newsletter,
             first_name: s.first_name,
             last_name: s.last_name,

@@ -124,8 +124,11 @@ impl SigningQueue {
                 wake: site.wake.clone(),
                 stats: self.stats.clone(),
                 // The writer's own copy, for the rare note to an address that already confirmed.
-                templates: Templates::load(site.settings.overrides_dir.as_deref())
-                    .map_err(|e| e.to_string()),
+                templates: Templates::load(
+                    site.settings.overrides_dir.as_deref(),
+                    site.settings.zone,
+                )
+                .map_err(|e| e.to_string()),
             });
             let receiver = Arc::new(Mutex::new(receiver));
             for _ in 0..writers {
