@@ -39,4 +39,4 @@ shoot() { # width height file
   echo "$3"
 }
 shoot 1280 900 "$out/petition-desktop.png"
-shoot 320 1400 "$out/petition-phone.png"
+shoot 320 1000 "$out/petition-phone.png"

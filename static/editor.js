@@ -1,6 +1,7 @@
 // Signons' text editor: a small toolbar over a petition's textarea (bold, italic, link, list,
-// paragraph) that wraps the selection in the HTML the sanitizer keeps. Without JavaScript the
-// textarea is all there is, and works the same; the server sanitizes whatever arrives either way.
+// heading) that writes the Markdown for the selection. Without JavaScript the textarea is all there
+// is, and works the same: the text is Markdown either way, and the server renders and sanitizes
+// it; the form's "Preview" button shows the result without JavaScript too.
 // Labels come from the page (data-* attributes), so they are in the reader's language.
 (function () {
   "use strict";
@@ -14,20 +15,20 @@
     area.focus();
   }
 
-  function escapeAttribute(value) {
-    return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-  }
-
-  function list(area) {
-    var start = area.selectionStart, end = area.selectionEnd;
-    var lines = (area.value.slice(start, end) || "").split("\n").filter(function (l) {
-      return l.trim() !== "";
+  // Puts `prefix` at the start of every line the selection touches ("- " for a list item, "## "
+  // for a heading).
+  function prefixLines(area, prefix) {
+    var value = area.value;
+    var start = value.lastIndexOf("\n", area.selectionStart - 1) + 1;
+    var end = area.selectionEnd;
+    var lines = value.slice(start, end).split("\n").map(function (line) {
+      return line.indexOf(prefix) === 0 ? line : prefix + line;
     });
-    var items = (lines.length ? lines : [""]).map(function (l) {
-      return "  <li>" + l.trim() + "</li>";
-    }).join("\n");
-    wrap(area, "<ul>\n" + items + "\n</ul>", "", "");
-    area.selectionStart = area.selectionEnd;
+    var replaced = lines.join("\n");
+    area.value = value.slice(0, start) + replaced + value.slice(end);
+    area.selectionStart = start;
+    area.selectionEnd = start + replaced.length;
+    area.focus();
   }
 
   function enhance(area) {
@@ -38,16 +39,16 @@
     bar.setAttribute("aria-label", labels.toolbar || "");
     bar.setAttribute("aria-controls", area.id);
     var actions = [
-      ["bold", function () { wrap(area, "<strong>", "</strong>", ""); }],
-      ["italic", function () { wrap(area, "<em>", "</em>", ""); }],
+      ["bold", function () { wrap(area, "**", "**", ""); }],
+      ["italic", function () { wrap(area, "*", "*", ""); }],
       ["link", function () {
         var address = window.prompt(labels.linkPrompt || "", "https://");
         if (address && /^(https?:\/\/|mailto:)/i.test(address.trim())) {
-          wrap(area, '<a href="' + escapeAttribute(address.trim()) + '">', "</a>", address.trim());
+          wrap(area, "[", "](" + address.trim().replace(/\)/g, "%29") + ")", address.trim());
         }
       }],
-      ["list", function () { list(area); }],
-      ["paragraph", function () { wrap(area, "<p>", "</p>", ""); }]
+      ["list", function () { prefixLines(area, "- "); }],
+      ["heading", function () { prefixLines(area, "## "); }]
     ];
     actions.forEach(function (action) {
       var button = document.createElement("button");

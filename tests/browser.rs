@@ -246,14 +246,22 @@ async fn with_javascript_the_text_editor_formats_the_selection_and_saves_what_th
         .execute("return document.getElementById('body_html').value;", vec![])
         .await
         .expect("read the text");
-    assert_eq!(value.as_str(), Some("<strong>Trees matter</strong>"));
+    // The toolbar writes Markdown; the server renders it.
+    assert_eq!(value.as_str(), Some("**Trees matter**"));
     click(&browser, "form[action$='/edit'] button.primary").await;
     wait_for_text(&browser, "The petition is saved.").await;
     let saved = petition::find(&server.db, id)
         .await
         .expect("query")
         .expect("petition");
-    assert_eq!(saved.petition.body_html, "<strong>Trees matter</strong>");
+    assert_eq!(
+        saved.petition.body_html,
+        "<p><strong>Trees matter</strong></p>\n"
+    );
+    assert_eq!(
+        saved.petition.body_markdown.as_deref(),
+        Some("**Trees matter**")
+    );
     server.stop().await;
     browser.close().await;
 }

@@ -185,8 +185,21 @@ async fn a_member_publishes_duplicates_transfers_and_deletes_from_the_dashboard(
             Status::Ok,
             "{backend:?}: under the organization now"
         );
-        let (status, _) = app.get("/u/ana/save-the-lake").await;
-        assert_eq!(status, Status::NotFound);
+        // Links to its former address keep working: they lead to the new one.
+        let (status, location) = {
+            let response = app.client.get("/u/ana/save-the-lake").dispatch().await;
+            let location = response.headers().get_one("Location").map(str::to_string);
+            (response.status(), location)
+        };
+        assert_eq!(status, Status::MovedPermanently, "{backend:?}");
+        assert_eq!(
+            location,
+            Some(format!("/o/{slug}/save-the-lake")),
+            "{backend:?}"
+        );
+        // The new owner's editor lists only its own addresses.
+        let (_, editor) = app.get(&format!("/petitions/{id}/edit")).await;
+        assert!(!editor.contains("/u/ana/save-the-lake"), "{backend:?}");
 
         // Delete: a confirmation page first, which changes nothing; then the petition and its
         // signatures are gone.

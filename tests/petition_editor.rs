@@ -462,6 +462,98 @@ async fn the_page_says_who_the_petition_is_addressed_to_and_presents_the_organiz
 }
 
 #[rocket::async_test]
+async fn texts_saved_as_html_keep_their_look_and_new_ones_are_markdown_with_a_preview() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        let org = signons::domain::people::organization::find_by_slug(&app.db, &slug)
+            .await
+            .expect("query")
+            .expect("org");
+        let old_html = "<p>Keep the <strong>trees</strong> *and* the benches.</p><ul><li>one</li><li>two</li></ul>";
+        let located = petition::create(
+            &app.db,
+            &Owner::Organization(org),
+            NewPetition {
+                title: "Older".into(),
+                body_html: old_html.into(),
+                published: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("petition");
+        let id = located.petition.id;
+        log_in(&app, "ana").await;
+
+        // The editor shows the older text's HTML; saved as it is, the page reads the same.
+        let (_, editor) = app.get(&format!("/petitions/{id}/edit")).await;
+        assert!(
+            editor.contains("&lt;p&gt;Keep the &lt;strong&gt;trees&lt;/strong&gt;"),
+            "{backend:?}: {editor}"
+        );
+        let (status, _) = save(&app, id, &[("body_html", old_html)]).await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let row = petition_entity::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("row");
+        assert_eq!(row.body_html.trim_end(), old_html, "{backend:?}: same look");
+
+        // "Preview" renders what was typed under the field and saves nothing.
+        let text = "# Why\n\nKeep the *trees*, see [the plan](https://example.org/plan).\n\n<img src=\"https://tracker.example/x.png\">";
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form(
+                &format!("/petitions/{id}/edit"),
+                &[
+                    ("csrf", &csrf),
+                    ("action", "preview"),
+                    ("title", "Older"),
+                    ("body_html", text),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), Status::Ok, "{backend:?}");
+        let page = response.into_string().await.unwrap_or_default();
+        for shown in [
+            "<h2>Why</h2>",
+            "<em>trees</em>",
+            "<a href=\"https://example.org/plan\" rel=\"noopener noreferrer nofollow ugc\">the plan</a>",
+            "formaction=\"/petitions/",
+        ] {
+            assert!(page.contains(shown), "{backend:?}: {shown} in {page}");
+        }
+        assert!(
+            !page.contains("tracker.example/x.png\">"),
+            "{backend:?}: nothing loads from elsewhere"
+        );
+        let unchanged = petition_entity::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("row");
+        assert_eq!(
+            unchanged.body_html, row.body_html,
+            "{backend:?}: nothing saved"
+        );
+
+        let (status, _) = save(&app, id, &[("body_html", text)]).await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let (_, public) = app.get(&located.path()).await;
+        assert!(public.contains("<h2>Why</h2>"), "{backend:?}");
+        let (_, editor) = app.get(&format!("/petitions/{id}/edit")).await;
+        assert!(
+            editor.contains("# Why"),
+            "{backend:?}: the Markdown comes back"
+        );
+        app.finish().await;
+    }
+}
+
+#[rocket::async_test]
 async fn permalinks_are_added_made_canonical_and_removed_and_old_ones_keep_redirecting() {
     for backend in backends() {
         let app = TestApp::start(backend).await;

@@ -1031,3 +1031,49 @@ async fn the_text_step_refuses_an_empty_text_as_the_editor_does() {
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn the_text_step_previews_markdown_without_saving_then_saves_it_rendered() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        let id = start(&app, "Save the lake", "personal", "").await;
+        let text = "## Why\n\nKeep the lake **clean**.\n\n- no boats\n- no cars\n\n<script>alert(1)</script>";
+        let csrf = app.csrf("/").await;
+        let response = app
+            .post_form(
+                &format!("/petitions/{id}/wizard/text"),
+                &[("csrf", &csrf), ("body_html", text), ("go", "preview")],
+            )
+            .await;
+        assert_eq!(response.status(), Status::Ok, "{backend:?}");
+        let page = response.into_string().await.unwrap_or_default();
+        for shown in [
+            "<h2 id=\"body_html-preview-title\">Preview of the text</h2>",
+            "<h3>Why</h3>",
+            "<p>Keep the lake <strong>clean</strong>.</p>",
+            "<li>no boats</li>",
+            // What was typed stays in the field.
+            "## Why\n\nKeep the lake **clean**.",
+        ] {
+            assert!(page.contains(shown), "{backend:?}: {shown} in {page}");
+        }
+        assert!(!page.contains("<script>alert"), "{backend:?}");
+        assert!(
+            row(&app, id).await.body_markdown.is_none(),
+            "{backend:?}: nothing saved"
+        );
+
+        let (status, _) = step(&app, id, "text", &[("body_html", text), ("go", "next")]).await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}");
+        let saved = row(&app, id).await;
+        assert_eq!(saved.body_markdown.as_deref(), Some(text), "{backend:?}");
+        assert!(saved.body_html.contains("<h3>Why</h3>"), "{backend:?}");
+        assert!(saved.body_html.contains("<li>no cars</li>"), "{backend:?}");
+        assert!(!saved.body_html.contains("script"), "{backend:?}");
+        // Back at the step, the field holds the Markdown, not the HTML.
+        let (_, page) = app.get(&format!("/petitions/{id}/wizard/text")).await;
+        assert!(page.contains("Keep the lake **clean**."), "{backend:?}");
+        app.finish().await;
+    }
+}

@@ -36,7 +36,7 @@ dashboard-continue-wizard = Continue in the wizard
 dashboard-done-saved = The petition is saved.
 field-petition-title = Title
 field-petition-text = Text
-field-petition-text-hint = Paragraphs, links, lists and emphasis are kept; anything else is removed when you save.
+field-petition-text-hint = Written in Markdown: **bold**, *italics*, [a link](https://example.org), a line starting with “- ” for a list, “## ” for a heading, a blank line between paragraphs. Anything else is removed when you save; “Preview” shows how it will read.
 field-petition-goal = Goal
 field-petition-goal-hint = The number of signatures you aim for.
 field-petition-deadline = Closing date
@@ -97,7 +97,10 @@ editor-italic = Italic
 editor-link = Link
 editor-link-prompt = Address of the link (https://…)
 editor-list = List
-editor-paragraph = Paragraph
+editor-heading = Heading
+# The button under a text that shows it rendered, without saving; and the heading over what it shows.
+editor-preview = Preview
+editor-preview-title = Preview of the text
 dashboard-held = { $count ->
     [one] one held back
    *[other] { $count } held back

@@ -36,7 +36,7 @@ dashboard-continue-wizard = Reprendre dans l’assistant
 dashboard-done-saved = La pétition est enregistrée.
 field-petition-title = Titre
 field-petition-text = Texte
-field-petition-text-hint = Les paragraphes, liens, listes et mises en valeur sont conservés ; tout le reste est retiré à l’enregistrement.
+field-petition-text-hint = En Markdown : **gras**, *italique*, [un lien](https://example.org), une ligne commençant par « - » pour une liste, « ## » pour un intertitre, une ligne vide entre deux paragraphes. Le reste est retiré à l’enregistrement ; « Aperçu » montre ce que liront les visiteurs.
 field-petition-goal = Objectif
 field-petition-goal-hint = Le nombre de signatures visé.
 field-petition-deadline = Date de clôture
@@ -97,7 +97,10 @@ editor-italic = Italique
 editor-link = Lien
 editor-link-prompt = Adresse du lien (https://…)
 editor-list = Liste
-editor-paragraph = Paragraphe
+editor-heading = Intertitre
+# Le bouton sous un texte qui le montre mis en forme, sans enregistrer ; et le titre de ce qu’il montre.
+editor-preview = Aperçu
+editor-preview-title = Aperçu du texte
 dashboard-held = { $count ->
     [one] une retenue
    *[other] { $count } retenues

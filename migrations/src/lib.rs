@@ -29,6 +29,7 @@ mod m20261130_000040_mail_queue_order;
 mod m20261201_000010_translations;
 mod m20261201_000050_petition_languages;
 mod m20261202_000010_addressed_to;
+mod m20261202_000020_markdown_texts;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_translations::Migration),
             Box::new(m20261201_000050_petition_languages::Migration),
             Box::new(m20261202_000010_addressed_to::Migration),
+            Box::new(m20261202_000020_markdown_texts::Migration),
         ]
     }
 }

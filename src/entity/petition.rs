@@ -12,6 +12,9 @@ pub struct Model {
     pub title: String,
     /// Sanitized on write; printed as is.
     pub body_html: String,
+    /// The text as its author wrote it, in Markdown; `body_html` is it rendered and sanitized. None
+    /// for texts saved before Markdown (HTML, which the editor shows and Markdown keeps as is).
+    pub body_markdown: Option<String>,
     pub goal: Option<i32>,
     pub deadline: Option<OffsetDateTime>,
     pub published: bool,

@@ -12,6 +12,8 @@ pub struct Model {
     pub name: String,
     /// Sanitized on write, like a petition's text.
     pub body_html: String,
+    /// The text as written, in Markdown (`petition::Model::body_markdown`).
+    pub body_markdown: Option<String>,
     pub goal: Option<i32>,
     /// JSON, as on petitions (F4.6).
     pub signature_fields: String,

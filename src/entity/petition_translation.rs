@@ -14,6 +14,8 @@ pub struct Model {
     pub title: String,
     /// Sanitized on write; printed as is.
     pub body_html: String,
+    /// The text as written, in Markdown (`petition::Model::body_markdown`).
+    pub body_markdown: Option<String>,
     /// Empty: the main version's notice.
     pub data_notice: String,
     /// Empty: the start of this version's text.

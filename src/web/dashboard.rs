@@ -116,12 +116,14 @@ async fn edit_page(
         .map_err(campaign_error)?;
     let sections = sections(db.inner(), id).await?;
     let values = Edit::of(&petition, site.settings.zone);
-    Ok(editor(id, &values, json!({}), sections, done))
+    Ok(editor(id, &values, json!({}), sections, done, None))
 }
 
 #[derive(Debug, FromForm)]
 struct EditForm {
     csrf: Option<String>,
+    /// `preview`: show the text rendered, save nothing.
+    action: Option<String>,
     title: Option<String>,
     addressed_to: Option<String>,
     body_html: Option<String>,
@@ -164,7 +166,7 @@ async fn sections(db: &DatabaseConnection, id: i32) -> Result<Sections> {
         return Err(Error::NotFound);
     };
     let owner = located.owner.path();
-    let links: Vec<_> = campaign::permalinks(db, id)
+    let links: Vec<_> = campaign::permalinks(db, &located.petition)
         .await?
         .into_iter()
         .map(|l| json!({ "id": l.id, "path": format!("{owner}/{}", l.slug), "canonical": l.is_canonical }))
@@ -190,6 +192,7 @@ fn editor(
     errors: serde_json::Value,
     sections: Sections,
     notice: Option<&str>,
+    preview: Option<String>,
 ) -> Page {
     Page::new(
         "dashboard/edit",
@@ -202,6 +205,8 @@ fn editor(
             "notice_in_languages": notice.is_some_and(|n| n.starts_with("translation-") || n == "language-changed"),
             "values": values,
             "errors": errors,
+            // The text as typed, rendered, when "Preview" was pressed (nothing saved).
+            "preview": preview,
             "themes": crate::domain::petitions::theme::THEMES.iter().map(|t| t.name).collect::<Vec<_>>(),
             "asked": ["phone", "postal_code", "city", "country", "organization", "comment"],
             "share_links": crate::domain::petitions::share::SHARE_LINKS,
@@ -245,6 +250,22 @@ async fn edit(
         social_text: text(&form.social_text),
         social_image_url: text(&form.social_image_url),
     };
+    if form.action.as_deref() == Some("preview") {
+        // Asked first: a stranger's petition stays a 404.
+        campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
+            .await
+            .map_err(campaign_error)?;
+        let preview = crate::domain::petitions::html::markdown(&typed.body_html);
+        let sections = sections(db.inner(), id).await?;
+        return Ok(rocket::Either::Right(editor(
+            id,
+            &typed,
+            json!({}),
+            sections,
+            None,
+            Some(preview),
+        )));
+    }
     match campaign::edit(db.inner(), &user, id, &typed, site.settings.zone).await {
         Ok((_, Saved::AsTyped)) => Ok(rocket::Either::Left(done("saved"))),
         Ok((_, Saved::AccentAdjusted)) => Ok(rocket::Either::Left(done("accent-adjusted"))),
@@ -254,6 +275,7 @@ async fn edit(
                 &typed,
                 json!(errors),
                 sections(db.inner(), id).await?,
+                None,
                 None,
             )
             .status(Status::UnprocessableEntity),
@@ -305,6 +327,7 @@ async fn add_permalink(
                 &Edit::of(&petition, site.settings.zone),
                 json!(errors),
                 sections(db.inner(), id).await?,
+                None,
                 None,
             );
             page = page.status(Status::UnprocessableEntity);

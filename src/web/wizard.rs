@@ -65,6 +65,8 @@ struct StepContext<'a> {
     /// At the preview: the languages a translation may be added in (F4.8). Not `languages`, the
     /// language switch's (`Page`).
     petition_languages: Option<crate::domain::petitions::translations::Languages>,
+    /// The text step's preview (`Shown::preview`).
+    preview: Option<String>,
 }
 
 #[get("/petitions/new?<owner>")]
@@ -139,6 +141,8 @@ struct Shown<'a> {
     values: Option<&'a Typed>,
     errors: &'a crate::domain::people::account::FieldErrors,
     publish: bool,
+    /// The text step's preview: the text as typed, rendered (nothing saved).
+    preview: Option<String>,
 }
 
 /// Renders `step` of draft `id`.
@@ -154,6 +158,7 @@ async fn render_step(
         values,
         errors,
         publish,
+        preview,
     } = shown;
     let located = wizard::located_draft(db, user, id)
         .await
@@ -173,6 +178,7 @@ async fn render_step(
             owner_name: located.owner.name(),
             petition,
             petition_languages: languages,
+            preview,
         },
     );
     Ok(if errors.is_empty() {
@@ -204,6 +210,7 @@ async fn step_page(
             values: None,
             errors: &no_errors,
             publish: publish.unwrap_or(true),
+            preview: None,
         },
     )
     .await
@@ -271,6 +278,7 @@ async fn save_step(
                         values: None,
                         errors: &errors,
                         publish,
+                        preview: None,
                     },
                 )
                 .await?,
@@ -285,6 +293,31 @@ async fn save_step(
         deadline: form.deadline.clone().unwrap_or_default(),
         addressed_to: form.addressed_to.clone().unwrap_or_default(),
     };
+    // The text as it will read, under the field; nothing is saved.
+    if step == Step::Text && form.go.as_deref() == Some("preview") {
+        let located = wizard::located_draft(db.inner(), &user, id)
+            .await
+            .map_err(wizard_error)?;
+        let mut values = Typed::of(&located.petition, site.settings.zone);
+        values.body_html = typed.body_html.clone();
+        let no_errors = crate::domain::people::account::FieldErrors::new();
+        return Ok(Either::Right(
+            render_step(
+                db.inner(),
+                site.inner(),
+                &user,
+                id,
+                step,
+                Shown {
+                    values: Some(&values),
+                    errors: &no_errors,
+                    publish,
+                    preview: Some(crate::domain::petitions::html::markdown(&typed.body_html)),
+                },
+            )
+            .await?,
+        ));
+    }
     match wizard::save_step(
         db.inner(),
         &user,
@@ -327,6 +360,7 @@ async fn save_step(
                         values: Some(&values),
                         errors: &errors,
                         publish,
+                        preview: None,
                     },
                 )
                 .await?,

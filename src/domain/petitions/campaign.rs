@@ -91,6 +91,7 @@ pub async fn duplicate(
         user_id: Set(original.user_id),
         title: Set(title.trim().to_string()),
         body_html: Set(original.body_html.clone()),
+        body_markdown: Set(original.body_markdown.clone()),
         goal: Set(original.goal),
         deadline: Set(original.deadline),
         addressed_to: Set(original.addressed_to.clone()),
@@ -216,10 +217,16 @@ pub async fn transfer(
                 .ok_or(CampaignError::NotFound)?,
         ),
     };
-    permalink::Entity::delete_many()
-        .filter(permalink::Column::PetitionId.eq(petition.id))
-        .exec(&txn)
-        .await?;
+    // Its addresses under the former owner stay, and redirect to the new one (`petition::lookup`);
+    // those it had under the new owner (a petition coming back) are made again from its title.
+    let (new_org, new_user) = owner.ids();
+    let mut theirs =
+        permalink::Entity::delete_many().filter(permalink::Column::PetitionId.eq(petition.id));
+    theirs = match (new_org, new_user) {
+        (Some(org), _) => theirs.filter(permalink::Column::OrganizationId.eq(org)),
+        (_, person) => theirs.filter(permalink::Column::UserId.eq(person)),
+    };
+    theirs.exec(&txn).await?;
     // The digest went to the former owner's addresses: the new owner chooses their own.
     crate::domain::outreach::digest::forget(&txn, petition.id).await?;
     let mut active = petition.into_active_model();
@@ -264,6 +271,7 @@ pub struct Edit {
     pub title: String,
     /// Who it is addressed to; empty when not said.
     pub addressed_to: String,
+    /// The text as typed, in Markdown (the form field keeps its older name, `body_html`).
     pub body_html: String,
     /// Empty, or a whole number above zero.
     pub goal: String,
@@ -293,7 +301,10 @@ impl Edit {
         Edit {
             title: p.title.clone(),
             addressed_to: p.addressed_to.clone().unwrap_or_default(),
-            body_html: p.body_html.clone(),
+            body_html: crate::domain::petitions::html::source_of(
+                p.body_markdown.as_deref(),
+                &p.body_html,
+            ),
             goal: p.goal.map(|g| g.to_string()).unwrap_or_default(),
             deadline: closing_day(p, zone),
             paper_signatures: p.paper_signatures.to_string(),
@@ -355,12 +366,15 @@ pub fn check_body(
 ) {
     if body_html.len() > MAX_BODY {
         errors.insert("body_html", "field-too-long");
-    } else if required && crate::domain::petitions::html::is_blank(body_html) {
+    } else if required
+        && crate::domain::petitions::html::is_blank(&crate::domain::petitions::html::markdown(
+            body_html,
+        ))
+    {
         errors.insert("body_html", "petition-text-required");
     }
 }
 
-/// A goal as typed in the editor or the wizard: empty, or a whole number above zero.
 /// Longest "addressed to" line, in characters.
 pub const ADDRESSED_TO_MAX: usize = 200;
 
@@ -379,6 +393,7 @@ pub(crate) fn read_addressed_to(
     (!text.is_empty()).then_some(text)
 }
 
+/// A goal as typed in the editor or the wizard: empty, or a whole number above zero.
 pub(crate) fn read_goal(
     errors: &mut crate::domain::people::account::FieldErrors,
     typed: &str,
@@ -521,7 +536,8 @@ pub async fn edit(
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
     let mut active = petition.into_active_model();
     active.title = Set(title.to_string());
-    active.body_html = Set(crate::domain::petitions::html::sanitize(&edit.body_html));
+    active.body_html = Set(crate::domain::petitions::html::markdown(&edit.body_html));
+    active.body_markdown = Set(Some(edit.body_html.clone()));
     active.goal = Set(goal);
     active.addressed_to = Set(addressed_to);
     active.deadline = Set(deadline);
@@ -546,13 +562,20 @@ pub async fn edit(
     Ok((petition, saved))
 }
 
-/// The permalinks of a petition the member may modify, the canonical one first.
+/// The permalinks of a petition the member may modify, the canonical one first: those under its
+/// owner (the ones it had under a former owner only redirect, and are not the new owner's to
+/// change).
 pub async fn permalinks<C: ConnectionTrait>(
     conn: &C,
-    petition_id: i32,
+    petition: &petition::Model,
 ) -> Result<Vec<permalink::Model>, sea_orm::DbErr> {
+    let mine = match (petition.organization_id, petition.user_id) {
+        (Some(org), _) => permalink::Column::OrganizationId.eq(org),
+        (None, person) => permalink::Column::UserId.eq(person),
+    };
     permalink::Entity::find()
-        .filter(permalink::Column::PetitionId.eq(petition_id))
+        .filter(permalink::Column::PetitionId.eq(petition.id))
+        .filter(mine)
         .order_by_desc(permalink::Column::IsCanonical)
         .order_by_asc(permalink::Column::Id)
         .all(conn)
@@ -642,7 +665,7 @@ pub async fn set_canonical_permalink(
 ) -> Result<(), CampaignError> {
     let txn = crate::db::begin_write(db).await?;
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
-    if !permalinks(&txn, petition.id)
+    if !permalinks(&txn, &petition)
         .await?
         .iter()
         .any(|l| l.id == link_id)
@@ -663,6 +686,13 @@ pub async fn remove_permalink(
 ) -> Result<(), CampaignError> {
     let txn = crate::db::begin_write(db).await?;
     let petition = petition_for(&txn, user, id, Permission::ModifyPetitions).await?;
+    if !permalinks(&txn, &petition)
+        .await?
+        .iter()
+        .any(|l| l.id == link_id)
+    {
+        return Err(CampaignError::NotFound);
+    }
     let removed = permalink::Entity::delete_many()
         .filter(permalink::Column::PetitionId.eq(petition.id))
         .filter(permalink::Column::Id.eq(link_id))

@@ -28,6 +28,12 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// A petition's text as its author writes and reads it in a form: its Markdown, or for a text
+/// saved before Markdown, its HTML (which Markdown keeps as it is).
+pub fn source_of(markdown: Option<&str>, html: &str) -> String {
+    markdown.unwrap_or(html).to_string()
+}
+
 /// Markdown written by people (CommonMark, with strikethrough), rendered to HTML and sanitized like
 /// any other HTML they write. Headings go one level down (`#` is an `h2`): the page has its `h1`.
 pub fn markdown(text: &str) -> String {

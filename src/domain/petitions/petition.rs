@@ -368,7 +368,18 @@ pub async fn lookup<C: ConnectionTrait>(
     };
     petition.confirmed_count =
         crate::domain::signing::counter::confirmed(conn, petition.id).await?;
-    if link.is_canonical && !owner_moved {
+    // An address from before a transfer: the petition is now another owner's.
+    let transferred =
+        (link.organization_id, link.user_id) != (petition.organization_id, petition.user_id);
+    let owner = if transferred {
+        match Owner::of(conn, &petition).await? {
+            Some(current) => current,
+            None => return Ok(None),
+        }
+    } else {
+        owner
+    };
+    if link.is_canonical && !owner_moved && !transferred {
         let translations = translations::of_petition(conn, petition.id).await?;
         return Ok(Some(Lookup::Canonical(Located {
             petition,

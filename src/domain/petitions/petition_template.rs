@@ -162,6 +162,7 @@ pub async fn save_from_petition(
         body_html: Set(crate::domain::petitions::html::sanitize(
             &petition.body_html,
         )),
+        body_markdown: Set(petition.body_markdown),
         goal: Set(petition.goal),
         signature_fields: Set(petition.signature_fields),
         data_notice: Set(petition.data_notice),

@@ -18,6 +18,12 @@ pub struct Theme {
     pub on_accent: Rgb,
     /// The accent when the petition picks none.
     pub accent: Rgb,
+    /// Error messages and the borders of fields in error: 4.5:1 on the background and on `soft`.
+    pub error: Rgb,
+    /// The focus ring: 3:1 on the background and on `soft` (WCAG 2.2, 1.4.11 and 2.4.13).
+    pub focus: Rgb,
+    /// `light` or `dark`: the CSS `color-scheme`, so that form controls and scroll bars follow.
+    pub scheme: &'static str,
 }
 
 pub const THEMES: [Theme; 3] = [
@@ -29,6 +35,9 @@ pub const THEMES: [Theme; 3] = [
         muted: Rgb(0x4b, 0x55, 0x63),
         on_accent: Rgb(0xff, 0xff, 0xff),
         accent: Rgb(0x1d, 0x4e, 0xd8),
+        error: Rgb(0xb9, 0x1c, 0x1c),
+        focus: Rgb(0x1a, 0x1a, 0x1a),
+        scheme: "light",
     },
     Theme {
         name: "paper",
@@ -38,6 +47,9 @@ pub const THEMES: [Theme; 3] = [
         muted: Rgb(0x5c, 0x4d, 0x3c),
         on_accent: Rgb(0xff, 0xff, 0xff),
         accent: Rgb(0x9a, 0x34, 0x12),
+        error: Rgb(0xa3, 0x17, 0x17),
+        focus: Rgb(0x2b, 0x21, 0x18),
+        scheme: "light",
     },
     Theme {
         name: "dark",
@@ -47,6 +59,9 @@ pub const THEMES: [Theme; 3] = [
         muted: Rgb(0xc0, 0xc4, 0xcc),
         on_accent: Rgb(0x16, 0x18, 0x1d),
         accent: Rgb(0x93, 0xc5, 0xfd),
+        error: Rgb(0xfc, 0xa5, 0xa5),
+        focus: Rgb(0xfb, 0xbf, 0x24),
+        scheme: "dark",
     },
 ];
 
@@ -125,19 +140,38 @@ pub fn fit_accent(theme: &Theme, wanted: Rgb) -> (Rgb, bool) {
 pub fn stylesheet(theme: &Theme, accent: Rgb) -> String {
     let (accent, _) = fit_accent(theme, accent);
     format!(
-        ":root {{ --bg: {}; --text: {}; --soft: {}; --muted: {}; --accent: {}; --on-accent: {}; }}\n",
+        ":root {{ color-scheme: {}; --bg: {}; --text: {}; --soft: {}; --muted: {}; --accent: {}; --on-accent: {}; --error: {}; --focus: {}; }}\n",
+        theme.scheme,
         theme.background.hex(),
         theme.text.hex(),
         theme.soft.hex(),
         theme.muted.hex(),
         accent.hex(),
-        theme.on_accent.hex()
+        theme.on_accent.hex(),
+        theme.error.hex(),
+        theme.focus.hex()
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_theme_has_readable_errors_and_a_visible_focus_ring() {
+        for theme in THEMES {
+            for (on, name) in [(theme.background, "background"), (theme.soft, "soft")] {
+                let error = contrast(theme.error, on);
+                assert!(
+                    error >= MIN_CONTRAST,
+                    "{}: error on {name} {error:.2}",
+                    theme.name
+                );
+                let focus = contrast(theme.focus, on);
+                assert!(focus >= 3.0, "{}: focus on {name} {focus:.2}", theme.name);
+            }
+        }
+    }
 
     #[test]
     fn contrast_matches_the_wcag_reference_values() {

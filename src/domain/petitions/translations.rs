@@ -312,6 +312,7 @@ impl Languages {
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Typed {
     pub title: String,
+    /// The text as typed, in Markdown (the form field keeps its older name, `body_html`).
     pub body_html: String,
     pub data_notice: String,
     pub social_text: String,
@@ -321,7 +322,10 @@ impl Typed {
     pub fn of(t: &petition_translation::Model) -> Typed {
         Typed {
             title: t.title.clone(),
-            body_html: t.body_html.clone(),
+            body_html: crate::domain::petitions::html::source_of(
+                t.body_markdown.as_deref(),
+                &t.body_html,
+            ),
             data_notice: t.data_notice.clone(),
             social_text: t.social_text.clone(),
         }
@@ -408,7 +412,8 @@ pub async fn save(
         petition_id: Set(id),
         lang: Set(lang.code()),
         title: Set(typed.title.trim().to_string()),
-        body_html: Set(crate::domain::petitions::html::sanitize(&typed.body_html)),
+        body_html: Set(crate::domain::petitions::html::markdown(&typed.body_html)),
+        body_markdown: Set(Some(typed.body_html.clone())),
         data_notice: Set(typed.data_notice.trim().to_string()),
         social_text: Set(typed.social_text.trim().to_string()),
         created_at: Set(now),
@@ -423,6 +428,7 @@ pub async fn save(
             .update_columns([
                 petition_translation::Column::Title,
                 petition_translation::Column::BodyHtml,
+                petition_translation::Column::BodyMarkdown,
                 petition_translation::Column::DataNotice,
                 petition_translation::Column::SocialText,
                 petition_translation::Column::UpdatedAt,
@@ -494,6 +500,7 @@ pub async fn set_main_language(
             lang: Set(former),
             title: Set(petition.title.clone()),
             body_html: Set(petition.body_html.clone()),
+            body_markdown: Set(petition.body_markdown.clone()),
             data_notice: Set(petition.data_notice.clone()),
             social_text: Set(petition.social_text.clone()),
             created_at: Set(now),
@@ -503,6 +510,7 @@ pub async fn set_main_language(
         .await?;
         active.title = Set(t.title);
         active.body_html = Set(t.body_html);
+        active.body_markdown = Set(t.body_markdown);
         if !t.data_notice.trim().is_empty() {
             active.data_notice = Set(t.data_notice);
         }

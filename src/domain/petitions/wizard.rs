@@ -275,6 +275,7 @@ pub async fn start(
     };
     if let Some(t) = template {
         draft.body_html = Set(crate::domain::petitions::html::sanitize(&t.body_html));
+        draft.body_markdown = Set(t.body_markdown);
         draft.goal = Set(t.goal);
         draft.signature_fields = Set(t.signature_fields);
         draft.data_notice = Set(t.data_notice);
@@ -322,6 +323,7 @@ pub async fn located_draft(
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Typed {
     pub title: String,
+    /// The text as typed, in Markdown (the form field keeps its older name, `body_html`).
     pub body_html: String,
     /// Who it is addressed to; empty when not said.
     pub addressed_to: String,
@@ -336,7 +338,10 @@ impl Typed {
     pub fn of(p: &petition::Model, zone: crate::i18n::format::Zone) -> Typed {
         Typed {
             title: p.title.clone(),
-            body_html: p.body_html.clone(),
+            body_html: crate::domain::petitions::html::source_of(
+                p.body_markdown.as_deref(),
+                &p.body_html,
+            ),
             addressed_to: p.addressed_to.clone().unwrap_or_default(),
             goal: p.goal.map(|g| g.to_string()).unwrap_or_default(),
             deadline: crate::domain::petitions::campaign::closing_day(p, zone),
@@ -404,7 +409,8 @@ pub async fn save_step(
     match step {
         Step::Title => active.title = Set(title),
         Step::Text => {
-            active.body_html = Set(crate::domain::petitions::html::sanitize(&typed.body_html))
+            active.body_html = Set(crate::domain::petitions::html::markdown(&typed.body_html));
+            active.body_markdown = Set(Some(typed.body_html.clone()));
         }
         Step::Options => {
             active.goal = Set(options.0);

@@ -214,6 +214,7 @@ mod tests {
             outcome: None,
             language: None,
             addressed_to: None,
+            body_markdown: None,
         }
     }
 
