@@ -17,7 +17,7 @@ def signer(base, path, petition_id, email, results, barrier):
     try:
         opener.addheaders = [("Origin", base), ("Sec-Fetch-Site", "same-origin")]
         page = opener.open(base + path, timeout=30).read().decode()
-        if f'action="/petitions/{petition_id}/sign"' not in page:
+        if f'action="/petitions/{petition_id}/sign#error-summary"' not in page:
             raise RuntimeError("no sign form on the page")
         body = urllib.parse.urlencode({"first_name": "Sam", "last_name": "Load",
                                        "email": email}).encode()
@@ -44,7 +44,7 @@ def main():
     p.add_argument("--tag", default=str(int(time.time())))
     a = p.parse_args()
     page = urllib.request.urlopen(a.base + a.path, timeout=30).read().decode()
-    petition_id = re.search(r'action="/petitions/(\d+)/sign"', page).group(1)
+    petition_id = re.search(r'action="/petitions/(\d+)/sign[#"]', page).group(1)
     results, barrier = [], threading.Barrier(a.signers)
     threads = [threading.Thread(target=signer, args=(a.base, a.path, petition_id,
                                                        f"signer{i}.{a.tag}@example.org", results, barrier))

@@ -97,7 +97,7 @@ try:
         wd("POST", S + "/url", {"url": a.petition})
         for name, value in (("first_name", "Camille"), ("last_name", "Durand"), ("email", address)):
             wd("POST", S + f"/element/{find(f'input[name={name}]')}/value", {"text": value})
-        click('form[action$="/sign"] button[type=submit]')
+        click('form[action*="/sign"] button[type=submit]')
         return shown()
 
     first = sign("camille@example.org")
@@ -134,7 +134,7 @@ opener.addheaders = [("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")]
 page = opener.open(a.petition, timeout=30).read().decode()
 print("French page: lang", re.search(r'<html lang="([^"]+)"', page).group(1), "|",
       re.search(r'<button type="submit" class="primary">([^<]+)<', page).group(1).strip())
-sign_url = urllib.parse.urljoin(a.base, re.search(r'action="(/petitions/\d+/sign)"', page).group(1))
+sign_url = urllib.parse.urljoin(a.base, re.search(r'action="(/petitions/\d+/sign)[#"]', page).group(1))
 before = len(mails())
 forged = urllib.request.Request(sign_url, data=urllib.parse.urlencode(
     {"first_name": "Sans", "last_name": "Jeton", "email": "sans.jeton@example.org"}).encode(),

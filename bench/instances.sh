@@ -121,7 +121,7 @@ PETITION_URL="$(cd "$WORK/a" && ROCKET_DATA_DIR="$WORK/a/data" "$BIN" demo 2>>"$
 PAGE_PATH="${PETITION_URL#"$PROXY"}"
 start_instance a
 start_instance b
-PETITION_ID="$(curl -fs "http://127.0.0.1:${PORT[a]}$PAGE_PATH" | sed -n 's/.*action="\/petitions\/\([0-9]*\)\/sign".*/\1/p' | head -n1)"
+PETITION_ID="$(curl -fs "http://127.0.0.1:${PORT[a]}$PAGE_PATH" | sed -n 's/.*action="\/petitions\/\([0-9]*\)\/sign[#"].*/\1/p' | head -n1)"
 SIGN_PATH="/petitions/$PETITION_ID/sign"
 
 # nginx: the configuration of the README (upstream, micro-cache, retries), plus what a benchmark

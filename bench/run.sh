@@ -118,7 +118,7 @@ sign_load() {
   local before after line
   before="$($counter "$count_sql")"
   local sign_path
-  sign_path="/petitions/$(curl -fs "$BASE$PAGE_PATH" | sed -n 's/.*action="\/petitions\/\([0-9]*\)\/sign".*/\1/p' | head -n1)/sign"
+  sign_path="/petitions/$(curl -fs "$BASE$PAGE_PATH" | sed -n 's/.*action="\/petitions\/\([0-9]*\)\/sign[#"].*/\1/p' | head -n1)/sign"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH_DIR/wrk/sign.lua" "$BASE" \
     -- "$PAGE_PATH" "$sign_path" "$RANDOM$RANDOM" "$BASE" >"$out" 2>&1
   line="$(grep '^BENCH' "$out")"

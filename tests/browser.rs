@@ -248,7 +248,7 @@ async fn with_javascript_the_text_editor_formats_the_selection_and_saves_what_th
         .expect("read the text");
     // The toolbar writes Markdown; the server renders it.
     assert_eq!(value.as_str(), Some("**Trees matter**"));
-    click(&browser, "form[action$='/edit'] button.primary").await;
+    click(&browser, "form[action*='/edit'] button.primary").await;
     wait_for_text(&browser, "The petition is saved.").await;
     let saved = petition::find(&server.db, id)
         .await

@@ -103,12 +103,63 @@ async fn a_new_member_creates_publishes_and_gets_a_signature_without_javascript(
         fill(&browser, "#first_name", "Ann").await;
         fill(&browser, "#last_name", "Lee").await;
         fill(&browser, "#email", "ann@example.org").await;
-        click(&browser, "form[action$='/sign'] button.primary").await;
+        click(&browser, "form[action*='/sign'] button.primary").await;
         wait_for_text(&browser, "Check your mailbox").await;
         let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
         assert_eq!(mails.len(), 1, "{backend:?}: the confirmation mail arrives");
         click(&browser, "nav.account form button").await;
         wait_for_text(&browser, "Log in").await;
+        server.stop().await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_form_with_two_mistakes_opens_at_a_summary_whose_links_reach_the_fields() {
+    let Some(browser) = common::browser::start(false).await else {
+        return;
+    };
+    for backend in backends() {
+        let server = TestServer::start(backend, None).await;
+        let located = server.park_petition(false).await;
+        browser
+            .goto(&format!("{}{}", server.url, located.path()))
+            .await
+            .expect("the petition page");
+        wait_for_text(&browser, "id=\"sign-title\"").await;
+        // No first name, and an address that is none.
+        fill(&browser, "#last_name", "Lee").await;
+        fill(&browser, "#email", "not an address").await;
+        click(&browser, "form[action*='/sign'] button.primary").await;
+        let page = wait_for_text(&browser, "id=\"error-summary\"").await;
+        let title = browser.title().await.expect("title");
+        assert!(title.starts_with("Error: "), "{backend:?}: {title}");
+        let url = browser.current_url().await.expect("url").to_string();
+        assert!(
+            url.ends_with("#error-summary"),
+            "{backend:?}: the page opens at the summary: {url}"
+        );
+        for field in ["first_name", "email"] {
+            assert!(
+                page.contains(&format!("<li><a href=\"#{field}\">")),
+                "{backend:?}: a link to {field}: {page}"
+            );
+            click(&browser, &format!("#error-summary a[href='#{field}']")).await;
+            let focused = browser
+                .active_element()
+                .await
+                .expect("the focused element")
+                .attr("id")
+                .await
+                .expect("its id");
+            assert_eq!(focused.as_deref(), Some(field), "{backend:?}");
+        }
+        // What was typed stays; the fields say what is wrong, tied to them.
+        assert!(page.contains("value=\"Lee\""), "{backend:?}");
+        assert!(
+            page.contains("aria-describedby=\"email-error\""),
+            "{backend:?}: {page}"
+        );
         server.stop().await;
     }
     browser.close().await;

@@ -111,9 +111,9 @@ async fn a_french_reader_gets_the_french_version_with_the_english_one_a_link_awa
         ] {
             assert!(french.contains(&alternate), "{backend:?}: {alternate}");
         }
-        // The sign form keeps to the version.
+        // The sign form keeps to the version (and a form that comes back opens at its errors).
         assert!(french.contains(&format!(
-            "action=\"/petitions/{}/sign?lang=fr\"",
+            "action=\"/petitions/{}/sign?lang=fr#error-summary\"",
             located.petition.id
         )));
 

@@ -5,6 +5,10 @@ nav-logout = Log out
 nav-login = Log in
 nav-register = Create an account
 form-errors = Some fields need your attention.
+# A line of the error summary, a link to the field: its label, then what is wrong with it.
+form-error-item = { $field }: { $message }
+# Starts the title of a page whose form came back with mistakes.
+title-error = Error:
 register-title = Create an account
 register-button = Create my account
 register-have-account = Already have an account? Log in

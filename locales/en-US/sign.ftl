@@ -1,6 +1,5 @@
 # Signing and confirming.
 sign-title = Sign this petition
-sign-errors = Some fields need your attention.
 sign-button = Sign
 sign-data-notice = Your name and e-mail address go to { $owner } for this petition only. We send you one e-mail to confirm your signature.
 field-first-name = First name

@@ -5,6 +5,10 @@ nav-logout = Se déconnecter
 nav-login = Se connecter
 nav-register = Créer un compte
 form-errors = Certains champs demandent votre attention.
+# Une ligne du récapitulatif des erreurs, un lien vers le champ : son libellé, puis ce qui ne va pas.
+form-error-item = { $field } : { $message }
+# Commence le titre d’une page dont le formulaire revient avec des erreurs.
+title-error = Erreur :
 register-title = Créer un compte
 register-button = Créer mon compte
 register-have-account = Vous avez déjà un compte ? Connectez-vous

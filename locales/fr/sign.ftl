@@ -1,6 +1,5 @@
 # Signer et confirmer.
 sign-title = Signer cette pétition
-sign-errors = Certains champs demandent votre attention.
 sign-button = Signer
 sign-data-notice = Vos nom et adresse e-mail sont transmis à { $owner } pour cette pétition uniquement. Nous vous envoyons un e-mail pour confirmer votre signature.
 field-first-name = Prénom
