@@ -555,3 +555,31 @@ async fn pending_invitations_are_listed_announced_and_can_be_cancelled() {
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn removing_a_member_and_leaving_ask_once_more_before_acting() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        register(&app, "ana").await;
+        register(&app, "bob").await;
+        log_in(&app, "ana").await;
+        let slug = create_org(&app, "Park Friends").await;
+        join(&app, &slug, "ana", "bob").await;
+        log_in(&app, "ana").await;
+        let (status, page) = app.get(&format!("/organizations/{slug}")).await;
+        assert_eq!(status, Status::Ok, "{backend:?}");
+        // The button that acts is inside a closed <details>: a first press only opens it and says
+        // what will happen; nothing changes until the second.
+        let remove = format!(
+            "<details class=\"confirm\">\n      <summary>Remove bob</summary>\n      <p>bob will no longer see or manage this organization&#x27;s petitions.</p>\n      <form method=\"post\" action=\"/organizations/{slug}/members/{}/remove\">",
+            user_id(&app, "bob").await
+        );
+        assert!(page.contains(&remove), "{backend:?}: {page}");
+        assert!(
+            page.contains("<summary>Leave this organization</summary>"),
+            "{backend:?}"
+        );
+        assert!(member(&app, &slug, "bob").await.is_some(), "{backend:?}");
+        app.finish().await;
+    }
+}

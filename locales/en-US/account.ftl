@@ -81,11 +81,17 @@ organization-members = Members
 organization-permissions-of = What { $username } may do
 organization-permissions-save = Save
 organization-remove = Remove { $username }
+# The confirmation under "Remove …": what it does, and the button that does it.
+organization-remove-confirm = { $username } will no longer see or manage this organization's petitions.
+organization-remove-button = Remove { $username } for good
 organization-invite-title = Invite someone
 field-invite-who = Username or e-mail address
 organization-invite-button = Send the invitation
 organization-leave-title = Leave
 organization-leave-button = Leave this organization
+# The confirmation under "Leave this organization".
+organization-leave-confirm = You will no longer see or manage the petitions of { $organization }; only an invitation brings you back.
+organization-leave-for-good = Leave for good
 last-administrator = The last administrator cannot leave, be removed or lose the right to modify permissions while other members remain. Give that right to another member first.
 invite-unknown-user = There is no account with this username. To invite someone without an account, use their e-mail address.
 invite-already-member = This person is already a member.

@@ -32,6 +32,8 @@ home-search-results = { $count ->
    *[other] { $count } petitions match “{ $search }”.
 }
 home-search-none = Try other words.
+# The title of the home page when it shows the results of a search.
+home-search-title = Search: { $search }
 person-petitions = Petitions
 pages-label = Pages
 pages-previous = Previous page

@@ -43,6 +43,9 @@ signatures-yes = yes
 signatures-no = no
 signatures-resend-selection = Re-send the confirmation e-mail to the selected unconfirmed signers
 signatures-delete-selection = Delete the selected signatures
+# The confirmation under "Delete the selected signatures".
+signatures-delete-confirm = The ticked signatures will be erased and taken off the count. This cannot be undone.
+signatures-delete-for-good = Delete them for good
 signatures-resend-all = { $count ->
     [one] Re-send the confirmation e-mail to the unconfirmed signer
     [2] Re-send the confirmation e-mail to both unconfirmed signers

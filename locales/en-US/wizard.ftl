@@ -43,6 +43,9 @@ templates-col-goal = Goal
 templates-default = default
 templates-make-default = Make default
 templates-delete = Delete
+# The confirmation under "Delete" of a template.
+templates-delete-confirm = The template “{ $name }” will be deleted. Petitions made from it keep their text.
+templates-delete-button = Delete the template
 templates-done-saved = The template is saved.
 templates-done-default = The default template is changed.
 templates-done-deleted = The template was deleted.

@@ -81,11 +81,17 @@ organization-members = Membres
 organization-permissions-of = Ce que { $username } peut faire
 organization-permissions-save = Enregistrer
 organization-remove = Retirer { $username }
+# La confirmation sous « Retirer … » : ce que cela fait, et le bouton qui le fait.
+organization-remove-confirm = { $username } ne verra plus les pétitions de cette organisation et ne pourra plus les gérer.
+organization-remove-button = Retirer { $username } définitivement
 organization-invite-title = Inviter quelqu’un
 field-invite-who = Nom d’utilisateur ou adresse e-mail
 organization-invite-button = Envoyer l’invitation
 organization-leave-title = Quitter
 organization-leave-button = Quitter cette organisation
+# La confirmation sous « Quitter cette organisation ».
+organization-leave-confirm = Vous ne verrez plus les pétitions de { $organization } et ne pourrez plus les gérer ; seule une invitation vous y ramènera.
+organization-leave-for-good = Quitter définitivement
 last-administrator = Tant que d’autres membres restent, le dernier administrateur ne peut ni quitter l’organisation, ni en être retiré, ni perdre le droit de modifier les permissions. Donnez d’abord ce droit à un autre membre.
 invite-unknown-user = Aucun compte ne porte ce nom d’utilisateur. Pour inviter quelqu’un qui n’a pas de compte, utilisez son adresse e-mail.
 invite-already-member = Cette personne est déjà membre.

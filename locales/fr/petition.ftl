@@ -32,6 +32,8 @@ home-search-results = { $count ->
    *[other] { $count } pétitions correspondent à « { $search } ».
 }
 home-search-none = Essayez d’autres mots.
+# Le titre de la page d’accueil quand elle montre les résultats d’une recherche.
+home-search-title = Recherche : { $search }
 person-petitions = Pétitions
 pages-label = Pages
 pages-previous = Page précédente

@@ -43,6 +43,9 @@ signatures-yes = oui
 signatures-no = non
 signatures-resend-selection = Renvoyer l’e-mail de confirmation aux signataires sélectionnés qui n’ont pas confirmé
 signatures-delete-selection = Supprimer les signatures sélectionnées
+# La confirmation sous « Supprimer les signatures sélectionnées ».
+signatures-delete-confirm = Les signatures cochées seront effacées et retirées du compteur. C’est définitif.
+signatures-delete-for-good = Les supprimer définitivement
 signatures-resend-all = { $count ->
     [one] Renvoyer l’e-mail de confirmation au signataire non confirmé
     [2] Renvoyer l’e-mail de confirmation aux deux signataires non confirmés

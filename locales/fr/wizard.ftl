@@ -43,6 +43,9 @@ templates-col-goal = Objectif
 templates-default = par défaut
 templates-make-default = Définir par défaut
 templates-delete = Supprimer
+# La confirmation sous « Supprimer » d’un modèle.
+templates-delete-confirm = Le modèle « { $name } » sera supprimé. Les pétitions faites à partir de lui gardent leur texte.
+templates-delete-button = Supprimer le modèle
 templates-done-saved = Le modèle est enregistré.
 templates-done-default = Le modèle par défaut a changé.
 templates-done-deleted = Le modèle a été supprimé.
