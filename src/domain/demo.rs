@@ -9,6 +9,11 @@ pub const USERNAME: &str = "demo";
 const ORGANIZATION: &str = "Signons Demo";
 const ORGANIZATION_SLUG: &str = "signons-demo";
 const PETITION_SLUG: &str = "protect-the-city-park";
+/// The demo petition's text, in Markdown as a campaigner writes it.
+const TEXT: &str = "The city plans to sell the last green space of the old town to build a car park. \
+                    We ask the council to keep the park open to everyone.\n\n\
+                    - Keep the trees and the playground.\n\
+                    - Hold a public consultation before any sale.\n";
 /// What the demo organization says of itself on its page and under its petitions.
 const DESCRIPTION: &str = "Neighbours of the old town who look after its trees, benches and playgrounds \
                            since 1998. We meet every first Monday at the library.";
@@ -51,35 +56,31 @@ pub async fn ensure(db: &DatabaseConnection) -> Result<Demo, DemoError> {
             active.update(&txn).await?
         }
     };
-    let located = match petition::lookup(&txn, OwnerKind::Organization, &org.slug, PETITION_SLUG)
-        .await?
-    {
-        Some(Lookup::Canonical(l) | Lookup::Moved(l)) => l,
-        None => {
-            let located = petition::create(
-                &txn,
-                &Owner::Organization(org),
-                NewPetition {
-                    title: "Protect the city park".into(),
-                    body_html: "<p>The city plans to sell the last green space of the old town to build a car park. \
-                                We ask the council to keep the park open to everyone.</p>\
-                                <ul><li>Keep the trees and the playground.</li>\
-                                <li>Hold a public consultation before any sale.</li></ul>"
-                        .into(),
-                    goal: Some(1000),
-                    deadline: None,
-                    published: true,
-                    data_notice: String::new(),
-                    language: Some(crate::i18n::SOURCE_LANGUAGE.into()),
-                },
-            )
-            .await?;
-            let mut active = located.petition.clone().into_active_model();
-            active.addressed_to = Set(Some("the City Council".into()));
-            active.update(&txn).await?;
-            located
-        }
-    };
+    let located =
+        match petition::lookup(&txn, OwnerKind::Organization, &org.slug, PETITION_SLUG).await? {
+            Some(Lookup::Canonical(l) | Lookup::Moved(l)) => l,
+            None => {
+                let located = petition::create(
+                    &txn,
+                    &Owner::Organization(org),
+                    NewPetition {
+                        title: "Protect the city park".into(),
+                        body_html: crate::domain::petitions::html::markdown(TEXT),
+                        goal: Some(1000),
+                        deadline: None,
+                        published: true,
+                        data_notice: String::new(),
+                        language: Some(crate::i18n::SOURCE_LANGUAGE.into()),
+                    },
+                )
+                .await?;
+                let mut active = located.petition.clone().into_active_model();
+                active.addressed_to = Set(Some("the City Council".into()));
+                active.body_markdown = Set(Some(TEXT.into()));
+                active.update(&txn).await?;
+                located
+            }
+        };
     txn.commit().await?;
     Ok(Demo {
         username: USERNAME.into(),
