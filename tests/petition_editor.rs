@@ -28,13 +28,18 @@ async fn petition_of(app: &TestApp, slug: &str, title: &str) -> Located {
     .expect("petition")
 }
 
-/// The editor's form with every field as the petition has it, then `changes`.
-async fn save(app: &TestApp, id: i32, changes: &[(&str, &str)]) -> (Status, String) {
-    let row = petition_entity::Entity::find_by_id(id)
+/// The petition's row as stored.
+async fn stored(app: &TestApp, id: i32) -> petition_entity::Model {
+    petition_entity::Entity::find_by_id(id)
         .one(&app.db)
         .await
         .expect("query")
-        .expect("row");
+        .expect("row")
+}
+
+/// The editor's form with every field as the petition has it, then `changes`.
+async fn save(app: &TestApp, id: i32, changes: &[(&str, &str)]) -> (Status, String) {
+    let row = stored(app, id).await;
     let mut fields: Vec<(&str, String)> = vec![
         ("title", row.title.clone()),
         ("body_html", row.body_html.clone()),
@@ -234,11 +239,7 @@ async fn an_unreadable_accent_is_adjusted_and_the_page_takes_the_theme() {
             dashboard.contains("adjusted so that text stays readable"),
             "{backend:?}: the dashboard says the colour was adjusted"
         );
-        let row = petition_entity::Entity::find_by_id(located.petition.id)
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("row");
+        let row = stored(&app, located.petition.id).await;
         assert_eq!(row.theme, "paper");
         let accent = row.accent_color.expect("an accent");
         let rgb = signons::domain::petitions::theme::Rgb::parse(&accent).expect("stored as hex");
@@ -333,11 +334,7 @@ async fn numbers_and_days_are_written_in_the_readers_language_and_closing_days_e
         )
         .await;
         assert_eq!(status, Status::SeeOther, "{backend:?}");
-        let row = petition_entity::Entity::find_by_id(located.petition.id)
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("row");
+        let row = stored(&app, located.petition.id).await;
         let closes = row.deadline.expect("a closing date");
         assert_eq!(
             closes,
@@ -421,11 +418,7 @@ async fn the_page_says_who_the_petition_is_addressed_to_and_presents_the_organiz
             "{backend:?}"
         );
         assert!(page.contains(&format!("value=\"{long}\"")), "{backend:?}");
-        let row = petition_entity::Entity::find_by_id(located.petition.id)
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("row");
+        let row = stored(&app, located.petition.id).await;
         assert_eq!(row.addressed_to, None, "{backend:?}");
 
         let (status, _) = save(
@@ -495,11 +488,7 @@ async fn texts_saved_as_html_keep_their_look_and_new_ones_are_markdown_with_a_pr
         );
         let (status, _) = save(&app, id, &[("body_html", old_html)]).await;
         assert_eq!(status, Status::SeeOther, "{backend:?}");
-        let row = petition_entity::Entity::find_by_id(id)
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("row");
+        let row = stored(&app, id).await;
         assert_eq!(row.body_html.trim_end(), old_html, "{backend:?}: same look");
 
         // "Preview" renders what was typed under the field and saves nothing.
@@ -530,11 +519,7 @@ async fn texts_saved_as_html_keep_their_look_and_new_ones_are_markdown_with_a_pr
             !page.contains("tracker.example/x.png\">"),
             "{backend:?}: nothing loads from elsewhere"
         );
-        let unchanged = petition_entity::Entity::find_by_id(id)
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("row");
+        let unchanged = stored(&app, id).await;
         assert_eq!(
             unchanged.body_html, row.body_html,
             "{backend:?}: nothing saved"
