@@ -37,6 +37,8 @@ signatures-col-status = Status
 signatures-col-confirmed = Confirmed
 signatures-col-signed-at = Signed at (UTC)
 signatures-col-confirmed-at = Confirmed at (UTC)
+# The signatures table on the page (its times are in the site's time zone; the CSV's columns above are UTC).
+signatures-col-signed = Signed
 signatures-confirmed-on = Confirmed on { $date }
 signatures-unconfirmed = Not confirmed yet
 signatures-yes = yes

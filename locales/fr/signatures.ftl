@@ -37,6 +37,8 @@ signatures-col-status = État
 signatures-col-confirmed = Confirmée
 signatures-col-signed-at = Signée le (UTC)
 signatures-col-confirmed-at = Confirmée le (UTC)
+# Le tableau des signatures sur la page (ses heures sont dans le fuseau du site ; les colonnes du CSV ci-dessus sont en UTC).
+signatures-col-signed = Signée le
 signatures-confirmed-on = Confirmée le { $date }
 signatures-unconfirmed = Pas encore confirmée
 signatures-yes = oui
