@@ -287,6 +287,11 @@ pub fn defaults() -> Figment {
         // Defaults, not global values: `Rocket.toml` and `ROCKET_*` must be able to override them.
         .merge(Serialized::default("ip_header", false))
         .merge(Serialized::default("ident", "Signons"))
+        // A picture may weigh 10 MB (`domain::petitions::picture::MAX_BYTES`): a larger file is
+        // cut there, and its form still arrives, to say so. Files are written to the disk as they
+        // come, not kept in memory.
+        .merge(Serialized::default("limits.file", "10 MiB"))
+        .merge(Serialized::default("limits.data-form", "64 MiB"))
 }
 
 /// Makes sure the figment carries a `secret_key`: the configured one, else the one kept in

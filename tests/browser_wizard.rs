@@ -69,19 +69,27 @@ async fn a_new_member_creates_publishes_and_gets_a_signature_without_javascript(
         fill(&browser, "#title", "Save the lake").await;
         click(&browser, "form button[value='next']").await;
         wait_for_text(&browser, "Step 2 of 4").await;
-        fill(
-            &browser,
-            "#body_html",
-            "<p>Keep the lake <em>clean</em>.</p>",
-        )
-        .await;
+        // Markdown, and a picture sent with the form (no JavaScript: a plain file field).
+        fill(&browser, "#body_html", "Keep the lake *clean*.").await;
+        let photo = server.dir.path().join("lake.jpg");
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1600, 1000, |x, y| {
+            image::Rgb([(x / 8) as u8, (y / 5) as u8, 180])
+        }))
+        .save_with_format(&photo, image::ImageFormat::Jpeg)
+        .expect("a photo on disk");
+        fill(&browser, "#picture", photo.to_str().expect("path")).await;
+        fill(&browser, "#picture_alt", "The lake at dawn").await;
         click(&browser, "form button[value='back']").await;
         wait_for_text(&browser, "Step 1 of 4").await;
         click(&browser, "form button[value='next']").await;
         let page = wait_for_text(&browser, "Step 2 of 4").await;
         assert!(
-            page.contains("Keep the lake"),
+            page.contains("Keep the lake *clean*."),
             "{backend:?}: the text was kept"
+        );
+        assert!(
+            page.contains("alt=\"The lake at dawn\""),
+            "{backend:?}: the picture was kept: {page}"
         );
         click(&browser, "form button[value='next']").await;
         wait_for_text(&browser, "Step 3 of 4").await;
@@ -98,6 +106,30 @@ async fn a_new_member_creates_publishes_and_gets_a_signature_without_javascript(
         // The public page, and a signature on it.
         let page = wait_for_text(&browser, "id=\"sign-title\"").await;
         assert!(page.contains("Nobody has signed yet"), "{backend:?}");
+        assert!(
+            page.contains("class=\"petition-picture\"") && page.contains("/1200.jpg"),
+            "{backend:?}: the picture heads the page: {page}"
+        );
+        let mut shown = -1;
+        for _ in 0..50 {
+            shown = browser
+                .execute(
+                    "const i = document.querySelector('.petition-picture img'); return i.complete ? i.naturalWidth : -1;",
+                    vec![],
+                )
+                .await
+                .expect("script")
+                .as_i64()
+                .unwrap_or(-1);
+            if shown > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            shown > 0,
+            "{backend:?}: the browser shows the picture ({shown})"
+        );
         let url = browser.current_url().await.expect("url").to_string();
         assert_eq!(url, format!("{}/u/ana/save-the-lake", server.url));
         fill(&browser, "#first_name", "Ann").await;

@@ -30,6 +30,7 @@ mod m20261201_000010_translations;
 mod m20261201_000050_petition_languages;
 mod m20261202_000010_addressed_to;
 mod m20261202_000020_markdown_texts;
+mod m20261203_000010_pictures;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000050_petition_languages::Migration),
             Box::new(m20261202_000010_addressed_to::Migration),
             Box::new(m20261202_000020_markdown_texts::Migration),
+            Box::new(m20261203_000010_pictures::Migration),
         ]
     }
 }

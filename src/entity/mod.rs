@@ -18,6 +18,7 @@ pub mod petition_digest;
 pub mod petition_template;
 pub mod petition_translation;
 pub mod petition_update;
+pub mod picture;
 pub mod pow_spent;
 pub mod report;
 pub mod search_key;

@@ -58,6 +58,14 @@ pub struct Model {
     pub language: Option<String>,
     /// Who it is addressed to, shown under its title ("the Mayor of Lyon"); None when not said.
     pub addressed_to: Option<String>,
+    /// The key of its picture's files (`picture`), heading its page and its social preview; None
+    /// without a picture (`domain::petitions::picture`).
+    pub picture_key: Option<String>,
+    /// What the picture shows, for people who cannot see it (required with a picture).
+    pub picture_alt: Option<String>,
+    /// The picture's size at its largest width, so that the page keeps its room while it loads.
+    pub picture_width: Option<i32>,
+    pub picture_height: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,9 +13,11 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
+use crate::domain::people::account::FieldErrors;
 use crate::domain::people::permission::Permission;
 use crate::domain::petitions::campaign::{self, CampaignError, Destination, Edit, Saved};
 use crate::domain::petitions::dashboard as board;
+use crate::domain::petitions::picture::{self, ChangeError};
 use crate::domain::petitions::translations::Languages;
 use crate::domain::signing::signature::{FieldRule, SignatureFields};
 use crate::error::{Error, Result};
@@ -120,7 +122,7 @@ async fn edit_page(
 }
 
 #[derive(Debug, FromForm)]
-struct EditForm {
+struct EditForm<'r> {
     csrf: Option<String>,
     /// `preview`: show the text rendered, save nothing.
     action: Option<String>,
@@ -143,6 +145,10 @@ struct EditForm {
     share: Vec<String>,
     social_text: Option<String>,
     social_image_url: Option<String>,
+    /// The picture fields (`super::pictures::change`).
+    picture: Option<rocket::data::Capped<rocket::fs::TempFile<'r>>>,
+    picture_alt: Option<String>,
+    picture_remove: Option<String>,
 }
 
 /// `off`, `optional` or `required`; anything else asks nothing.
@@ -159,6 +165,9 @@ fn rule(typed: &Option<String>) -> FieldRule {
 struct Sections {
     permalinks: serde_json::Value,
     languages: Languages,
+    /// Its picture, and the description the form shows (as typed when it came back).
+    picture: Option<crate::domain::petitions::picture::PictureView>,
+    picture_alt: String,
 }
 
 async fn sections(db: &DatabaseConnection, id: i32) -> Result<Sections> {
@@ -174,6 +183,8 @@ async fn sections(db: &DatabaseConnection, id: i32) -> Result<Sections> {
     Ok(Sections {
         permalinks: json!(links),
         languages: Languages::of(&located),
+        picture: crate::domain::petitions::picture::PictureView::of(&located.petition),
+        picture_alt: located.petition.picture_alt.clone().unwrap_or_default(),
     })
 }
 
@@ -201,6 +212,8 @@ fn editor(
             "permalinks": sections.permalinks,
             // `languages` is the language switch's (`Page`).
             "petition_languages": sections.languages,
+            "picture": sections.picture,
+            "picture_alt": sections.picture_alt,
             "notice": notice.filter(|n| EDITOR_NOTICES.contains(n)).map(|n| format!("editor-done-{n}")),
             "notice_in_languages": notice.is_some_and(|n| n.starts_with("translation-") || n == "language-changed"),
             "values": values,
@@ -218,7 +231,7 @@ fn editor(
 #[post("/petitions/<id>/edit", data = "<form>")]
 async fn edit(
     id: i32,
-    form: Form<EditForm>,
+    form: Form<EditForm<'_>>,
     user: Option<CurrentUser>,
     jar: &CookieJar<'_>,
     db: &State<DatabaseConnection>,
@@ -266,20 +279,36 @@ async fn edit(
             Some(preview),
         )));
     }
+    // The picture first: a mistake in the other fields then keeps it, and a mistake in the
+    // picture keeps the other fields (saved below).
+    let petition = campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
+        .await
+        .map_err(campaign_error)?;
+    let change =
+        super::pictures::change(&form.picture, &form.picture_alt, &form.picture_remove).await;
+    let mut picture_errors = match picture::change(db.inner(), &petition, change).await {
+        Ok(()) => FieldErrors::new(),
+        Err(ChangeError::Invalid(errors)) => errors,
+        Err(ChangeError::Database(e)) => return Err(Error::Database(e)),
+    };
+    let came_back = |errors: FieldErrors, sections: Sections| {
+        let mut sections = sections;
+        sections.picture_alt = form.picture_alt.clone().unwrap_or_default();
+        rocket::Either::Right(
+            editor(id, &typed, json!(errors), sections, None, None)
+                .status(Status::UnprocessableEntity),
+        )
+    };
     match campaign::edit(db.inner(), &user, id, &typed, site.settings.zone).await {
+        Ok(_) if !picture_errors.is_empty() => {
+            Ok(came_back(picture_errors, sections(db.inner(), id).await?))
+        }
         Ok((_, Saved::AsTyped)) => Ok(rocket::Either::Left(done("saved"))),
         Ok((_, Saved::AccentAdjusted)) => Ok(rocket::Either::Left(done("accent-adjusted"))),
-        Err(CampaignError::Invalid(errors)) => Ok(rocket::Either::Right(
-            editor(
-                id,
-                &typed,
-                json!(errors),
-                sections(db.inner(), id).await?,
-                None,
-                None,
-            )
-            .status(Status::UnprocessableEntity),
-        )),
+        Err(CampaignError::Invalid(mut errors)) => {
+            errors.append(&mut picture_errors);
+            Ok(came_back(errors, sections(db.inner(), id).await?))
+        }
         Err(e) => Err(campaign_error(e)),
     }
 }

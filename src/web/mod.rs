@@ -21,6 +21,7 @@ pub mod people;
 pub mod petition;
 pub mod petition_languages;
 pub mod petition_templates;
+pub mod pictures;
 pub mod readiness;
 pub mod request_log;
 pub mod session;
@@ -63,5 +64,6 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", petition_templates::routes())
         .mount("/", language::routes())
         .mount("/", assets::routes())
+        .mount("/", pictures::routes())
         .register("/", errors::catchers())
 }

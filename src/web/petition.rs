@@ -315,6 +315,12 @@ fn petition_document(site: &Site, located: &Located) -> Value {
         "id": view.id,
         "title": view.title,
         "addressed_to": view.addressed_to,
+        "picture": view.picture.as_ref().map(|p| json!({
+            "url": format!("{}{}", site.settings.public_url(), p.src),
+            "alt": p.alt,
+            "width": p.width,
+            "height": p.height,
+        })),
         "language": view.main_language,
         "languages": view.versions.iter().map(|v| v.code.as_str()).collect::<Vec<_>>(),
         "versions": versions,

@@ -14,6 +14,7 @@ use super::guards::verify_csrf;
 use super::page::Page;
 use super::session::{CurrentUser, require};
 use crate::Site;
+use crate::domain::petitions::picture::{self, ChangeError};
 use crate::domain::petitions::wizard::{self, Start, Step, Typed, WizardError};
 use crate::error::{Error, Result};
 
@@ -67,6 +68,9 @@ struct StepContext<'a> {
     petition_languages: Option<crate::domain::petitions::translations::Languages>,
     /// The text step's preview (`Shown::preview`).
     preview: Option<String>,
+    /// The picture heading the page, if it has one, and its description as typed or stored.
+    picture: Option<crate::domain::petitions::picture::PictureView>,
+    picture_alt: String,
 }
 
 #[get("/petitions/new?<owner>")]
@@ -143,6 +147,8 @@ struct Shown<'a> {
     publish: bool,
     /// The text step's preview: the text as typed, rendered (nothing saved).
     preview: Option<String>,
+    /// The picture's description as typed, when the step comes back with a mistake.
+    picture_alt: Option<String>,
 }
 
 /// Renders `step` of draft `id`.
@@ -159,6 +165,7 @@ async fn render_step(
         errors,
         publish,
         preview,
+        picture_alt,
     } = shown;
     let located = wizard::located_draft(db, user, id)
         .await
@@ -179,6 +186,10 @@ async fn render_step(
             petition,
             petition_languages: languages,
             preview,
+            picture_alt: picture_alt
+                .or_else(|| located.petition.picture_alt.clone())
+                .unwrap_or_default(),
+            picture: crate::domain::petitions::picture::PictureView::of(&located.petition),
         },
     );
     Ok(if errors.is_empty() {
@@ -211,13 +222,14 @@ async fn step_page(
             errors: &no_errors,
             publish: publish.unwrap_or(true),
             preview: None,
+            picture_alt: None,
         },
     )
     .await
 }
 
 #[derive(Debug, FromForm)]
-struct StepForm {
+struct StepForm<'r> {
     csrf: Option<String>,
     /// Which button was pressed: `back`, else forward (`next` or `save`).
     go: Option<String>,
@@ -228,13 +240,17 @@ struct StepForm {
     addressed_to: Option<String>,
     /// `false` keeps the petition as a draft at the end.
     publish: Option<String>,
+    /// The text step's picture fields (`super::pictures::change`).
+    picture: Option<rocket::data::Capped<rocket::fs::TempFile<'r>>>,
+    picture_alt: Option<String>,
+    picture_remove: Option<String>,
 }
 
 #[post("/petitions/<id>/wizard/<step>", data = "<form>")]
 async fn save_step(
     id: i32,
     step: &str,
-    form: Form<StepForm>,
+    form: Form<StepForm<'_>>,
     user: Option<CurrentUser>,
     jar: &CookieJar<'_>,
     db: &State<DatabaseConnection>,
@@ -279,6 +295,7 @@ async fn save_step(
                         errors: &errors,
                         publish,
                         preview: None,
+                        picture_alt: None,
                     },
                 )
                 .await?,
@@ -313,10 +330,26 @@ async fn save_step(
                     errors: &no_errors,
                     publish,
                     preview: Some(crate::domain::petitions::html::markdown(&typed.body_html)),
+                    picture_alt: None,
                 },
             )
             .await?,
         ));
+    }
+    // The picture first: a mistake in the text then keeps it, and a mistake in the picture keeps
+    // the text (saved below).
+    let mut picture_errors = crate::domain::people::account::FieldErrors::new();
+    if step == Step::Text {
+        let draft = wizard::draft_for(db.inner(), &user, id)
+            .await
+            .map_err(wizard_error)?;
+        let change =
+            super::pictures::change(&form.picture, &form.picture_alt, &form.picture_remove).await;
+        match picture::change(db.inner(), &draft, change).await {
+            Ok(()) => {}
+            Err(ChangeError::Invalid(errors)) => picture_errors = errors,
+            Err(ChangeError::Database(e)) => return Err(Error::Database(e)),
+        }
     }
     match wizard::save_step(
         db.inner(),
@@ -329,11 +362,29 @@ async fn save_step(
     )
     .await
     {
-        Ok(_) => {
+        Ok(_) if picture_errors.is_empty() => {
             let to = if back { step.previous() } else { step.next() };
             Ok(Either::Left(Redirect::to(step_path(id, to, publish))))
         }
-        Err(WizardError::Invalid(errors)) => {
+        Ok(_) => Ok(Either::Right(
+            render_step(
+                db.inner(),
+                site.inner(),
+                &user,
+                id,
+                step,
+                Shown {
+                    values: None,
+                    errors: &picture_errors,
+                    publish,
+                    preview: None,
+                    picture_alt: form.picture_alt.clone(),
+                },
+            )
+            .await?,
+        )),
+        Err(WizardError::Invalid(mut errors)) => {
+            errors.append(&mut picture_errors);
             // What was typed stays, over what is stored, for the fields of this step.
             let located = wizard::located_draft(db.inner(), &user, id)
                 .await
@@ -361,6 +412,7 @@ async fn save_step(
                         errors: &errors,
                         publish,
                         preview: None,
+                        picture_alt: form.picture_alt.clone(),
                     },
                 )
                 .await?,

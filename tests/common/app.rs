@@ -330,6 +330,50 @@ impl TestApp {
         request.body(encode_form(fields)).dispatch().await
     }
 
+    /// Posts a `multipart/form-data` form from one of the site's pages, as a browser sends a form
+    /// with files: `fields`, then each file as (field, file name, content type, bytes).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+        lang: &str,
+    ) -> LocalResponse<'_> {
+        const BOUNDARY: &str = "----signons-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, content_type, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let content_type =
+            ContentType::new("multipart", "form-data").with_params(("boundary", BOUNDARY));
+        let mut request = self
+            .client
+            .post(path.to_string())
+            .header(content_type)
+            .header(Header::new("Accept-Language", lang.to_string()))
+            .remote("127.0.0.1:4242".parse().expect("socket address"));
+        for (name, value) in Provenance::OurPage.headers() {
+            request = request.header(Header::new(name, value));
+        }
+        request.body(body).dispatch().await
+    }
+
     /// Signs `located` like a browser: opens the page, then posts the form as it is there.
     pub async fn sign(
         &self,

@@ -103,6 +103,11 @@ pub async fn duplicate(
         share_links: Set(original.share_links.clone()),
         social_text: Set(original.social_text.clone()),
         social_image_url: Set(original.social_image_url.clone()),
+        // The files are named by their content: the copy shares them.
+        picture_key: Set(original.picture_key.clone()),
+        picture_alt: Set(original.picture_alt.clone()),
+        picture_width: Set(original.picture_width),
+        picture_height: Set(original.picture_height),
         data_notice: Set(original.data_notice.clone()),
         reply_to: Set(original.reply_to.clone()),
         theme: Set(original.theme.clone()),

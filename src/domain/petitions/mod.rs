@@ -9,6 +9,7 @@ pub mod html;
 pub mod outcome;
 pub mod petition;
 pub mod petition_template;
+pub mod picture;
 pub mod search;
 pub mod share;
 pub mod slug;

@@ -145,6 +145,7 @@ impl Located {
         // Each version has its own address; the main one keeps the bare path.
         let url = translations::version_url(&canonical, self.shown.as_deref());
         let versions = translations::links(self, &canonical);
+        let picture = crate::domain::petitions::picture::PictureView::of(p);
         let several = versions.len() > 1;
         // Only a petition in several languages says which version a form or a share link is for.
         let version_query = if several {
@@ -205,13 +206,24 @@ impl Located {
             } else {
                 p.social_text.clone()
             },
-            social_image: p.social_image_url.as_ref().map(|image| {
-                if image.starts_with('/') {
-                    format!("{public_url}{image}")
-                } else {
-                    image.clone()
-                }
-            }),
+            // The image chosen for the preview, else the petition's picture.
+            social_image: p
+                .social_image_url
+                .clone()
+                .or_else(|| picture.as_ref().map(|picture| picture.src.clone()))
+                .map(|image| {
+                    if image.starts_with('/') {
+                        format!("{public_url}{image}")
+                    } else {
+                        image
+                    }
+                }),
+            social_image_alt: if p.social_image_url.is_none() {
+                picture.as_ref().map(|picture| picture.alt.clone())
+            } else {
+                None
+            },
+            picture,
             created_at: p
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)
@@ -302,8 +314,12 @@ pub struct PetitionView {
     pub share_links: Vec<crate::domain::petitions::share::DirectLink>,
     /// The social preview's text: the one written for it, else the start of the petition's text.
     pub social_text: String,
-    /// The social preview's image, absolute.
+    /// The social preview's image, absolute: the one chosen for it, else the picture's widest file.
     pub social_image: Option<String>,
+    /// What the social preview's image shows, when it is the picture.
+    pub social_image_alt: Option<String>,
+    /// The picture heading the page (`picture`).
+    pub picture: Option<crate::domain::petitions::picture::PictureView>,
     pub created_at: String,
 }
 
