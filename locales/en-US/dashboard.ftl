@@ -105,3 +105,4 @@ dashboard-held = { $count ->
     [one] one held back
    *[other] { $count } held back
 }
+edit-show-signers = Show the latest signers who agree to it on the page: first name, city or organization, comment

@@ -49,3 +49,4 @@ share-continue-title = Share on { $host }
 share-continue-text = “{ $title }” is ready to be shared from your account on { $host }.
 share-continue-button = Continue to { $host }
 share-back = Back to the petition
+petition-recent-signers = Recent signatures

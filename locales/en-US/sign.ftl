@@ -47,3 +47,4 @@ pow-replayed = This form was already used to sign. Please reload the page and si
 
 # A phone number no numbering plan knows.
 phone-invalid = This is not a phone number we can read. Write it as you dial it, or with its country code (+44 20 7946 0958).
+field-shown-publicly = Show my first name, my city or organization and my comment on this page (never my last name or e-mail address)

@@ -105,3 +105,4 @@ dashboard-held = { $count ->
     [one] une retenue
    *[other] { $count } retenues
 }
+edit-show-signers = Afficher sur la page les derniers signataires qui l’acceptent : prénom, ville ou organisation, commentaire

@@ -49,3 +49,4 @@ share-continue-title = Partager sur { $host }
 share-continue-text = « { $title } » est prête à être partagée depuis votre compte sur { $host }.
 share-continue-button = Continuer vers { $host }
 share-back = Retour à la pétition
+petition-recent-signers = Dernières signatures

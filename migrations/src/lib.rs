@@ -31,6 +31,7 @@ mod m20261201_000050_petition_languages;
 mod m20261202_000010_addressed_to;
 mod m20261202_000020_markdown_texts;
 mod m20261203_000010_pictures;
+mod m20261203_000020_public_signers;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_addressed_to::Migration),
             Box::new(m20261202_000020_markdown_texts::Migration),
             Box::new(m20261203_000010_pictures::Migration),
+            Box::new(m20261203_000020_public_signers::Migration),
         ]
     }
 }

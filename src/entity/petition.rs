@@ -66,6 +66,8 @@ pub struct Model {
     /// The picture's size at its largest width, so that the page keeps its room while it loads.
     pub picture_width: Option<i32>,
     pub picture_height: Option<i32>,
+    /// Whether its page shows its recent signers who agreed to it (`domain::signing::public_signers`).
+    pub show_signers: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,9 @@ pub struct Model {
     pub organization: Option<String>,
     pub comment: Option<String>,
     pub newsletter: bool,
+    /// The signer agreed to show their first name, city or organization and comment on the
+    /// petition's page, when it shows its signers (`domain::signing::public_signers`).
+    pub shown_publicly: bool,
     pub locale: Option<String>,
     /// SHA-256 (hex) of the token sent in the confirmation link; the token itself is never stored.
     #[sea_orm(unique)]

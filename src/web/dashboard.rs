@@ -145,6 +145,7 @@ struct EditForm<'r> {
     share: Vec<String>,
     social_text: Option<String>,
     social_image_url: Option<String>,
+    show_signers: bool,
     /// The picture fields (`super::pictures::change`).
     picture: Option<rocket::data::Capped<rocket::fs::TempFile<'r>>>,
     picture_alt: Option<String>,
@@ -262,6 +263,7 @@ async fn edit(
         share: form.share.clone(),
         social_text: text(&form.social_text),
         social_image_url: text(&form.social_image_url),
+        show_signers: form.show_signers,
     };
     if form.action.as_deref() == Some("preview") {
         // Asked first: a stranger's petition stays a 404.

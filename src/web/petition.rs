@@ -18,6 +18,7 @@ use crate::domain::people::permission;
 use crate::domain::petitions::petition::{self, Located, Lookup, OwnerKind};
 use crate::domain::petitions::share::{self as sharing, Target};
 use crate::domain::petitions::translations;
+use crate::domain::signing::public_signers;
 use crate::domain::signing::signature::{FieldErrors, SignatureInput};
 use crate::entity::user;
 use crate::error::{Error, Result};
@@ -232,6 +233,7 @@ async fn show(
     };
     let moderate = viewer.as_ref().is_some_and(permission::may_moderate);
     let news = updates::news(db, located.petition.id).await?;
+    let signers = public_signers::recent(db, &located.petition).await?;
     if located.is_public() && !moderate {
         return Ok(Either::Left(Cached::page(
             ticket,
@@ -243,7 +245,8 @@ async fn show(
                 &SignatureInput::default(),
                 &FieldErrors::new(),
             )
-            .with("news", news),
+            .with("news", news)
+            .with("signers", signers),
         )));
     }
     drop(ticket);
@@ -268,7 +271,8 @@ async fn show(
         )
         .with("preview", preview)
         .with("moderate", moderate)
-        .with("news", news),
+        .with("news", news)
+        .with("signers", signers),
     )))
 }
 

@@ -53,6 +53,7 @@ pub(crate) struct SignForm {
     organization: Option<String>,
     comment: Option<String>,
     newsletter: bool,
+    shown_publicly: bool,
     /// Hidden from people; only robots fill it in.
     website: Option<String>,
     /// The proof of work our script solved, when the petition asks for one.
@@ -74,6 +75,7 @@ impl SignForm {
             organization: text(&self.organization),
             comment: text(&self.comment),
             newsletter: self.newsletter,
+            shown_publicly: self.shown_publicly,
         }
     }
 }

@@ -103,6 +103,7 @@ pub async fn duplicate(
         share_links: Set(original.share_links.clone()),
         social_text: Set(original.social_text.clone()),
         social_image_url: Set(original.social_image_url.clone()),
+        show_signers: Set(original.show_signers),
         // The files are named by their content: the copy shares them.
         picture_key: Set(original.picture_key.clone()),
         picture_alt: Set(original.picture_alt.clone()),
@@ -298,6 +299,8 @@ pub struct Edit {
     /// The social preview's text and image (an https URL or a path on this site).
     pub social_text: String,
     pub social_image_url: String,
+    /// Whether the page shows its recent signers who agreed to it (`signing::public_signers`).
+    pub show_signers: bool,
 }
 
 impl Edit {
@@ -324,6 +327,7 @@ impl Edit {
                 .collect(),
             social_text: p.social_text.clone(),
             social_image_url: p.social_image_url.clone().unwrap_or_default(),
+            show_signers: p.show_signers,
         }
     }
 }
@@ -556,6 +560,7 @@ pub async fn edit(
     active.share_links = Set(share);
     active.social_text = Set(social_text.to_string());
     active.social_image_url = Set(Some(social_image.to_string()).filter(|i| !i.is_empty()));
+    active.show_signers = Set(edit.show_signers);
     active.updated_at = Set(crate::domain::now());
     let petition = active.update(&txn).await?;
     txn.commit().await?;

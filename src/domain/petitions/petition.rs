@@ -224,6 +224,7 @@ impl Located {
                 None
             },
             picture,
+            show_signers: p.show_signers,
             created_at: p
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)
@@ -318,6 +319,8 @@ pub struct PetitionView {
     pub social_image: Option<String>,
     /// What the social preview's image shows, when it is the picture.
     pub social_image_alt: Option<String>,
+    /// Whether the page shows its recent signers who agreed to it (the sign form asks them).
+    pub show_signers: bool,
     /// The picture heading the page (`picture`).
     pub picture: Option<crate::domain::petitions::picture::PictureView>,
     pub created_at: String,

@@ -15,7 +15,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat, RgbImage};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -378,7 +378,7 @@ pub async fn store(
     processed: &Processed,
     alt: &str,
 ) -> Result<(), sea_orm::DbErr> {
-    let txn = conn.begin().await?;
+    let txn = crate::db::begin_write(conn).await?;
     let Some(found) = petition::Entity::find_by_id(petition_id).one(&txn).await? else {
         return Err(sea_orm::DbErr::RecordNotFound("petition".into()));
     };
@@ -434,7 +434,7 @@ pub async fn describe<C: ConnectionTrait>(
 
 /// Takes the picture off petition `petition_id`.
 pub async fn remove(conn: &DatabaseConnection, petition_id: i32) -> Result<(), sea_orm::DbErr> {
-    let txn = conn.begin().await?;
+    let txn = crate::db::begin_write(conn).await?;
     let Some(found) = petition::Entity::find_by_id(petition_id).one(&txn).await? else {
         return Ok(());
     };

@@ -104,6 +104,7 @@ async fn erase<C: ConnectionTrait>(conn: &C, ids: Vec<i32>) -> Result<u64, DbErr
         .col_expr(signature::Column::IpHash, Expr::value(none.clone()))
         .col_expr(signature::Column::HeldSource, Expr::value(none))
         .col_expr(signature::Column::Newsletter, Expr::value(false))
+        .col_expr(signature::Column::ShownPublicly, Expr::value(false))
         .col_expr(
             signature::Column::UpdatedAt,
             Expr::value(crate::domain::now()),
@@ -209,6 +210,7 @@ mod tests {
             picture_alt: None,
             picture_width: None,
             picture_height: None,
+            show_signers: false,
             proof_of_work: false,
             search_key: None,
             created_at: now,

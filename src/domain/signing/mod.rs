@@ -8,6 +8,7 @@ pub mod counter;
 pub mod embed_token;
 pub mod history;
 pub mod phone;
+pub mod public_signers;
 pub mod retention;
 pub mod signature;
 pub mod signature_list;

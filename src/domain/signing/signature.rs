@@ -68,6 +68,9 @@ pub struct SignatureInput {
     pub organization: String,
     pub comment: String,
     pub newsletter: bool,
+    /// "Show my first name, city and comment on this page" (kept only where the petition shows its
+    /// signers).
+    pub shown_publicly: bool,
 }
 
 /// Field name → Fluent key of the message shown next to it.
@@ -100,6 +103,7 @@ struct Clean {
     organization: Option<String>,
     comment: Option<String>,
     newsletter: bool,
+    shown_publicly: bool,
 }
 
 fn text_field(
@@ -201,6 +205,7 @@ impl SignatureInput {
                 organization,
                 comment,
                 newsletter: self.newsletter,
+                shown_publicly: self.shown_publicly,
             }),
             _ => Err(errors),
         }
@@ -400,12 +405,13 @@ pub fn prepare(
     if located.is_closed() {
         return Err(SignError::Closed);
     }
-    let clean = input
+    let mut clean = input
         .validate(
             &SignatureFields::of(&located.petition),
             &site.settings.phone_country,
         )
         .map_err(SignError::Invalid)?;
+    clean.shown_publicly &= located.petition.show_signers;
     let letters = Letters::new(site, located, lang);
     let confirmation = letters.confirmation(&site.templates, &clean.email, &clean.first_name)?;
     Ok(Prepared {
@@ -609,6 +615,7 @@ pub async fn apply<C: ConnectionTrait>(
                 organization: Set(clean.organization.clone()),
                 comment: Set(clean.comment.clone()),
                 newsletter: Set(clean.newsletter),
+                shown_publicly: Set(clean.shown_publicly),
                 locale: Set(Some(prepared.locale.clone())),
                 confirmation_token_hash: Set(prepared.confirmation.token_hash.clone()),
                 confirmed_at: Set(None),
