@@ -800,3 +800,73 @@ async fn the_wizards_preview_offers_a_translation_and_leads_back_to_it() {
         app.finish().await;
     }
 }
+
+#[rocket::async_test]
+async fn a_translation_previews_its_text_and_says_whom_and_what_the_picture_shows_in_its_language()
+{
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let (located, alice) = english_petition(&app).await;
+        let id = located.petition.id;
+        let mut active = located.petition.clone().into_active_model();
+        active.addressed_to = Set(Some("the City Council".into()));
+        active.picture_key = Set(Some("0123456789abcdef0123".into()));
+        active.picture_alt = Set(Some("The old plane trees".into()));
+        active.picture_width = Set(Some(1200));
+        active.picture_height = Set(Some(800));
+        active
+            .update(&app.db)
+            .await
+            .expect("an addressee and a picture");
+
+        // Preview: the typed text rendered under the field, nothing saved.
+        let mut typed = FRENCH.to_vec();
+        typed[1] = ("body_html", "Gardons le parc **vert**.");
+        typed.push(("addressed_to", "le conseil municipal"));
+        typed.push(("picture_alt", "Les vieux platanes"));
+        let mut previewing = typed.clone();
+        previewing.push(("action", "preview"));
+        let path = format!("/petitions/{id}/translations/fr");
+        let (status, form) = post_as(&app, Some(&alice), &path, &previewing).await;
+        assert_eq!(status, Status::Ok, "{backend:?}: {form}");
+        assert!(
+            form.contains("id=\"body_html-preview\"")
+                && form.contains("<p>Gardons le parc <strong>vert</strong>.</p>"),
+            "{backend:?}: {form}"
+        );
+        assert!(
+            form.contains("value=\"le conseil municipal\""),
+            "{backend:?}"
+        );
+        let saved = petition_translation::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(saved, 0, "{backend:?}: a preview saves nothing");
+
+        let (status, page_after) = post_as(&app, Some(&alice), &path, &typed).await;
+        assert_eq!(status, Status::SeeOther, "{backend:?}: {page_after}");
+        let french = page(&app, &located.path(), "fr").await;
+        assert!(french.contains("le conseil municipal"), "{backend:?}");
+        assert!(french.contains("alt=\"Les vieux platanes\""), "{backend:?}");
+        let english = page(&app, &located.path(), "en").await;
+        assert!(english.contains("the City Council"), "{backend:?}");
+        assert!(
+            english.contains("alt=\"The old plane trees\""),
+            "{backend:?}"
+        );
+
+        // A description too long comes back with the summary and the field marked.
+        let long = "x".repeat(301);
+        let mut wrong = typed.clone();
+        wrong.retain(|(k, _)| *k != "picture_alt");
+        wrong.push(("picture_alt", &long));
+        let (status, form) = post_as(&app, Some(&alice), &path, &wrong).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{backend:?}");
+        assert!(
+            form.contains("id=\"error-summary\"") && form.contains("href=\"#picture_alt\""),
+            "{backend:?}: {form}"
+        );
+        app.finish().await;
+    }
+}

@@ -34,3 +34,4 @@ translation-delete-warning = Its page will no longer exist: readers of this lang
 translation-delete-button = Delete the translation
 
 petition-also-in = Also in:
+translation-same-if-empty = Leave it empty to show the main version's.

@@ -34,3 +34,4 @@ translation-delete-warning = Sa page n’existera plus : les lecteurs de cette 
 translation-delete-button = Supprimer la traduction
 
 petition-also-in = Aussi en :
+translation-same-if-empty = Laissez vide pour afficher celui de la version principale.

@@ -32,6 +32,7 @@ mod m20261202_000010_addressed_to;
 mod m20261202_000020_markdown_texts;
 mod m20261203_000010_pictures;
 mod m20261203_000020_public_signers;
+mod m20261203_000030_translated_extras;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000020_markdown_texts::Migration),
             Box::new(m20261203_000010_pictures::Migration),
             Box::new(m20261203_000020_public_signers::Migration),
+            Box::new(m20261203_000030_translated_extras::Migration),
         ]
     }
 }

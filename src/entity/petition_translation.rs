@@ -20,6 +20,10 @@ pub struct Model {
     pub data_notice: String,
     /// Empty: the start of this version's text.
     pub social_text: String,
+    /// Who the petition is addressed to, in this language; None: the main version's.
+    pub addressed_to: Option<String>,
+    /// What the petition's picture shows, in this language; None: the main version's.
+    pub picture_alt: Option<String>,
     #[serde(skip)]
     pub created_at: OffsetDateTime,
     #[serde(skip)]

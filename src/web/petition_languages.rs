@@ -75,6 +75,7 @@ fn form_page(
     values: &Typed,
     errors: serde_json::Value,
     from: Option<&str>,
+    preview: Option<String>,
 ) -> Page {
     let p = &translating.petition;
     Page::new(
@@ -94,7 +95,11 @@ fn form_page(
                 "body_html": p.body_html,
                 "data_notice": p.data_notice,
                 "social_text": p.social_text,
+                "addressed_to": p.addressed_to,
+                "picture": crate::domain::petitions::picture::PictureView::of(p),
             },
+            // The text as typed, rendered, when "Preview" was pressed (nothing saved).
+            "preview": preview,
             "exists": translating.existing.is_some(),
             "values": values,
             "errors": errors,
@@ -120,7 +125,7 @@ async fn translation_page(
         .as_ref()
         .map(Typed::of)
         .unwrap_or_default();
-    Ok(form_page(&translating, &values, json!({}), from))
+    Ok(form_page(&translating, &values, json!({}), from, None))
 }
 
 #[derive(Debug, FromForm)]
@@ -130,6 +135,10 @@ struct TranslationForm {
     body_html: Option<String>,
     data_notice: Option<String>,
     social_text: Option<String>,
+    addressed_to: Option<String>,
+    picture_alt: Option<String>,
+    /// `preview`: show the text rendered, save nothing.
+    action: Option<String>,
     from: Option<String>,
 }
 
@@ -150,8 +159,23 @@ async fn save(
         body_html: text(&form.body_html),
         data_notice: text(&form.data_notice),
         social_text: text(&form.social_text),
+        addressed_to: text(&form.addressed_to),
+        picture_alt: text(&form.picture_alt),
     };
     let from = form.from.as_deref();
+    if form.action.as_deref() == Some("preview") {
+        let translating = translations::translating(db.inner(), &user, id, code)
+            .await
+            .map_err(refused)?;
+        let preview = crate::domain::petitions::html::markdown(&typed.body_html);
+        return Ok(Either::Right(form_page(
+            &translating,
+            &typed,
+            json!({}),
+            from,
+            Some(preview),
+        )));
+    }
     match translations::save(db.inner(), &user, id, code, &typed).await {
         Ok(()) => Ok(Either::Left(Redirect::to(back(
             id,
@@ -163,7 +187,7 @@ async fn save(
                 .await
                 .map_err(refused)?;
             Ok(Either::Right(
-                form_page(&translating, &typed, json!(errors), from)
+                form_page(&translating, &typed, json!(errors), from, None)
                     .status(Status::UnprocessableEntity),
             ))
         }

@@ -173,6 +173,12 @@ pub fn version(located: &Located, translation: Option<&str>) -> Located {
         shown.petition.data_notice = t.data_notice.clone();
     }
     shown.petition.social_text = t.social_text.clone();
+    if t.addressed_to.is_some() {
+        shown.petition.addressed_to = t.addressed_to.clone();
+    }
+    if t.picture_alt.is_some() {
+        shown.petition.picture_alt = t.picture_alt.clone();
+    }
     shown.shown = Some(t.lang.clone());
     shown
 }
@@ -316,6 +322,10 @@ pub struct Typed {
     pub body_html: String,
     pub data_notice: String,
     pub social_text: String,
+    /// Empty: the main version's.
+    pub addressed_to: String,
+    /// Empty: the main version's.
+    pub picture_alt: String,
 }
 
 impl Typed {
@@ -328,6 +338,8 @@ impl Typed {
             ),
             data_notice: t.data_notice.clone(),
             social_text: t.social_text.clone(),
+            addressed_to: t.addressed_to.clone().unwrap_or_default(),
+            picture_alt: t.picture_alt.clone().unwrap_or_default(),
         }
     }
 }
@@ -378,6 +390,12 @@ fn check(typed: &Typed) -> FieldErrors {
     if typed.social_text.trim().chars().count() > campaign::MAX_SOCIAL_TEXT {
         errors.insert("social_text", "field-too-long");
     }
+    campaign::read_addressed_to(&mut errors, &typed.addressed_to);
+    if !typed.picture_alt.trim().is_empty()
+        && let Err(key) = crate::domain::petitions::picture::read_alt(&typed.picture_alt)
+    {
+        errors.insert("picture_alt", key);
+    }
     crate::domain::text::check(
         &mut errors,
         &[
@@ -385,6 +403,7 @@ fn check(typed: &Typed) -> FieldErrors {
             ("body_html", &typed.body_html),
             ("data_notice", &typed.data_notice),
             ("social_text", &typed.social_text),
+            ("picture_alt", &typed.picture_alt),
         ],
     );
     errors
@@ -416,6 +435,11 @@ pub async fn save(
         body_markdown: Set(Some(typed.body_html.clone())),
         data_notice: Set(typed.data_notice.trim().to_string()),
         social_text: Set(typed.social_text.trim().to_string()),
+        addressed_to: Set(campaign::read_addressed_to(
+            &mut FieldErrors::new(),
+            &typed.addressed_to,
+        )),
+        picture_alt: Set(crate::domain::petitions::picture::read_alt(&typed.picture_alt).ok()),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -431,6 +455,8 @@ pub async fn save(
                 petition_translation::Column::BodyMarkdown,
                 petition_translation::Column::DataNotice,
                 petition_translation::Column::SocialText,
+                petition_translation::Column::AddressedTo,
+                petition_translation::Column::PictureAlt,
                 petition_translation::Column::UpdatedAt,
             ])
             .to_owned(),
@@ -503,6 +529,8 @@ pub async fn set_main_language(
             body_markdown: Set(petition.body_markdown.clone()),
             data_notice: Set(petition.data_notice.clone()),
             social_text: Set(petition.social_text.clone()),
+            addressed_to: Set(petition.addressed_to.clone()),
+            picture_alt: Set(petition.picture_alt.clone()),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -515,6 +543,12 @@ pub async fn set_main_language(
             active.data_notice = Set(t.data_notice);
         }
         active.social_text = Set(t.social_text);
+        if t.addressed_to.is_some() {
+            active.addressed_to = Set(t.addressed_to);
+        }
+        if t.picture_alt.is_some() && petition.picture_key.is_some() {
+            active.picture_alt = Set(t.picture_alt);
+        }
     }
     active.update(&txn).await?;
     txn.commit().await?;
