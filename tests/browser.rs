@@ -25,7 +25,7 @@ async fn wait_for_text(browser: &fantoccini::Client, text: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_signer_without_javascript_signs_and_confirms_in_a_real_browser() {
+async fn a_signer_without_javascript_signs_confirms_and_withdraws_in_a_real_browser() {
     let Some(browser) = common::browser::start(false).await else {
         return;
     };
@@ -85,11 +85,37 @@ async fn a_signer_without_javascript_signs_and_confirms_in_a_real_browser() {
             .expect("click");
         let page = wait_for_text(&browser, "Thank you").await;
         assert!(page.contains("One person has signed"), "{page}");
+        let withdrawal = browser
+            .find(Locator::Css("a[href^='/withdraw/']"))
+            .await
+            .expect("the withdrawal link of the thanks")
+            .prop("href")
+            .await
+            .expect("href")
+            .expect("an address");
 
         browser.goto(&page_url).await.expect("back to the petition");
         wait_for_text(&browser, "One person has signed").await;
         let screenshot = browser.screenshot().await.expect("screenshot");
         assert!(screenshot.starts_with(b"\x89PNG"));
+
+        // Changing one's mind, still without JavaScript: the link the thanks gave, then its
+        // button.
+        browser
+            .goto(&withdrawal)
+            .await
+            .expect("open the withdrawal link");
+        wait_for_text(&browser, "Withdraw my signature").await;
+        browser
+            .find(Locator::Css("form button.primary"))
+            .await
+            .expect("withdraw button")
+            .click()
+            .await
+            .expect("click");
+        wait_for_text(&browser, "Signature withdrawn").await;
+        browser.goto(&page_url).await.expect("back to the petition");
+        wait_for_text(&browser, "Nobody has signed yet").await;
         server.stop().await;
     }
     browser.close().await;
