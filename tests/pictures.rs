@@ -7,34 +7,11 @@ mod common;
 use std::io::{Cursor, Write};
 
 use common::app::{TestApp, backends, extract_csrf};
-use common::people::{create_org, log_in, register};
+use common::people::park_friends_petition;
 use image::{DynamicImage, ImageFormat, RgbImage};
 use rocket::http::Status;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
 use signons::entity::{petition as petition_entity, picture};
-
-async fn org_petition(app: &TestApp) -> Located {
-    register(app, "ana").await;
-    let slug = create_org(app, "Park Friends").await;
-    log_in(app, "ana").await;
-    let org = signons::domain::people::organization::find_by_slug(&app.db, &slug)
-        .await
-        .expect("query")
-        .expect("org");
-    petition::create(
-        &app.db,
-        &Owner::Organization(org),
-        NewPetition {
-            title: "Save the park".into(),
-            body_html: "<p>Keep the old trees.</p>".into(),
-            published: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("petition")
-}
 
 async fn stored(app: &TestApp, id: i32) -> petition_entity::Model {
     petition_entity::Entity::find_by_id(id)
@@ -163,7 +140,7 @@ async fn a_phone_photo_is_served_turned_shrunk_and_without_its_metadata() {
     assert!(contains(&photo, b"Exif\0\0MM"));
     for backend in backends() {
         let app = TestApp::start(backend).await;
-        let located = org_petition(&app).await;
+        let located = park_friends_petition(&app, "ana").await;
         let id = located.petition.id;
         let (status, body) = save(
             &app,
@@ -296,7 +273,7 @@ async fn too_large_not_a_picture_or_undescribed_is_refused_and_nothing_is_stored
         .expect("encode");
     for backend in backends() {
         let app = TestApp::start(backend).await;
-        let located = org_petition(&app).await;
+        let located = park_friends_petition(&app, "ana").await;
         let id = located.petition.id;
         let cases: [Refused; 5] = [
             (
@@ -383,7 +360,7 @@ async fn the_description_changes_alone_and_cannot_be_emptied() {
         .expect("encode");
     for backend in backends() {
         let app = TestApp::start(backend).await;
-        let located = org_petition(&app).await;
+        let located = park_friends_petition(&app, "ana").await;
         let id = located.petition.id;
         let (status, _) = save(
             &app,

@@ -5,33 +5,11 @@ mod common;
 
 use common::accounts::{mailed_link, press};
 use common::app::{TestApp, backends};
-use common::people::{create_org, log_in, register};
+use common::people::park_friends_petition;
 use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
+use signons::domain::petitions::petition::Located;
 use signons::entity::signature;
-
-async fn org_petition(app: &TestApp) -> Located {
-    register(app, "ana").await;
-    let slug = create_org(app, "Park Friends").await;
-    log_in(app, "ana").await;
-    let org = signons::domain::people::organization::find_by_slug(&app.db, &slug)
-        .await
-        .expect("query")
-        .expect("org");
-    petition::create(
-        &app.db,
-        &Owner::Organization(org),
-        NewPetition {
-            title: "Save the park".into(),
-            body_html: "<p>Keep the old trees.</p>".into(),
-            published: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("petition")
-}
 
 /// The editor's form as it is, asking the city and a comment, showing signers or not.
 async fn edit(app: &TestApp, id: i32, show_signers: bool) {
@@ -103,7 +81,7 @@ async fn shown_publicly(app: &TestApp, email: &str) -> bool {
 async fn signers_who_agree_are_shown_only_where_the_organizers_chose_it() {
     for backend in backends() {
         let app = TestApp::start(backend).await;
-        let located = org_petition(&app).await;
+        let located = park_friends_petition(&app, "ana").await;
         let id = located.petition.id;
         edit(&app, id, false).await;
 

@@ -171,6 +171,30 @@ pub async fn personal(app: &TestApp, owner: &str, title: &str, published: bool) 
     .expect("petition")
 }
 
+/// "Save the park", published by the organization "Park Friends" of `username`, who registers,
+/// creates it and stays logged in.
+pub async fn park_friends_petition(app: &TestApp, username: &str) -> Located {
+    register(app, username).await;
+    let slug = create_org(app, "Park Friends").await;
+    log_in(app, username).await;
+    let org = signons::domain::people::organization::find_by_slug(&app.db, &slug)
+        .await
+        .expect("query")
+        .expect("org");
+    petition::create(
+        &app.db,
+        &Owner::Organization(org),
+        NewPetition {
+            title: "Save the park".into(),
+            body_html: "<p>Keep the old trees.</p>".into(),
+            published: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("petition")
+}
+
 /// A page in English as `who` (or the public) gets it: status, body and `Cache-Control`.
 pub async fn get_as(app: &TestApp, who: Option<&Person>, path: &str) -> (Status, String, String) {
     let mut request = app
