@@ -982,11 +982,12 @@ async fn no_page_scrolls_sideways_at_320_pixels() {
     report("320 px wide", count, &findings, started);
 }
 
-/// The element that has the keyboard's focus: its id, or its tag and type.
+/// The element that has the keyboard's focus: `#id`, else its tag and classes (`a.skip`).
 async fn focused(browser: &Browser) -> String {
     browser
         .execute(
-            "const e = document.activeElement; return e.id || (e.tagName.toLowerCase() + ':' + (e.type || '') + ':' + (e.closest('form') ? e.closest('form').getAttribute('action') : ''));",
+            "const e = document.activeElement;\
+             return e.id ? '#' + e.id : [e.tagName.toLowerCase(), ...e.classList].join('.');",
             vec![],
         )
         .await
@@ -1041,9 +1042,13 @@ async fn a_petition_is_signed_with_the_keyboard_alone() {
 
     // The first Tab reaches the skip link; then on through the page to the form.
     press_key(&browser, Key::Tab, false).await;
-    assert_eq!(focused(&browser).await, "a::", "the skip link comes first");
-    tab_to(&browser, "first_name", 40).await;
-    for (field, text) in [("first_name", "Ann"), ("last_name", "Lee")] {
+    assert_eq!(
+        focused(&browser).await,
+        "a.skip",
+        "the skip link comes first"
+    );
+    tab_to(&browser, "#first_name", 40).await;
+    for (field, text) in [("#first_name", "Ann"), ("#last_name", "Lee")] {
         assert_eq!(focused(&browser).await, field);
         browser
             .active_element()
@@ -1055,11 +1060,11 @@ async fn a_petition_is_signed_with_the_keyboard_alone() {
         press_key(&browser, Key::Tab, false).await;
     }
     // A slip: back to the last name with Shift+Tab, and forward again.
-    assert_eq!(focused(&browser).await, "email");
+    assert_eq!(focused(&browser).await, "#email");
     press_key(&browser, Key::Tab, true).await;
-    assert_eq!(focused(&browser).await, "last_name", "Shift+Tab goes back");
+    assert_eq!(focused(&browser).await, "#last_name", "Shift+Tab goes back");
     press_key(&browser, Key::Tab, false).await;
-    assert_eq!(focused(&browser).await, "email");
+    assert_eq!(focused(&browser).await, "#email");
     browser
         .active_element()
         .await
