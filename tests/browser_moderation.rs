@@ -135,7 +135,7 @@ async fn without_javascript_a_visitor_reports_a_petition_and_the_administrator_h
             .await;
         browser
             .press(&format!(
-                "form[action=\"/petitions/{id}/report\"] button.primary"
+                "form[action^=\"/petitions/{id}/report\"] button.primary"
             ))
             .await;
         browser

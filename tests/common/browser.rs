@@ -134,6 +134,12 @@ fn chromedriver_log(work_dir: &Path) -> String {
 /// Starts chromedriver + headless Chromium (390x844 window) with JavaScript
 /// enabled or disabled. None if the binaries are missing (see module docs).
 pub async fn start(javascript: bool) -> Option<Browser> {
+    start_sized(javascript, 390, 844).await
+}
+
+/// Like `start`, with a viewport of `width` x `height` CSS pixels (a real one,
+/// even under Chrome's 500 px minimum window width: see `mobileEmulation`).
+pub async fn start_sized(javascript: bool, width: u32, height: u32) -> Option<Browser> {
     let Some(chromedriver) = find_binary(
         "CHROMEDRIVER",
         &["chromedriver"],
@@ -211,15 +217,15 @@ pub async fn start(javascript: bool) -> Option<Browser> {
             "--disable-sync",
             "--disable-quic",
             format!("--user-data-dir={}", profile_dir.display()),
-            "--window-size=390,844",
+            format!("--window-size={width},{height}"),
         ],
         // Chrome clamps windows to >= 500 px wide, so --window-size alone
         // gives a 500x701 viewport. Emulating the device metrics gives a real
-        // 390x844 viewport without changing the user agent, touch support or
+        // viewport of the asked size without changing the user agent, touch support or
         // device pixel ratio.
         "mobileEmulation": {
             "deviceMetrics": {
-                "width": 390, "height": 844, "pixelRatio": 1.0, "mobile": false, "touch": false,
+                "width": width, "height": height, "pixelRatio": 1.0, "mobile": false, "touch": false,
             },
         },
     });
