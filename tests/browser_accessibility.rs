@@ -18,12 +18,12 @@ use common::browser::Browser;
 use common::smtp::SmtpServer;
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use signons::domain::outreach::updates::{self, UpdateInput};
 use signons::domain::people::{account, organization};
 use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
-use signons::domain::petitions::{petition_template, theme};
+use signons::domain::petitions::{petition_template, picture, theme};
 use signons::domain::{signing::signature as signing, token};
 use signons::entity::{petition as petition_row, signature};
 
@@ -183,6 +183,41 @@ async fn fixture(server: &TestServer) -> Fixture {
             .expect("confirm")
             .expect("a pending signature");
     }
+    // The petition heads its page with a picture and shows its signers who agreed to it.
+    let mut lawn = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(900, 600, |x, y| {
+        image::Rgb([(x / 6) as u8, 150, (y / 4) as u8])
+    }))
+    .write_to(
+        &mut std::io::Cursor::new(&mut lawn),
+        image::ImageFormat::Png,
+    )
+    .expect("a picture");
+    let lawn = picture::process_now(&lawn).expect("processed");
+    picture::store(
+        db,
+        park.petition.id,
+        &lawn,
+        "The lawn of the park in spring",
+    )
+    .await
+    .expect("stored");
+    petition_row::ActiveModel {
+        id: Set(park.petition.id),
+        show_signers: Set(true),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .expect("signers shown");
+    signature::Entity::update_many()
+        .col_expr(signature::Column::ShownPublicly, true.into())
+        .col_expr(signature::Column::City, "Lyon".into())
+        .col_expr(signature::Column::Comment, "For the old trees.".into())
+        .filter(signature::Column::Email.eq("ann@example.org"))
+        .exec(db)
+        .await
+        .expect("Ann shown");
     let pending_token =
         signature_of(server, park.petition.id, ("Dan", "Moe", "dan@example.org")).await;
     let update = updates::create(
@@ -484,6 +519,39 @@ fn page_states(f: &Fixture) -> Vec<PageState> {
             format!("/petitions/{id}/edit"),
             &[("#title", ""), ("#goal", "-1")],
             "form[action*='/edit'] button.primary",
+            "id=\"error-summary\"",
+        ),
+        submit(
+            "editor, a picture without its description",
+            Admin,
+            format!("/petitions/{id}/edit"),
+            &[("#picture_alt", "")],
+            "form[action*='/edit'] button.primary",
+            "id=\"picture_alt-error\"",
+        ),
+        open(
+            "translation form",
+            Admin,
+            format!("/petitions/{id}/translations/fr"),
+            "id=\"body_html\"",
+        ),
+        submit(
+            "translation form, text previewed",
+            Admin,
+            format!("/petitions/{id}/translations/fr"),
+            &[
+                ("#title", "Sauvons le parc"),
+                ("#body_html", "Gardons le parc **vert**."),
+            ],
+            "button[value='preview']",
+            "id=\"body_html-preview\"",
+        ),
+        submit(
+            "translation form with errors",
+            Admin,
+            format!("/petitions/{id}/translations/fr"),
+            &[("#title", "")],
+            "form.petition-translation button.primary",
             "id=\"error-summary\"",
         ),
         open(
