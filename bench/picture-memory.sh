@@ -23,7 +23,9 @@ cleanup() {
     [ "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
-cargo run --quiet --release --locked --example phone_photo -- "$WORK/photo.jpg"
+# PHOTO names a photo already made (any JPEG); else examples/phone_photo.rs makes one.
+if [ -n "${PHOTO:-}" ]; then cp "$PHOTO" "$WORK/photo.jpg"
+else cargo run --quiet --release --locked --example phone_photo -- "$WORK/photo.jpg"; fi
 
 unset ROCKET_CONFIG ROCKET_DATABASE_URL
 export ROCKET_DATA_DIR="$WORK/data" ROCKET_PORT="$PORT" ROCKET_PUBLIC_URL="http://127.0.0.1:$PORT" \
