@@ -286,8 +286,7 @@ async fn edit(
     let petition = campaign::petition_for(db.inner(), &user, id, Permission::ModifyPetitions)
         .await
         .map_err(campaign_error)?;
-    let change =
-        super::pictures::change(&form.picture, &form.picture_alt, &form.picture_remove).await;
+    let change = super::pictures::change(&form.picture, &form.picture_alt, &form.picture_remove);
     let mut picture_errors = match picture::change(db.inner(), &petition, change).await {
         Ok(()) => FieldErrors::new(),
         Err(ChangeError::Invalid(errors)) => errors,

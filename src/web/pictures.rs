@@ -8,7 +8,7 @@ use rocket::http::{ContentType, Header};
 use rocket::{Responder, Route, State, get, routes};
 use sea_orm::DatabaseConnection;
 
-use crate::domain::petitions::picture::{self, Change};
+use crate::domain::petitions::picture::{self, Change, Sent};
 use crate::error::Result;
 
 pub fn routes() -> Vec<Route> {
@@ -48,18 +48,19 @@ async fn file(
 
 /// What a form's picture fields ask (`picture`: the file, `picture_alt`, `picture_remove`), the
 /// file read whole; an empty file field sends nothing.
-pub async fn change(
+pub fn change(
     file: &Option<Capped<TempFile<'_>>>,
     alt: &Option<String>,
     remove: &Option<String>,
 ) -> Change {
     let upload = match file {
         Some(file) if !file.is_empty() => {
-            let bytes = match file.path() {
-                Some(path) => tokio::fs::read(path).await.ok(),
-                None => None,
+            // Read when its turn to be processed comes, not before.
+            let sent = match file.path() {
+                Some(path) => Sent::Path(path.to_path_buf()),
+                None => Sent::Bytes(Vec::new()),
             };
-            Some((bytes.unwrap_or_default(), file.is_complete()))
+            Some((sent, file.is_complete()))
         }
         _ => None,
     };

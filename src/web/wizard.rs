@@ -344,7 +344,7 @@ async fn save_step(
             .await
             .map_err(wizard_error)?;
         let change =
-            super::pictures::change(&form.picture, &form.picture_alt, &form.picture_remove).await;
+            super::pictures::change(&form.picture, &form.picture_alt, &form.picture_remove);
         match picture::change(db.inner(), &draft, change).await {
             Ok(()) => {}
             Err(ChangeError::Invalid(errors)) => picture_errors = errors,

@@ -123,13 +123,28 @@ pub fn read_alt(typed: &str) -> Result<String, &'static str> {
     }
 }
 
-/// Decodes, turns, shrinks and re-encodes an upload (off the async threads, one at a time).
-/// `complete` is false when the upload was cut at the size limit.
-pub async fn process(bytes: Vec<u8>, complete: bool) -> Result<Processed, &'static str> {
-    if !complete || bytes.len() as u64 > MAX_BYTES {
+/// A file sent: where it was written as it arrived, or its bytes.
+#[derive(Debug)]
+pub enum Sent {
+    Path(std::path::PathBuf),
+    Bytes(Vec<u8>),
+}
+
+/// Decodes, turns, shrinks and re-encodes an upload (off the async threads, one at a time; the
+/// file is read only when its turn comes). `complete` is false when the upload was cut at the size
+/// limit.
+pub async fn process(sent: Sent, complete: bool) -> Result<Processed, &'static str> {
+    if !complete {
         return Err(TOO_HEAVY);
     }
     let _turn = ONE_AT_A_TIME.acquire().await.map_err(|_| NOT_AN_IMAGE)?;
+    let bytes = match sent {
+        Sent::Path(path) => tokio::fs::read(&path).await.map_err(|_| NOT_AN_IMAGE)?,
+        Sent::Bytes(bytes) => bytes,
+    };
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(TOO_HEAVY);
+    }
     tokio::task::spawn_blocking(move || process_now(&bytes))
         .await
         .unwrap_or(Err(NOT_AN_IMAGE))
@@ -328,8 +343,8 @@ fn encode(picture: &RgbImage) -> Result<Vec<u8>, &'static str> {
 /// What a form (the wizard's text step, the editor) asks of a petition's picture.
 #[derive(Debug, Default)]
 pub struct Change {
-    /// A file sent: its bytes, and whether it arrived whole (not cut at the size limit).
-    pub upload: Option<(Vec<u8>, bool)>,
+    /// A file sent, and whether it arrived whole (not cut at the size limit).
+    pub upload: Option<(Sent, bool)>,
     /// The description as typed.
     pub alt: String,
     /// "Remove the picture" was ticked (a file sent at the same time wins).
@@ -345,12 +360,12 @@ pub async fn change(
 ) -> Result<(), ChangeError> {
     let mut errors = crate::domain::people::account::FieldErrors::new();
     match change.upload {
-        Some((bytes, complete)) => {
+        Some((sent, complete)) => {
             let alt = read_alt(&change.alt);
             if let Err(key) = alt {
                 errors.insert("picture_alt", key);
             }
-            match process(bytes, complete).await {
+            match process(sent, complete).await {
                 Ok(processed) if errors.is_empty() => {
                     store(conn, petition.id, &processed, &alt.unwrap_or_default()).await?;
                 }
