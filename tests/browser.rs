@@ -114,8 +114,25 @@ async fn a_signer_without_javascript_signs_confirms_and_withdraws_in_a_real_brow
             .await
             .expect("click");
         wait_for_text(&browser, "Signature withdrawn").await;
-        browser.goto(&page_url).await.expect("back to the petition");
-        wait_for_text(&browser, "Nobody has signed yet").await;
+        // The public count follows within about a second (`signing::counter`): reload until it
+        // does, for at most ten seconds.
+        let mut counted_out = false;
+        for _ in 0..50 {
+            browser.goto(&page_url).await.expect("back to the petition");
+            if browser
+                .source()
+                .await
+                .is_ok_and(|page| page.contains("Nobody has signed yet"))
+            {
+                counted_out = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert!(
+            counted_out,
+            "{backend:?}: the withdrawn signature leaves the count"
+        );
         server.stop().await;
     }
     browser.close().await;
