@@ -47,4 +47,4 @@ pow-replayed = Ce formulaire a déjà servi à signer. Veuillez recharger la pag
 
 # A phone number no numbering plan knows.
 phone-invalid = Nous ne reconnaissons pas ce numéro de téléphone. Écrivez-le comme vous le composez, ou avec l’indicatif du pays (+33 6 05 04 03 02).
-field-shown-publicly = Afficher sur cette page mon prénom, ma ville ou mon organisation et mon commentaire (jamais mon nom ni mon adresse électronique)
+field-shown-publicly = Afficher sur cette page mon prénom, ma ville ou mon organisation et mon commentaire (jamais mon nom ni mon adresse e-mail)
