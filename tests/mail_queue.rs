@@ -670,8 +670,15 @@ async fn a_rate_limit_answer_seen_by_one_instance_pauses_the_other_instance_too(
             .set("mail_throttle_pause_secs", 3)
             .build()
             .await;
-        // B looks for mail only when woken, so that A, not B, meets the refusal first (either can
-        // send the whole queue in a fraction of a second).
+        let expected = addresses("group-pause", 100);
+        queue_mails(&a.db, &expected, Priority::Transactional).await;
+        wake(&a);
+        let refused = wait_for_count(|| smtp_a.refusals().len(), 1, Duration::from_secs(10)).await;
+        assert_eq!(refused, 1, "{backend:?}: A is asked to slow down");
+        // B starts only now, so that A, not B, meets the refusal first: either can send the whole
+        // queue in a fraction of a second, and a B started earlier may look for mail at any moment
+        // of its start on a loaded machine. Its first look goes through the same shared pause a
+        // running instance reads when it is woken; it is woken as well, to be sure.
         let b = TestApp::builder(backend)
             .smtp(&smtp_b.url())
             .set("mail_throttle_pause_secs", 3)
@@ -679,11 +686,6 @@ async fn a_rate_limit_answer_seen_by_one_instance_pauses_the_other_instance_too(
             .shared_database(&a.test_db)
             .build()
             .await;
-        let expected = addresses("group-pause", 100);
-        queue_mails(&a.db, &expected, Priority::Transactional).await;
-        wake(&a);
-        let refused = wait_for_count(|| smtp_a.refusals().len(), 1, Duration::from_secs(10)).await;
-        assert_eq!(refused, 1, "{backend:?}: A is asked to slow down");
         wake(&b);
 
         let total = || smtp_a.messages().len() + smtp_b.messages().len();
