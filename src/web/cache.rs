@@ -15,6 +15,10 @@
 //!   confirmation on this instance makes its petition's entries stale at once, and any other
 //!   successful form (an edit, a new petition…) all entries, so whoever changes something sees it on
 //!   their next request; a rebuild that began before such a change is stored already stale.
+//! - **One rebuild at a time.** While one request builds an entry, the others asking for it wait
+//!   for that build (a second at most) when they have nothing recent enough to serve, instead of
+//!   all running the same queries: under a burst of 512 signers, a slow rebuild used to send
+//!   hundreds of identical queries to the database at once, each holding its rows in memory.
 //! - **Compression.** For clients that accept gzip, a page is compressed once, on the first such
 //!   request, and that copy is sent to all of them.
 //! - **Shared caches.** Pages, JSON documents and feeds carry an `ETag` (a browser revalidates and
@@ -26,7 +30,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::io::{Cursor, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use rocket::fairing::{self, Fairing, Info, Kind};
@@ -35,6 +39,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{Build, Orbit, Rocket};
 use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
 
 use super::guards::request_lang;
 use super::page::{Page, shares_cache};
@@ -45,6 +50,8 @@ use crate::error::Error;
 
 /// How long a stale entry may still be served while one request rebuilds it.
 const GRACE: Duration = Duration::from_millis(500);
+/// How long a request waits for another request's build of the same entry before building it too.
+const WAIT_FOR_BUILD: Duration = Duration::from_secs(1);
 /// Longest configurable lifetime: with `GRACE`, a count is never more than 2 s behind.
 const MAX_TTL: Duration = Duration::from_millis(1500);
 /// Beyond this many entries (query strings are never cached but for a version of a petition, so only
@@ -59,13 +66,16 @@ pub struct PageCache {
     /// The epoch of the last eviction: a rebuild that began before it is not stored at all.
     evicted: AtomicU64,
     hasher: std::collections::hash_map::RandomState,
+    /// The keys whose entry one request is building, each with what wakes those waiting for it.
+    building: Building,
 }
+
+type Building = Arc<Mutex<HashMap<String, Arc<Notify>>>>;
 
 pub struct Entry {
     petition_id: Option<i32>,
     expires: Instant,
     stale: AtomicBool,
-    refreshing: AtomicBool,
     content: Content,
 }
 
@@ -93,18 +103,32 @@ pub enum Lookup {
     Miss(Ticket),
 }
 
-/// Held by the request that builds an entry. Dropped without storing (the build failed), it lets
-/// the next request try again.
+/// Held by the request that builds an entry. Dropped, once stored or when the build failed, it
+/// wakes the requests waiting for it and lets the next request build again.
 pub struct Ticket {
     key: Option<String>,
     epoch: u64,
-    previous: Option<Arc<Entry>>,
+    /// Set when this is the one build of its key under way.
+    building: Option<Building>,
+}
+
+impl Ticket {
+    fn unshared(key: Option<String>, epoch: u64) -> Ticket {
+        Ticket {
+            key,
+            epoch,
+            building: None,
+        }
+    }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        if let Some(previous) = &self.previous {
-            previous.refreshing.store(false, Ordering::Release);
+        if let (Some(building), Some(key)) = (&self.building, &self.key)
+            && let Ok(mut building) = building.lock()
+            && let Some(waiting) = building.remove(key)
+        {
+            waiting.notify_waiters();
         }
     }
 }
@@ -118,6 +142,7 @@ impl PageCache {
             epoch: AtomicU64::new(0),
             evicted: AtomicU64::new(0),
             hasher: std::collections::hash_map::RandomState::new(),
+            building: Arc::default(),
         }
     }
 
@@ -126,47 +151,64 @@ impl PageCache {
     }
 
     /// Finds the entry of `key`. A fresh one is a hit. A stale one goes to the first request that
-    /// asks (a miss: it rebuilds) and, for `GRACE`, is still served to the others meanwhile.
-    pub fn lookup(&self, key: Option<String>) -> Lookup {
+    /// asks (a miss: it rebuilds) and, for `GRACE`, is still served to the others meanwhile; past
+    /// that, or when there is no entry yet, they wait for that build instead of repeating it.
+    pub async fn lookup(&self, key: Option<String>) -> Lookup {
         let epoch = self.epoch.load(Ordering::Acquire);
         let Some(k) = key.as_deref() else {
-            return Lookup::Miss(Ticket {
-                key,
-                epoch,
-                previous: None,
-            });
+            return Lookup::Miss(Ticket::unshared(key, epoch));
         };
-        let found = self
-            .entries
+        let found = self.get(k);
+        let now = Instant::now();
+        if let Some(entry) = &found
+            && now < entry.expires
+            && !entry.stale.load(Ordering::Acquire)
+        {
+            return Lookup::Hit(entry.clone());
+        }
+        let waiting = {
+            let Ok(mut building) = self.building.lock() else {
+                return Lookup::Miss(Ticket::unshared(key, epoch));
+            };
+            match building.get(k) {
+                Some(waiting) => waiting.clone(),
+                None => {
+                    building.insert(k.to_owned(), Arc::new(Notify::new()));
+                    drop(building);
+                    return Lookup::Miss(Ticket {
+                        key,
+                        epoch,
+                        building: Some(self.building.clone()),
+                    });
+                }
+            }
+        };
+        if let Some(entry) = found
+            && now < entry.expires + GRACE
+        {
+            return Lookup::Hit(entry);
+        }
+        let built = waiting.notified();
+        tokio::pin!(built);
+        built.as_mut().enable();
+        let still_building = self
+            .building
+            .lock()
+            .is_ok_and(|building| building.get(k).is_some_and(|b| Arc::ptr_eq(b, &waiting)));
+        if still_building {
+            let _ = tokio::time::timeout(WAIT_FOR_BUILD, built).await;
+        }
+        match self.get(k) {
+            Some(entry) if Instant::now() < entry.expires + GRACE => Lookup::Hit(entry),
+            _ => Lookup::Miss(Ticket::unshared(key, epoch)),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        self.entries
             .read()
             .ok()
-            .and_then(|entries| entries.get(k).cloned());
-        let Some(entry) = found else {
-            return Lookup::Miss(Ticket {
-                key,
-                epoch,
-                previous: None,
-            });
-        };
-        let now = Instant::now();
-        if now < entry.expires && !entry.stale.load(Ordering::Acquire) {
-            return Lookup::Hit(entry);
-        }
-        if !entry.refreshing.swap(true, Ordering::AcqRel) {
-            return Lookup::Miss(Ticket {
-                key,
-                epoch,
-                previous: Some(entry),
-            });
-        }
-        if now < entry.expires + GRACE {
-            return Lookup::Hit(entry);
-        }
-        Lookup::Miss(Ticket {
-            key,
-            epoch,
-            previous: None,
-        })
+            .and_then(|entries| entries.get(key).cloned())
     }
 
     fn store(
@@ -182,7 +224,6 @@ impl PageCache {
             petition_id,
             expires,
             stale: AtomicBool::new(self.epoch.load(Ordering::Acquire) != ticket.epoch),
-            refreshing: AtomicBool::new(false),
             content,
         });
         let evicted = ticket.epoch < self.evicted.load(Ordering::Acquire);
@@ -238,7 +279,7 @@ impl PageCache {
         id: i32,
     ) -> Result<Option<Arc<Located>>, sea_orm::DbErr> {
         let key = self.enabled().then(|| format!("petition\n{id}"));
-        let ticket = match self.lookup(key) {
+        let ticket = match self.lookup(key).await {
             Lookup::Hit(entry) => {
                 if let Content::Petition(located) = &entry.content {
                     return Ok(Some(located.clone()));
@@ -628,5 +669,65 @@ impl Fairing for Caching {
         if let Some(cache) = req.rocket().state::<PageCache>() {
             cache.invalidate_all();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Fifty requests for an entry nobody has built yet: one builds it, the others wait for it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_of_one_key_build_it_once() {
+        let cache = Arc::new(PageCache::new(Duration::from_millis(1000)));
+        let builds = Arc::new(AtomicUsize::new(0));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let mut requests = Vec::new();
+        for _ in 0..50 {
+            let (cache, builds, hits) = (cache.clone(), builds.clone(), hits.clone());
+            requests.push(tokio::spawn(async move {
+                match cache.lookup(Some("/petitions/1".into())).await {
+                    Lookup::Hit(_) => {
+                        hits.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Lookup::Miss(ticket) => {
+                        builds.fetch_add(1, Ordering::Relaxed);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        cache.store(ticket, Some(1), None, Content::Redirect("/p".into()));
+                    }
+                }
+            }));
+        }
+        for request in requests {
+            request.await.expect("request");
+        }
+        assert_eq!(builds.load(Ordering::Relaxed), 1, "one build");
+        assert_eq!(hits.load(Ordering::Relaxed), 49, "the others use it");
+    }
+
+    /// A build that fails (its ticket dropped without storing) lets a waiting request build.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_build_hands_over_to_a_waiting_request() {
+        let cache = Arc::new(PageCache::new(Duration::from_millis(1000)));
+        let Lookup::Miss(first) = cache.lookup(Some("k".into())).await else {
+            panic!("nothing is cached yet");
+        };
+        let waiter = {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.lookup(Some("k".into())).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = Instant::now();
+        drop(first);
+        let Lookup::Miss(second) = waiter.await.expect("waiter") else {
+            panic!("the failed build stored nothing");
+        };
+        assert!(started.elapsed() < WAIT_FOR_BUILD, "woken, not timed out");
+        drop(second);
+        assert!(matches!(
+            cache.lookup(Some("k".into())).await,
+            Lookup::Miss(_)
+        ));
     }
 }

@@ -31,7 +31,7 @@ async fn petitions(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Cached> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };
@@ -48,7 +48,7 @@ async fn organization(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Either<Cached, Redirect>> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Either::Left(Cached::Entry(entry))),
         cache::Lookup::Miss(ticket) => ticket,
     };
@@ -73,7 +73,7 @@ async fn news(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Cached> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };

@@ -54,7 +54,7 @@ async fn home(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Cached> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };
@@ -208,7 +208,7 @@ async fn show(
     reader: &Lang,
     asked: Asked<'_>,
 ) -> Result<Either<Cached, NoStore>> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Either::Left(Cached::Entry(entry))),
         cache::Lookup::Miss(ticket) => ticket,
     };
@@ -348,7 +348,7 @@ async fn petition_json(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Cached> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };
@@ -367,7 +367,7 @@ async fn petitions_json(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Cached> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };

@@ -263,7 +263,7 @@ async fn signed(
     db: &State<DatabaseConnection>,
     site: &State<Site>,
 ) -> Result<Cached> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };

@@ -173,7 +173,7 @@ async fn history_json(
     cache: &State<PageCache>,
     db: &State<DatabaseConnection>,
 ) -> Result<Cached> {
-    let ticket = match cache.lookup(key.0) {
+    let ticket = match cache.lookup(key.0).await {
         cache::Lookup::Hit(entry) => return Ok(Cached::Entry(entry)),
         cache::Lookup::Miss(ticket) => ticket,
     };

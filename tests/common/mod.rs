@@ -5,5 +5,6 @@ pub mod accounts;
 pub mod app;
 pub mod browser;
 pub mod people;
+pub mod photo;
 pub mod process;
 pub mod smtp;
