@@ -82,6 +82,10 @@ async fn sigterm_drains_serves_what_is_in_flight_then_exits() {
             "serve.log",
             &[
                 ("ROCKET_SHUTDOWN_GRACE_SECS", "2"),
+                // Rocket's own time for requests in flight once it stops accepting (2 s by
+                // default): the test's request sends its last bytes only after it has seen the
+                // instance refuse connections, which a loaded machine can take seconds to notice.
+                ("ROCKET_SHUTDOWN", "{grace=5,mercy=3}"),
                 ("SIGNONS_LOG", "info,signons::request=debug"),
             ],
         );
