@@ -166,38 +166,29 @@ impl PageCache {
         {
             return Lookup::Hit(entry.clone());
         }
-        let waiting = {
+        let built = {
             let Ok(mut building) = self.building.lock() else {
                 return Lookup::Miss(Ticket::unshared(key, epoch));
             };
-            match building.get(k) {
-                Some(waiting) => waiting.clone(),
-                None => {
-                    building.insert(k.to_owned(), Arc::new(Notify::new()));
-                    drop(building);
-                    return Lookup::Miss(Ticket {
-                        key,
-                        epoch,
-                        building: Some(self.building.clone()),
-                    });
-                }
+            let Some(waiting) = building.get(k).cloned() else {
+                building.insert(k.to_owned(), Arc::new(Notify::new()));
+                return Lookup::Miss(Ticket {
+                    key,
+                    epoch,
+                    building: Some(self.building.clone()),
+                });
+            };
+            if let Some(entry) = found
+                && now < entry.expires + GRACE
+            {
+                return Lookup::Hit(entry);
             }
+            // Enabled while the key is still listed: the builder's ticket removes it, then wakes.
+            let mut built = Box::pin(waiting.notified_owned());
+            built.as_mut().enable();
+            built
         };
-        if let Some(entry) = found
-            && now < entry.expires + GRACE
-        {
-            return Lookup::Hit(entry);
-        }
-        let built = waiting.notified();
-        tokio::pin!(built);
-        built.as_mut().enable();
-        let still_building = self
-            .building
-            .lock()
-            .is_ok_and(|building| building.get(k).is_some_and(|b| Arc::ptr_eq(b, &waiting)));
-        if still_building {
-            let _ = tokio::time::timeout(WAIT_FOR_BUILD, built).await;
-        }
+        let _ = tokio::time::timeout(WAIT_FOR_BUILD, built).await;
         match self.get(k) {
             Some(entry) if Instant::now() < entry.expires + GRACE => Lookup::Hit(entry),
             _ => Lookup::Miss(Ticket::unshared(key, epoch)),
