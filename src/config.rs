@@ -21,6 +21,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Connections in the pool (SQLite file databases: at least 2 so readers never wait on writers).
     pub database_pool_size: u32,
+    /// Connections served at once (0: no limit). Past it, a new connection waits its turn and the
+    /// open ones close after their current answer (read by Signons' Rocket, `vendor/rocket`).
+    pub max_connections: usize,
     /// The absolute URL people reach this instance at, used in e-mails and JSON; defaults to
     /// `http://<address>:<port>`.
     pub public_url: Option<String>,
@@ -141,6 +144,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("data"),
             database_url: None,
             database_pool_size: 8,
+            max_connections: 64,
             public_url: None,
             public_origin: None,
             site_name: "Signons".into(),
