@@ -2,7 +2,8 @@
 //! page holds nothing of any visitor (no token, no name, no cookie) and a form sent from another
 //! site is refused; someone logged in gets their own page; the public count is never more than
 //! 2 s behind, even on another instance; a group commit writes each signature with its mail row;
-//! signers racing with one address still count once.
+//! signers racing with one address still count once; a flood on PostgreSQL gets its tables
+//! analyzed.
 mod common;
 
 use std::io::Read;
@@ -594,4 +595,98 @@ async fn signers_racing_with_one_address_count_once() {
         assert_eq!(stored, 1);
         app.finish().await;
     }
+}
+
+/// Whether PostgreSQL has statistics of the signatures table: when it was last analyzed, by
+/// Signons or by autovacuum.
+async fn signatures_analyzed(app: &TestApp) -> bool {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed \
+             FROM pg_stat_user_tables WHERE relname = 'signatures' AND schemaname = current_schema()",
+        ))
+        .await
+        .expect("read the statistics")
+        .expect("the signatures table");
+    row.try_get("", "analyzed").expect("a boolean")
+}
+
+#[rocket::async_test]
+async fn a_flood_of_signatures_on_postgresql_gets_the_planner_statistics_it_needs() {
+    if !backends().contains(&Backend::Postgres) {
+        eprintln!(
+            "SKIPPED: TEST_DATABASE_URL is not set; the planner statistics are PostgreSQL's."
+        );
+        return;
+    }
+    let app = TestApp::start(Backend::Postgres).await;
+    let located = app.petition("Light the towpath").await;
+    let client = instance(&app).await;
+    let mut visitor = Visitor::default();
+    visitor.get(&client, &located.path(), &[]).await;
+    let path = format!("/petitions/{}/sign", located.petition.id);
+    assert!(
+        !signatures_analyzed(&app).await,
+        "a fresh database has never been analyzed"
+    );
+    // A flood on a fresh petition: 200 signatures, far past autovacuum's own threshold (50 rows).
+    let emails: Vec<String> = (0..200).map(|i| format!("f{i}@example.org")).collect();
+    let forms: Vec<[(&str, &str); 3]> = emails
+        .iter()
+        .map(|email| {
+            [
+                ("first_name", "Flo"),
+                ("last_name", "Flood"),
+                ("email", email.as_str()),
+            ]
+        })
+        .collect();
+    let answers =
+        futures_util::future::join_all(forms.iter().map(|form| visitor.post(&client, &path, form)))
+            .await;
+    assert!(
+        answers.iter().all(|s| *s == Status::SeeOther),
+        "{answers:?}"
+    );
+    // Signers keep coming, one every 300 ms: while they do, Signons analyzes the tables that
+    // grew (PostgreSQL reports the rows written within a second or so; bounded wait).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut more = 0;
+    while !signatures_analyzed(&app).await {
+        assert!(
+            Instant::now() < deadline,
+            "the signatures table was never analyzed during the flood"
+        );
+        let email = format!("later{more}@example.org");
+        more += 1;
+        let status = visitor
+            .post(
+                &client,
+                &path,
+                &[
+                    ("first_name", "Lou"),
+                    ("last_name", "Later"),
+                    ("email", email.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(status, Status::SeeOther);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    // The planner now knows the table holds rows, and what its columns look like.
+    use sea_orm::ConnectionTrait;
+    let known = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT (SELECT reltuples FROM pg_class WHERE oid = 'signatures'::regclass) > 0              AND EXISTS (SELECT 1 FROM pg_stats WHERE tablename = 'signatures'              AND attname = 'email_key' AND schemaname = current_schema()) AS known",
+        ))
+        .await
+        .expect("read the statistics")
+        .expect("a row");
+    assert!(known.try_get::<bool>("", "known").expect("a boolean"));
+    app.finish().await;
 }

@@ -16,7 +16,7 @@ use crate::db::in_list;
 use crate::domain::abuse::mail_cap::{self, MailCaps};
 use crate::domain::abuse::signing_limits::{self, DAY, SigningLimits};
 use crate::domain::abuse::source::Source;
-use crate::domain::signing::batch_rows::{self, BatchRows};
+use crate::domain::signing::batch_rows::BatchRows;
 use crate::entity::{mail_ledger, signature};
 use crate::mail::queue::Postmark;
 
@@ -282,7 +282,6 @@ impl Tallies {
 
     /// Writes the batch's signatures, mails and ledger lines, a few statements in all.
     pub async fn finish<C: ConnectionTrait>(mut self, conn: &C) -> Result<(), DbErr> {
-        self.rows.flush(conn).await?;
         let now = crate::mail::now_millis();
         let ledger = self
             .ledger
@@ -292,7 +291,8 @@ impl Tallies {
                 petition_id: sea_orm::Set(petition),
                 created_at: sea_orm::Set(now),
                 ..Default::default()
-            });
-        batch_rows::insert_chunked(conn, ledger.collect()).await
+            })
+            .collect();
+        self.rows.flush_with(conn, ledger).await
     }
 }
