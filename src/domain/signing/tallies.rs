@@ -1,15 +1,16 @@
 //! What the writer of a batch of signatures reads once, before writing any of them: the signatures
 //! the batch's addresses already have, how many signatures each of its sources had admitted within
 //! the limits' windows, and how many mails each of its recipients received within the cap's window.
-//! Three queries for the whole batch instead of three per signature; the writer then decides each
+//! One statement for the whole batch instead of three per signature; the writer then decides each
 //! signature in memory and keeps the tallies up to date as it admits and mails, so that the batch
 //! ends exactly as if its signatures had been written one by one. Read under the batch's locks
 //! (`mail_cap::lock`, PostgreSQL) and in its transaction, so every instance counts alike.
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    QueryTrait,
 };
 
 use crate::db::in_list;
@@ -58,29 +59,32 @@ pub struct Wanted<'a> {
     pub source: Option<&'a Source>,
 }
 
+/// One row of the batch's single read: `kind` says which of the three questions it answers.
+/// - 1, a signature already there: `petition_id`, `key` (its address key), `email`, `first_name`,
+///   `confirmed`, `held`;
+/// - 2, signatures admitted from a source: `petition_id`, `key` (the source's hash), `burst`, `day`;
+/// - 3, mails a recipient received: `petition_id` (none for a mail about no petition), `key` (the
+///   recipient's hash), `day`.
 #[derive(Debug, FromQueryResult)]
-struct KnownRow {
-    petition_id: i32,
-    email_key: Option<String>,
-    email: String,
-    first_name: String,
-    confirmed: bool,
-    held: bool,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct AdmittedRow {
-    ip_hash: Option<String>,
-    petition_id: i32,
-    burst: i64,
-    day: i64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct ReceivedRow {
-    recipient_hash: String,
+struct TallyRow {
+    kind: i32,
     petition_id: Option<i32>,
-    count: i64,
+    key: Option<String>,
+    email: Option<String>,
+    first_name: Option<String>,
+    confirmed: Option<bool>,
+    held: Option<bool>,
+    burst: Option<i64>,
+    day: Option<i64>,
+}
+
+const KNOWN: i32 = 1;
+const ADMITTED: i32 = 2;
+const RECEIVED: i32 = 3;
+
+/// A typed NULL, for the columns a part of the union does not have.
+fn null(sql_type: &str) -> SimpleExpr {
+    Expr::cust(format!("CAST(NULL AS {sql_type})"))
 }
 
 fn count_if(condition: SimpleExpr) -> SimpleExpr {
@@ -93,7 +97,8 @@ fn count_if(condition: SimpleExpr) -> SimpleExpr {
 }
 
 impl Tallies {
-    /// Reads what the batch `wanted` needs, in the caller's transaction.
+    /// Reads what the batch `wanted` needs, in the caller's transaction: one statement (a `UNION
+    /// ALL` of the three questions), so that on PostgreSQL the batch waits on one round trip.
     pub async fn load<C: ConnectionTrait>(
         conn: &C,
         wanted: &[Wanted<'_>],
@@ -107,34 +112,20 @@ impl Tallies {
         let backend = conn.get_database_backend();
         let petitions: HashSet<i32> = wanted.iter().map(|w| w.petition_id).collect();
         let keys: HashSet<&str> = wanted.iter().map(|w| w.email_key).collect();
-        let rows = signature::Entity::find()
+        let mut read = signature::Entity::find()
             .select_only()
-            .columns([
-                signature::Column::PetitionId,
-                signature::Column::EmailKey,
-                signature::Column::Email,
-                signature::Column::FirstName,
-            ])
+            .column_as(Expr::cust(KNOWN.to_string()), "kind")
+            .column_as(signature::Column::PetitionId, "petition_id")
+            .column_as(signature::Column::EmailKey, "key")
+            .column_as(signature::Column::Email, "email")
+            .column_as(signature::Column::FirstName, "first_name")
             .column_as(signature::Column::ConfirmedAt.is_not_null(), "confirmed")
             .column_as(signature::Column::HeldAt.is_not_null(), "held")
+            .column_as(null("BIGINT"), "burst")
+            .column_as(null("BIGINT"), "day")
             .filter(in_list(backend, "petition_id", petitions))
             .filter(in_list(backend, "email_key", keys))
-            .into_model::<KnownRow>()
-            .all(conn)
-            .await?;
-        for row in rows {
-            if let Some(key) = row.email_key {
-                tallies.known.insert(
-                    (row.petition_id, key),
-                    Known {
-                        confirmed: row.confirmed,
-                        held: row.held,
-                        email: row.email,
-                        first_name: row.first_name,
-                    },
-                );
-            }
-        }
+            .into_query();
         let hashes: HashSet<String> = wanted
             .iter()
             .filter_map(|w| w.source)
@@ -143,9 +134,15 @@ impl Tallies {
         if limits != SigningLimits::NONE && !hashes.is_empty() {
             let now = crate::domain::now();
             let burst_since = now - time::Duration::minutes(i64::from(limits.burst_minutes));
-            let rows = signature::Entity::find()
+            let admitted = signature::Entity::find()
                 .select_only()
-                .columns([signature::Column::IpHash, signature::Column::PetitionId])
+                .column_as(Expr::cust(ADMITTED.to_string()), "kind")
+                .column_as(signature::Column::PetitionId, "petition_id")
+                .column_as(signature::Column::IpHash, "key")
+                .column_as(null("TEXT"), "email")
+                .column_as(null("TEXT"), "first_name")
+                .column_as(null("BOOLEAN"), "confirmed")
+                .column_as(null("BOOLEAN"), "held")
                 .column_as(
                     count_if(Expr::col(signature::Column::CreatedAt).gt(burst_since)),
                     "burst",
@@ -156,33 +153,25 @@ impl Tallies {
                 .filter(signature::Column::HeldAt.is_null())
                 .group_by(signature::Column::IpHash)
                 .group_by(signature::Column::PetitionId)
-                .into_model::<AdmittedRow>()
-                .all(conn)
-                .await?;
-            for row in rows {
-                if let Some(hash) = row.ip_hash {
-                    tallies.admitted.entry(hash).or_default().insert(
-                        row.petition_id,
-                        Admitted {
-                            burst: row.burst,
-                            day: row.day,
-                        },
-                    );
-                }
-            }
+                .into_query();
+            read.union(UnionType::All, admitted);
         }
         if postmark.caps != MailCaps::NONE {
             let recipients: HashSet<String> = wanted
                 .iter()
                 .map(|w| mail_cap::recipient_hash(postmark, w.email))
                 .collect();
-            let rows = mail_ledger::Entity::find()
+            let received = mail_ledger::Entity::find()
                 .select_only()
-                .columns([
-                    mail_ledger::Column::RecipientHash,
-                    mail_ledger::Column::PetitionId,
-                ])
-                .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "count")
+                .column_as(Expr::cust(RECEIVED.to_string()), "kind")
+                .column_as(mail_ledger::Column::PetitionId, "petition_id")
+                .column_as(mail_ledger::Column::RecipientHash, "key")
+                .column_as(null("TEXT"), "email")
+                .column_as(null("TEXT"), "first_name")
+                .column_as(null("BOOLEAN"), "confirmed")
+                .column_as(null("BOOLEAN"), "held")
+                .column_as(null("BIGINT"), "burst")
+                .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day")
                 .filter(in_list(backend, "recipient_hash", recipients))
                 .filter(
                     mail_ledger::Column::CreatedAt
@@ -190,15 +179,46 @@ impl Tallies {
                 )
                 .group_by(mail_ledger::Column::RecipientHash)
                 .group_by(mail_ledger::Column::PetitionId)
-                .into_model::<ReceivedRow>()
-                .all(conn)
-                .await?;
-            for row in rows {
-                tallies
-                    .received
-                    .entry(row.recipient_hash)
-                    .or_default()
-                    .insert(row.petition_id, row.count);
+                .into_query();
+            read.union(UnionType::All, received);
+        }
+        let rows = TallyRow::find_by_statement(backend.build(&read))
+            .all(conn)
+            .await?;
+        for row in rows {
+            let Some(key) = row.key else { continue };
+            match row.kind {
+                KNOWN => {
+                    if let Some(petition_id) = row.petition_id {
+                        tallies.known.insert(
+                            (petition_id, key),
+                            Known {
+                                confirmed: row.confirmed.unwrap_or(false),
+                                held: row.held.unwrap_or(false),
+                                email: row.email.unwrap_or_default(),
+                                first_name: row.first_name.unwrap_or_default(),
+                            },
+                        );
+                    }
+                }
+                ADMITTED => {
+                    if let Some(petition_id) = row.petition_id {
+                        tallies.admitted.entry(key).or_default().insert(
+                            petition_id,
+                            Admitted {
+                                burst: row.burst.unwrap_or(0),
+                                day: row.day.unwrap_or(0),
+                            },
+                        );
+                    }
+                }
+                _ => {
+                    tallies
+                        .received
+                        .entry(key)
+                        .or_default()
+                        .insert(row.petition_id, row.day.unwrap_or(0));
+                }
             }
         }
         Ok(tallies)
