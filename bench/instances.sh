@@ -45,6 +45,7 @@ case "$DRAIN" in proxy | signal) ;; *) echo "DRAIN is proxy or signal"; exit 2 ;
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="$(realpath "${SIGNONS_BIN:-$TARGET/release/signons}")"
 PG_URL="${BENCH_PG_URL:-${TEST_DATABASE_URL:-}}"
+[ -z "$PG_URL" ] || PG_URL="$(without_tls_on_this_machine "$PG_URL")"
 [ -x "$BIN" ] || { echo "build first: cargo build --release (looked for $BIN)"; exit 2; }
 [ -n "$PG_URL" ] || { echo "set BENCH_PG_URL (or TEST_DATABASE_URL) to a PostgreSQL server"; exit 2; }
 

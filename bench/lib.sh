@@ -17,3 +17,19 @@ wrk_plain() {
     /Non-2xx/ { bad = $NF }
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad }' "$2"
 }
+
+# without_tls_on_this_machine <postgres url>: the URL with `sslmode=disable` added when the server is
+# on this machine (127.0.0.1, ::1, localhost) and the URL does not choose a mode. TLS to the same
+# machine protects nothing and costs both processes CPU (README, "PostgreSQL and several
+# instances"); a URL that asks for a mode keeps it.
+without_tls_on_this_machine() {
+  python3 - "$1" <<'PY'
+import sys, urllib.parse as u
+url = sys.argv[1]
+p = u.urlparse(url)
+query = u.parse_qs(p.query)
+if p.hostname in ("127.0.0.1", "::1", "localhost") and "sslmode" not in query:
+    url = p._replace(query=(p.query + "&" if p.query else "") + "sslmode=disable").geturl()
+print(url)
+PY
+}

@@ -23,7 +23,8 @@
 #     burst of signers on 512 connections, and (unless MEMORY_PHASES=0) bench/export.sh,
 #     bench/updates.sh and bench/login-memory.sh on their own servers; every peak must stay under
 #     64 MB;
-#   - the same signing load on PostgreSQL when a server URL is given (a throwaway database).
+#   - the same signing load on PostgreSQL when a server URL is given (a throwaway database; without
+#     TLS when the server is on this machine and the URL chooses no `sslmode`: lib.sh).
 #
 # Settings (environment): DURATION (seconds per run, 10), CONNECTIONS (32), THREADS (wrk, 2),
 # ROUNDS (page runs, each right after an nginx run; medians are printed, 3), MEMORY_PHASES (1; 0
@@ -43,6 +44,7 @@ BIN="$(realpath "${SIGNONS_BIN:-$TARGET/release/signons}")"
 CEILING_BIN="$TARGET/release/examples/rocket_ceiling"
 SQLITE_CEILING_BIN="$TARGET/release/examples/sqlite_ceiling"
 PG_URL="${BENCH_PG_URL:-${TEST_DATABASE_URL:-}}"
+[ -z "$PG_URL" ] || PG_URL="$(without_tls_on_this_machine "$PG_URL")"
 [ -x "$BIN" ] || { echo "build first: cargo build --release (looked for $BIN)"; exit 2; }
 
 export PATH="$PATH:/usr/sbin"

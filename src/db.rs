@@ -239,7 +239,7 @@ const STATISTICS_CHECK: Duration = Duration::from_secs(1);
 /// thousands, and the planner, still believing the tables nearly empty, reads every signature of
 /// the petition to find a batch's addresses and walks the whole mail queue to claim eight mails:
 /// each batch costs more than the last (measured: 800 signatures/s instead of 1,300 after 6 s).
-/// So while signatures are written, Signons applies autovacuum's own rule every few seconds, and
+/// So while signatures are written, Signons applies autovacuum's own rule once a second at most, and
 /// analyzes a table that is due. When autovacuum keeps up, this finds nothing to do. Nothing on
 /// SQLite, whose planner needs no statistics for these statements.
 #[derive(Default)]

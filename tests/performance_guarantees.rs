@@ -2,8 +2,8 @@
 //! page holds nothing of any visitor (no token, no name, no cookie) and a form sent from another
 //! site is refused; someone logged in gets their own page; the public count is never more than
 //! 2 s behind, even on another instance; a group commit writes each signature with its mail row;
-//! signers racing with one address still count once; a flood on PostgreSQL gets its tables
-//! analyzed.
+//! signers racing with one address still count once; a petition hidden or closed since its page was
+//! read takes no signature; a flood on PostgreSQL gets its tables analyzed.
 mod common;
 
 use std::io::Read;
@@ -496,6 +496,105 @@ async fn a_group_commit_writes_every_signature_with_its_mail_row() {
             120,
             "{backend:?}: exact, at once, on the confirming instance"
         );
+        app.finish().await;
+    }
+}
+
+/// The page a signer came from may be a second old (the page cache), or from before another instance
+/// hid or closed the petition: the writer reads the petition again in its batch's own read, under
+/// its locks, and refuses those signers without writing anything, alone or in a group.
+#[rocket::async_test]
+async fn a_petition_hidden_or_closed_since_its_page_was_read_takes_no_signature() {
+    use sea_orm::sea_query::Expr;
+    use signons::domain::abuse::proof_of_work::Proof;
+    use signons::domain::signing::signature::{Rules, SignError, SignatureInput};
+
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        // Read while it takes signatures, as the page cache keeps it.
+        let located = app.petition("Save the pier").await;
+        let id = located.petition.id;
+        let client = instance(&app).await;
+        let site = client.rocket().state::<signons::Site>().expect("site");
+        let queue = client.rocket().state::<SigningQueue>().expect("queue");
+        let db = client
+            .rocket()
+            .state::<sea_orm::DatabaseConnection>()
+            .expect("database");
+        let lang = signons::i18n::Lang::source();
+        let prepared = |i: usize| {
+            let input = SignatureInput {
+                first_name: "Pia".into(),
+                last_name: format!("Pier{i}"),
+                email: format!("pia{i}@example.org"),
+                ..Default::default()
+            };
+            signing::prepare(site, &located, &input, (None, Proof::NotAsked), &lang)
+                .expect("a valid signature")
+        };
+        let sign_together = |from: usize| {
+            futures_util::future::join_all(
+                (from..from + 12).map(|i| queue.sign(db, site, prepared(i))),
+            )
+        };
+        let set = |column: petition::Column, value: sea_orm::Value| {
+            petition::Entity::update_many()
+                .col_expr(column, Expr::value(value))
+                .filter(petition::Column::Id.eq(id))
+                .exec(&app.db)
+        };
+        let nothing_written = || async {
+            let signatures = signature::Entity::find()
+                .filter(signature::Column::PetitionId.eq(id))
+                .count(&app.db)
+                .await
+                .expect("count");
+            let mails = mail_queue::Entity::find()
+                .count(&app.db)
+                .await
+                .expect("count");
+            (signatures, mails)
+        };
+
+        // Hidden by a moderator meanwhile.
+        set(petition::Column::Moderated, true.into())
+            .await
+            .expect("hide");
+        let answers = sign_together(0).await;
+        assert!(
+            answers
+                .iter()
+                .all(|a| matches!(a, Err(SignError::NotPublic))),
+            "{backend:?}: {answers:?}"
+        );
+        // Restored, but past its deadline meanwhile: closed, in a group and alone.
+        set(petition::Column::Moderated, false.into())
+            .await
+            .expect("restore");
+        let past = signons::domain::now() - time::Duration::minutes(1);
+        set(petition::Column::Deadline, Some(past).into())
+            .await
+            .expect("close");
+        let answers = sign_together(100).await;
+        assert!(
+            answers.iter().all(|a| matches!(a, Err(SignError::Closed))),
+            "{backend:?}: {answers:?}"
+        );
+        let alone = signing::write_one(db, &prepared(200), &Rules::of(site), &site.templates).await;
+        assert!(matches!(alone, Err(SignError::Closed)), "{alone:?}");
+        assert_eq!(nothing_written().await, (0, 0), "{backend:?}");
+
+        // Open again: the same signers are written, each with its mail.
+        let none: Option<time::OffsetDateTime> = None;
+        set(petition::Column::Deadline, none.into())
+            .await
+            .expect("reopen");
+        let answers = sign_together(0).await;
+        assert!(
+            answers.iter().all(Result::is_ok),
+            "{backend:?}: {answers:?}"
+        );
+        assert_eq!(nothing_written().await, (12, 12), "{backend:?}");
         app.finish().await;
     }
 }

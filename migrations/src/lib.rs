@@ -33,6 +33,7 @@ mod m20261202_000020_markdown_texts;
 mod m20261203_000010_pictures;
 mod m20261203_000020_public_signers;
 mod m20261203_000030_translated_extras;
+mod m20261204_000010_partial_held_index;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_pictures::Migration),
             Box::new(m20261203_000020_public_signers::Migration),
             Box::new(m20261203_000030_translated_extras::Migration),
+            Box::new(m20261204_000010_partial_held_index::Migration),
         ]
     }
 }

@@ -132,8 +132,8 @@ impl Worker {
         tracing::info!("mail worker stopped");
     }
 
-    /// One round: find due mail, reserve its sending slots and claim it (one transaction), send it,
-    /// record every outcome (one transaction). Returns how many mails were handled.
+    /// One round: find due mail, reserve its sending slots and claim it, send it, record every
+    /// outcome. Returns how many mails were handled.
     async fn run_batch(&self, stopped: &watch::Receiver<bool>) -> Result<usize, sea_orm::DbErr> {
         let due = self.due(self.concurrency).await?;
         if due.is_empty() {
@@ -156,19 +156,19 @@ impl Worker {
     }
 
     /// Reserves the sending slots of `due` and leases each mail nobody else took since it was
-    /// found, in one write transaction: one commit per batch, not one per mail.
+    /// found. Without a cap, one statement leases them all, after a look at the shared pause; under
+    /// a cap, the slots are reserved and the mails leased in one write transaction: one commit per
+    /// batch, not one per mail.
     async fn claim_batch(
         &self,
         due: Vec<mail_queue::Model>,
     ) -> Result<Vec<(mail_queue::Model, i64)>, sea_orm::DbErr> {
+        if self.spacing_ms == 0 {
+            let slot = self.reserve_slots(&self.db, due.len()).await?;
+            return self.claim_all(&self.db, due, slot).await;
+        }
         let txn = crate::db::begin_write(&self.db).await?;
         let first_slot = self.reserve_slots(&txn, due.len()).await?;
-        if self.spacing_ms == 0 {
-            // Every mail has the same slot: one statement claims them all.
-            let batch = self.claim_all(&txn, due, first_slot).await?;
-            txn.commit().await?;
-            return Ok(batch);
-        }
         let mut batch = Vec::with_capacity(due.len());
         for (i, mail) in due.into_iter().enumerate() {
             let slot = first_slot + i as i64 * self.spacing_ms;
@@ -209,9 +209,9 @@ impl Worker {
     /// The time (Unix ms) the first of `n` mails may leave. Under a cap, reserves `n` slots
     /// `spacing_ms` apart in the shared row (locked until the caller commits); without one, only
     /// honours a pause.
-    async fn reserve_slots(
+    async fn reserve_slots<C: ConnectionTrait>(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &C,
         n: usize,
     ) -> Result<i64, sea_orm::DbErr> {
         let now = now_millis();
@@ -276,9 +276,9 @@ impl Worker {
 
     /// `claim` for mails that share one slot, in one statement: the mails nobody else took since
     /// they were found due.
-    async fn claim_all(
+    async fn claim_all<C: ConnectionTrait>(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &C,
         due: Vec<mail_queue::Model>,
         slot: i64,
     ) -> Result<Vec<(mail_queue::Model, i64)>, sea_orm::DbErr> {
@@ -409,7 +409,8 @@ impl Worker {
         }
     }
 
-    /// Records the outcome of every send of a batch in one write transaction.
+    /// Records the outcome of every send of a batch: one statement when every mail was sent, else
+    /// one write transaction.
     async fn record_all(
         &self,
         outcomes: &[(mail_queue::Model, Outcome)],
@@ -418,11 +419,14 @@ impl Worker {
             return Ok(());
         }
         let now = now_millis();
-        let txn = crate::db::begin_write(&self.db).await?;
         let sent: Vec<(i32, i64)> = outcomes
             .iter()
             .filter_map(|(mail, outcome)| outcome.as_ref().ok().map(|at| (mail.id, *at)))
             .collect();
+        if sent.len() == outcomes.len() {
+            return record_sent(&self.db, &sent).await;
+        }
+        let txn = crate::db::begin_write(&self.db).await?;
         record_sent(&txn, &sent).await?;
         for (mail, outcome) in outcomes {
             if let Err(error) = outcome {
@@ -540,7 +544,10 @@ async fn wait_stopped(stopped: &mut watch::Receiver<bool>) {
 }
 
 /// Marks sent mails, [(id, accepted at)], in one statement whatever their number.
-async fn record_sent(txn: &DatabaseTransaction, sent: &[(i32, i64)]) -> Result<(), sea_orm::DbErr> {
+async fn record_sent<C: ConnectionTrait>(
+    txn: &C,
+    sent: &[(i32, i64)],
+) -> Result<(), sea_orm::DbErr> {
     if sent.is_empty() {
         return Ok(());
     }

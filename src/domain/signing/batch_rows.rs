@@ -4,7 +4,7 @@
 //! On SQLite, rows go in chunks whose sizes are powers of two up to 64, so that the statements keep
 //! a handful of shapes, which each connection keeps prepared. On PostgreSQL, where every statement
 //! is a round trip to the server and a turn of the writer's task, all the rows of a batch go in one
-//! statement (`WITH s AS (INSERT …), m AS (INSERT …) INSERT …`): one round trip instead of three to
+//! statement (`WITH w0 AS (INSERT …), w1 AS (INSERT …) INSERT …`): one round trip instead of three to
 //! nine. Its shape depends on the batch's size, and batches are mostly small.
 use sea_orm::sea_query::{Alias, CommonTableExpression, InsertStatement, WithClause};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryTrait};

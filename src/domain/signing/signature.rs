@@ -5,8 +5,8 @@ use std::net::IpAddr;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelBehavior, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
-    QueryFilter, QuerySelect, RelationTrait, Set, SqlErr,
+    ActiveModelBehavior, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -21,7 +21,7 @@ use crate::domain::abuse::source::Source;
 use crate::domain::abuse::{address, mail_cap};
 use crate::domain::petitions::petition::{self, Located};
 use crate::domain::token;
-use crate::entity::{petition as petition_entity, signature, user};
+use crate::entity::{petition as petition_entity, signature};
 use crate::i18n::Lang;
 use crate::mail::queue::{self, Outgoing, Postmark};
 use crate::templates::Templates;
@@ -456,49 +456,48 @@ async fn write_once(
 ) -> Result<(), SignError> {
     let txn = crate::db::begin_write(db).await?;
     mail_cap::lock(&txn, &prepared.lock_keys().collect::<Vec<_>>()).await?;
-    still_open(&txn, prepared.petition_id).await??;
     let mut tallies =
         Tallies::load(&txn, &[wanted(prepared)], rules.limits, &rules.postmark).await?;
+    if let Some(refusal) = tallies.refusal(prepared.petition_id) {
+        return Err(refusal.into());
+    }
     apply(&txn, prepared, rules, templates, &mut tallies).await?;
     tallies.finish(&txn).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// Whether the petition still takes signatures, read inside the writing transaction: the page a
-/// signer came from may be a second old (`web::cache`), or from before a change another instance
-/// made; the answer must not be. Public as `Located::is_public` says (published, not hidden by a
-/// moderator, not the own petition of a blocked account), and not past its deadline.
-pub async fn still_open<C: ConnectionTrait>(
-    conn: &C,
-    petition_id: i32,
-) -> Result<Result<(), SignError>, sea_orm::DbErr> {
-    type Row = (
-        bool,
-        bool,
-        Option<time::OffsetDateTime>,
-        Option<time::OffsetDateTime>,
-    );
-    let found = petition_entity::Entity::find_by_id(petition_id)
-        .select_only()
-        .column(petition_entity::Column::Published)
-        .column(petition_entity::Column::Moderated)
-        .column(petition_entity::Column::Deadline)
-        // An organization's petition has no owner account: nothing joins, nothing is blocked.
-        .join(JoinType::LeftJoin, petition_entity::Relation::User.def())
-        .column(user::Column::BlockedAt)
-        .into_tuple::<Row>()
-        .one(conn)
-        .await?;
-    Ok(match found {
-        Some((true, false, deadline, None))
-            if deadline.is_some_and(|d| d <= crate::domain::now()) =>
-        {
-            Err(SignError::Closed)
+/// Why a petition takes no signature now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Past its deadline.
+    Closed,
+    /// Not public, as `Located::is_public` says: unpublished, hidden by a moderator, the own
+    /// petition of a blocked account, or gone.
+    NotPublic,
+}
+
+impl From<Refusal> for SignError {
+    fn from(refusal: Refusal) -> SignError {
+        match refusal {
+            Refusal::Closed => SignError::Closed,
+            Refusal::NotPublic => SignError::NotPublic,
         }
-        Some((true, false, _, None)) => Ok(()),
-        _ => Err(SignError::NotPublic),
-    })
+    }
+}
+
+/// Whether a petition takes signatures: `public` (published, not hidden by a moderator, not the own
+/// petition of a blocked account) and not past its `deadline`. Read inside the writing transaction
+/// (`Tallies::load`): the page a signer came from may be a second old (`web::cache`), or from before
+/// a change another instance made; the answer must not be.
+pub fn refusal(public: bool, deadline: Option<OffsetDateTime>) -> Option<Refusal> {
+    if !public {
+        Some(Refusal::NotPublic)
+    } else if deadline.is_some_and(|d| d <= crate::domain::now()) {
+        Some(Refusal::Closed)
+    } else {
+        None
+    }
 }
 
 /// What writing a signature did; the signer is answered the same in every case.

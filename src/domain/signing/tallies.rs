@@ -1,24 +1,27 @@
-//! What the writer of a batch of signatures reads once, before writing any of them: the signatures
-//! the batch's addresses already have, how many signatures each of its sources had admitted within
-//! the limits' windows, and how many mails each of its recipients received within the cap's window.
-//! One statement for the whole batch instead of three per signature; the writer then decides each
-//! signature in memory and keeps the tallies up to date as it admits and mails, so that the batch
-//! ends exactly as if its signatures had been written one by one. Read under the batch's locks
-//! (`mail_cap::lock`, PostgreSQL) and in its transaction, so every instance counts alike.
+//! What the writer of a batch of signatures reads once, before writing any of them: whether its
+//! petitions still take signatures, the signatures the batch's addresses already have, how many
+//! signatures each of its sources had admitted within the limits' windows, and how many mails each
+//! of its recipients received within the cap's window. One statement for the whole batch instead of
+//! four per signature; the writer then decides each signature in memory and keeps the tallies up to
+//! date as it admits and mails, so that the batch ends exactly as if its signatures had been written
+//! one by one. Read under the batch's locks (`mail_cap::lock`, PostgreSQL) and in its transaction,
+//! so every instance counts alike and a petition hidden or closed meanwhile takes no signature.
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr, UnionType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    QueryTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QuerySelect, QueryTrait, RelationTrait,
 };
+use time::OffsetDateTime;
 
 use crate::db::in_list;
 use crate::domain::abuse::mail_cap::{self, MailCaps};
 use crate::domain::abuse::signing_limits::{self, DAY, SigningLimits};
 use crate::domain::abuse::source::Source;
 use crate::domain::signing::batch_rows::BatchRows;
-use crate::entity::{mail_ledger, signature};
+use crate::domain::signing::signature::{Refusal, refusal};
+use crate::entity::{mail_ledger, petition, signature, user};
 use crate::mail::queue::Postmark;
 
 /// A signature already there for an address (or written earlier in this batch).
@@ -39,6 +42,9 @@ struct Admitted {
 
 #[derive(Debug, Default)]
 pub struct Tallies {
+    /// The batch's petitions: why each takes no signature now, if it does not. A petition not
+    /// found is not public.
+    petitions: HashMap<i32, Option<Refusal>>,
     known: HashMap<(i32, String), Known>,
     /// Source hash → petition → admitted.
     admitted: HashMap<String, HashMap<i32, Admitted>>,
@@ -59,7 +65,9 @@ pub struct Wanted<'a> {
     pub source: Option<&'a Source>,
 }
 
-/// One row of the batch's single read: `kind` says which of the three questions it answers.
+/// One row of the batch's single read: `kind` says which of the four questions it answers.
+/// - 0, a petition of the batch: `petition_id`, `public` (published, not hidden, its account not
+///   blocked), `deadline`;
 /// - 1, a signature already there: `petition_id`, `key` (its address key), `email`, `first_name`,
 ///   `confirmed`, `held`;
 /// - 2, signatures admitted from a source: `petition_id`, `key` (the source's hash), `burst`, `day`;
@@ -76,8 +84,11 @@ struct TallyRow {
     held: Option<bool>,
     burst: Option<i64>,
     day: Option<i64>,
+    public: Option<bool>,
+    deadline: Option<OffsetDateTime>,
 }
 
+const PETITION: i32 = 0;
 const KNOWN: i32 = 1;
 const ADMITTED: i32 = 2;
 const RECEIVED: i32 = 3;
@@ -123,9 +134,32 @@ impl Tallies {
             .column_as(signature::Column::HeldAt.is_not_null(), "held")
             .column_as(null("BIGINT"), "burst")
             .column_as(null("BIGINT"), "day")
-            .filter(in_list(backend, "petition_id", petitions))
+            .column_as(null("BOOLEAN"), "public")
+            .column_as(null("TIMESTAMPTZ"), "deadline")
+            .filter(in_list(backend, "petition_id", petitions.iter().copied()))
             .filter(in_list(backend, "email_key", keys))
             .into_query();
+        // An organization's petition has no owner account: nothing joins, nothing is blocked.
+        let public = Expr::col((petition::Entity, petition::Column::Published))
+            .and(Expr::col((petition::Entity, petition::Column::Moderated)).not())
+            .and(Expr::col((user::Entity, user::Column::BlockedAt)).is_null());
+        let open = petition::Entity::find()
+            .select_only()
+            .column_as(Expr::cust(PETITION.to_string()), "kind")
+            .column_as(petition::Column::Id, "petition_id")
+            .column_as(null("TEXT"), "key")
+            .column_as(null("TEXT"), "email")
+            .column_as(null("TEXT"), "first_name")
+            .column_as(null("BOOLEAN"), "confirmed")
+            .column_as(null("BOOLEAN"), "held")
+            .column_as(null("BIGINT"), "burst")
+            .column_as(null("BIGINT"), "day")
+            .column_as(public, "public")
+            .column_as(petition::Column::Deadline, "deadline")
+            .join(JoinType::LeftJoin, petition::Relation::User.def())
+            .filter(petition::Column::Id.is_in(petitions.iter().copied()))
+            .into_query();
+        read.union(UnionType::All, open);
         let hashes: HashSet<String> = wanted
             .iter()
             .filter_map(|w| w.source)
@@ -148,6 +182,8 @@ impl Tallies {
                     "burst",
                 )
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day")
+                .column_as(null("BOOLEAN"), "public")
+                .column_as(null("TIMESTAMPTZ"), "deadline")
                 .filter(in_list(backend, "ip_hash", hashes))
                 .filter(signature::Column::CreatedAt.gt(now - DAY))
                 .filter(signature::Column::HeldAt.is_null())
@@ -172,6 +208,8 @@ impl Tallies {
                 .column_as(null("BOOLEAN"), "held")
                 .column_as(null("BIGINT"), "burst")
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "day")
+                .column_as(null("BOOLEAN"), "public")
+                .column_as(null("TIMESTAMPTZ"), "deadline")
                 .filter(in_list(backend, "recipient_hash", recipients))
                 .filter(
                     mail_ledger::Column::CreatedAt
@@ -186,6 +224,13 @@ impl Tallies {
             .all(conn)
             .await?;
         for row in rows {
+            if row.kind == PETITION {
+                if let Some(id) = row.petition_id {
+                    let public = row.public.unwrap_or(false);
+                    tallies.petitions.insert(id, refusal(public, row.deadline));
+                }
+                continue;
+            }
             let Some(key) = row.key else { continue };
             match row.kind {
                 KNOWN => {
@@ -222,6 +267,14 @@ impl Tallies {
             }
         }
         Ok(tallies)
+    }
+
+    /// Why `petition_id` takes no signature now, if it does not.
+    pub fn refusal(&self, petition_id: i32) -> Option<Refusal> {
+        self.petitions
+            .get(&petition_id)
+            .copied()
+            .unwrap_or(Some(Refusal::NotPublic))
     }
 
     pub fn known(&self, petition_id: i32, email_key: &str) -> Option<&Known> {
