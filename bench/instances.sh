@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two instances of Signons behind nginx on one PostgreSQL database, one command after
-# `cargo build --release`:
+# `cargo build --release` and `cargo build --release --example smtp_sink`:
 #
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres bench/instances.sh           # measure
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres bench/instances.sh restart   # rolling restart
@@ -66,11 +66,15 @@ psql_admin() { psql -X -q -At "$PG_URL" -c "$1"; }
 cleanup() {
   for name in "${!PID[@]}"; do kill -KILL "${PID[$name]}" 2>/dev/null || true; done
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null || true
   wait 2>/dev/null || true
   [ -n "${PG_DB:-}" ] && psql_admin "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
   [ "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# Mail leaves by SMTP to a sink on this machine (lib.sh).
+use_mail_sink "$WORK" "$TARGET" || exit 2
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }

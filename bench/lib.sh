@@ -33,3 +33,25 @@ if p.hostname in ("127.0.0.1", "::1", "localhost") and "sslmode" not in query:
 print(url)
 PY
 }
+
+# use_mail_sink <work dir> <target dir>: mail leaves by SMTP, as in production, to
+# examples/smtp_sink on this machine (which counts what arrives and keeps it in its own memory),
+# instead of the `.eml` folder Signons writes when no SMTP server is set: creating one file per mail on
+# the bench's disk cost the server up to a third of its CPU under a signing flood (ext4 looking for
+# a free inode among the thousands just deleted), a cost no production setup has. Exports
+# ROCKET_SMTP_URL and sets SINK_PID; BENCH_MAIL=folder keeps the folder. Returns 1 when the sink is
+# not built.
+use_mail_sink() {
+  local work="$1" sink="$2/release/examples/smtp_sink" port=""
+  [ "${BENCH_MAIL:-smtp}" = folder ] && { unset ROCKET_SMTP_URL; return 0; }
+  [ -x "$sink" ] || { echo "build first: cargo build --release --example smtp_sink (or BENCH_MAIL=folder)"; return 1; }
+  "$sink" --timeout 86400 >"$work/smtp-sink.log" 2>&1 &
+  SINK_PID=$!
+  for _ in $(seq 100); do
+    port="$(sed -n 's/^listening smtp:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/smtp-sink.log")"
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  [ -n "$port" ] || { echo "the SMTP sink did not start"; return 1; }
+  export ROCKET_SMTP_URL="smtp://127.0.0.1:$port"
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark of Signons (PRODUCT.md "Performance targets"), one command after
-# `cargo build --release` (and `cargo build --release --example rocket_ceiling --example
-# sqlite_ceiling` for the rows of the framework's and SQLite's ceilings):
+# `cargo build --release` and `cargo build --release --example smtp_sink` (and `--example
+# rocket_ceiling --example sqlite_ceiling` for the rows of the framework's and SQLite's ceilings):
 #
 #   bench/run.sh                      # SQLite; adds a PostgreSQL row when TEST_DATABASE_URL is set
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres bench/run.sh
@@ -25,6 +25,8 @@
 #     64 MB;
 #   - the same signing load on PostgreSQL when a server URL is given (a throwaway database; without
 #     TLS when the server is on this machine and the URL chooses no `sslmode`: lib.sh).
+# Mail leaves by SMTP, as in production, to examples/smtp_sink on this machine (lib.sh,
+# use_mail_sink; BENCH_MAIL=folder writes the `.eml` folder instead).
 #
 # Settings (environment): DURATION (seconds per run, 10), CONNECTIONS (32), THREADS (wrk, 2),
 # ROUNDS (page runs, each right after an nginx run; medians are printed, 3), MEMORY_PHASES (1; 0
@@ -65,6 +67,8 @@ cleanup() {
   [ "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
+use_mail_sink "$WORK" "$TARGET" || exit 2
+[ -z "${SINK_PID:-}" ] || PIDS+=("$SINK_PID")
 
 
 # Starts Signons on a fresh database: start_server <name> [database url]. Sets PORT, BASE, PAGE_PATH,
@@ -134,7 +138,7 @@ print(f"{signed / seconds:.0f} {signed} {stored} {f['other']} {f['pages']}")
 PY
 }
 
-echo "Signons benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per run, binary $BIN"
+echo "Signons benchmark: $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per run, binary $BIN, mail ${ROCKET_SMTP_URL:-to the .eml folder}"
 
 # --- SQLite -------------------------------------------------------------------------------------
 start_server sqlite

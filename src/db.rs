@@ -149,6 +149,11 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartupError> {
     Ok(())
 }
 
+/// Set in a group commit's transaction on PostgreSQL: its statements are planned once per
+/// connection and shape, instead of again at each batch. They look rows up by index whatever their
+/// values, and a batch's read spent more time being planned than running (`pg_stat_statements`).
+pub const GENERIC_PLANS: &str = "SET LOCAL plan_cache_mode = force_generic_plan";
+
 /// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
 /// IMMEDIATE`): a deferred transaction that later writes cannot wait for the lock and fails with
 /// "database is locked".
@@ -228,6 +233,11 @@ const GROWING_TABLES: [(&str, &str); 3] = [
     ("mail_ledger", "recipient_hash, petition_id, created_at"),
 ];
 
+/// The statistics target of these analyses: 3,000 rows sampled a table instead of 30,000. The row
+/// count and the number of distinct addresses and sources, all these plans use, come out as well
+/// (checked on 60,000 rows); one `ANALYZE` of 60,000 rows took 16 ms instead of 120–150 ms.
+const STATISTICS_TARGET: u32 = 10;
+
 /// How often `PlannerStatistics` looks at them, at most.
 const STATISTICS_CHECK: Duration = Duration::from_secs(1);
 
@@ -239,8 +249,13 @@ const STATISTICS_CHECK: Duration = Duration::from_secs(1);
 /// thousands, and the planner, still believing the tables nearly empty, reads every signature of
 /// the petition to find a batch's addresses and walks the whole mail queue to claim eight mails:
 /// each batch costs more than the last (measured: 800 signatures/s instead of 1,300 after 6 s).
-/// So while signatures are written, Signons applies autovacuum's own rule once a second at most, and
-/// analyzes a table that is due. When autovacuum keeps up, this finds nothing to do. Nothing on
+/// So while signatures are written, Signons looks once a second at most, and analyzes a table whose
+/// rows changed by 50 plus as many as it had at its last analysis: its statistics are never off by
+/// more than twice its size, which is all these plans need (they look rows up by index; only an
+/// estimate far too small makes the planner read a whole table), from a smaller sample
+/// (`STATISTICS_TARGET`). Autovacuum's own rule (10 %) and sample analyzed a growing table every
+/// second, each time reading it again: 66–95 ms of the server's CPU a second under a flood, a tenth
+/// of a core. With autovacuum on, it still refines the statistics in its own time. Nothing on
 /// SQLite, whose planner needs no statistics for these statements.
 #[derive(Default)]
 pub struct PlannerStatistics {
@@ -285,7 +300,7 @@ impl PlannerStatistics {
     }
 }
 
-/// Analyzes the growing tables that autovacuum's rule says are due (PostgreSQL); returns them.
+/// Analyzes the growing tables whose statistics are due (PostgreSQL, the rule above); returns them.
 pub async fn analyze_due(db: &DatabaseConnection) -> Result<Vec<String>, sea_orm::DbErr> {
     let listed = GROWING_TABLES
         .iter()
@@ -298,7 +313,7 @@ pub async fn analyze_due(db: &DatabaseConnection) -> Result<Vec<String>, sea_orm
             format!(
                 "SELECT s.relname::text FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid \
                  WHERE s.schemaname = current_schema() AND s.relname IN ({listed}) \
-                 AND s.n_mod_since_analyze > 50 + 0.1 * GREATEST(c.reltuples, 0)"
+                 AND s.n_mod_since_analyze > 50 + GREATEST(c.reltuples, 0)"
             ),
         ))
         .await?;
@@ -312,8 +327,13 @@ pub async fn analyze_due(db: &DatabaseConnection) -> Result<Vec<String>, sea_orm
     }
     if !due.is_empty() {
         let targets: Vec<&str> = due.iter().map(|(_, target)| target.as_str()).collect();
-        db.execute_unprepared(&format!("ANALYZE {}", targets.join(", ")))
-            .await?;
+        // One query string runs as one transaction, so the smaller sample holds for this ANALYZE
+        // only.
+        db.execute_unprepared(&format!(
+            "SET LOCAL default_statistics_target = {STATISTICS_TARGET}; ANALYZE {}",
+            targets.join(", ")
+        ))
+        .await?;
     }
     Ok(due.into_iter().map(|(table, _)| table).collect())
 }

@@ -789,3 +789,97 @@ async fn a_flood_of_signatures_on_postgresql_gets_the_planner_statistics_it_need
     assert!(known.try_get::<bool>("", "known").expect("a boolean"));
     app.finish().await;
 }
+
+/// Rows changed in `table` since its last analysis, as PostgreSQL reports them, once they reach
+/// `at_least` (a backend reports its counts within a second or so of its transaction; bounded wait).
+async fn changed_since_analyzed(app: &TestApp, table: &str, at_least: i64) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let row = app
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                format!(
+                    "SELECT n_mod_since_analyze AS n FROM pg_stat_user_tables \
+                     WHERE relname = '{table}' AND schemaname = current_schema()"
+                ),
+            ))
+            .await
+            .expect("read the table's statistics")
+            .expect("the table");
+        let n: i64 = row.try_get("", "n").expect("a count");
+        if n >= at_least || Instant::now() >= deadline {
+            return n;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Adds `n` lines to the mail ledger (one of the tables a flood grows), each for its own recipient.
+async fn add_ledger_lines(app: &TestApp, from: usize, n: usize) {
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO mail_ledger (recipient_hash, petition_id, created_at) \
+             SELECT 'r' || g, NULL, (extract(epoch FROM now()) * 1000)::bigint FROM generate_series({from}, {}) AS g",
+            from + n - 1
+        ))
+        .await
+        .expect("add ledger lines");
+}
+
+#[rocket::async_test]
+async fn the_growing_tables_are_analyzed_cheaply_and_again_only_once_they_doubled() {
+    if !backends().contains(&Backend::Postgres) {
+        eprintln!(
+            "SKIPPED: TEST_DATABASE_URL is not set; the planner statistics are PostgreSQL's."
+        );
+        return;
+    }
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::start(Backend::Postgres).await;
+    // 400 lines on a table never analyzed: due.
+    add_ledger_lines(&app, 0, 400).await;
+    assert!(changed_since_analyzed(&app, "mail_ledger", 400).await >= 400);
+    let analyzed = signons::db::analyze_due(&app.db).await.expect("analyze");
+    assert!(
+        analyzed.contains(&"mail_ledger".to_string()),
+        "{analyzed:?}"
+    );
+    // From the small sample: a histogram of at most 11 bounds (the default target would keep up
+    // to 101 for 400 distinct recipients), and the row count right.
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT array_length(histogram_bounds::text::text[], 1) AS bounds, \
+             (SELECT reltuples FROM pg_class WHERE oid = 'mail_ledger'::regclass)::bigint AS tuples \
+             FROM pg_stats WHERE tablename = 'mail_ledger' AND attname = 'recipient_hash' \
+             AND schemaname = current_schema()",
+        ))
+        .await
+        .expect("read the statistics")
+        .expect("statistics of recipient_hash");
+    let bounds: i32 = row.try_get("", "bounds").expect("histogram bounds");
+    let tuples: i64 = row.try_get("", "tuples").expect("row count");
+    assert!(bounds <= 11, "{bounds} histogram bounds");
+    assert_eq!(tuples, 400);
+    // 400 more: the table has not yet changed by 50 plus its size, so nothing is due.
+    add_ledger_lines(&app, 400, 400).await;
+    assert!(changed_since_analyzed(&app, "mail_ledger", 400).await >= 400);
+    let analyzed = signons::db::analyze_due(&app.db).await.expect("analyze");
+    assert!(
+        !analyzed.contains(&"mail_ledger".to_string()),
+        "{analyzed:?}"
+    );
+    // 60 more: past it, due again.
+    add_ledger_lines(&app, 800, 60).await;
+    assert!(changed_since_analyzed(&app, "mail_ledger", 460).await >= 460);
+    let analyzed = signons::db::analyze_due(&app.db).await.expect("analyze");
+    assert!(
+        analyzed.contains(&"mail_ledger".to_string()),
+        "{analyzed:?}"
+    );
+    app.finish().await;
+}

@@ -486,6 +486,11 @@ impl SmtpServer {
         lock(&self.state).mode.clone()
     }
 
+    /// How many messages were accepted so far (without copying them).
+    pub fn message_count(&self) -> usize {
+        lock(&self.state).messages.len()
+    }
+
     /// Accepted messages so far, in arrival order.
     pub fn messages(&self) -> Vec<ReceivedMail> {
         lock(&self.state).messages.clone()

@@ -123,18 +123,34 @@ pub fn address_key(to: &str) -> String {
 /// once and in one order, so that two transactions never wait on each other in a circle. SQLite
 /// needs nothing: a write transaction there already excludes every other.
 pub async fn lock<C: ConnectionTrait>(conn: &C, keys: &[String]) -> Result<(), DbErr> {
-    if conn.get_database_backend() != DatabaseBackend::Postgres || keys.is_empty() {
+    lock_then(conn, keys, None).await
+}
+
+/// `lock`, then on PostgreSQL `also` (a statement without parameters) in the same round trip.
+pub async fn lock_then<C: ConnectionTrait>(
+    conn: &C,
+    keys: &[String],
+    also: Option<&str>,
+) -> Result<(), DbErr> {
+    if conn.get_database_backend() != DatabaseBackend::Postgres {
         return Ok(());
     }
     let mut ids: Vec<i64> = keys.iter().map(|k| lock_id(k)).collect();
     ids.sort_unstable();
     ids.dedup();
-    let list = ids
-        .iter()
-        .map(|id| format!("pg_advisory_xact_lock({id})"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    conn.execute_unprepared(&format!("SELECT {list}")).await?;
+    let mut statements = Vec::with_capacity(2);
+    if !ids.is_empty() {
+        let list = ids
+            .iter()
+            .map(|id| format!("pg_advisory_xact_lock({id})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        statements.push(format!("SELECT {list}"));
+    }
+    statements.extend(also.map(str::to_string));
+    if !statements.is_empty() {
+        conn.execute_unprepared(&statements.join("; ")).await?;
+    }
     Ok(())
 }
 

@@ -455,7 +455,8 @@ async fn write_once(
     templates: &Templates,
 ) -> Result<(), SignError> {
     let txn = crate::db::begin_write(db).await?;
-    mail_cap::lock(&txn, &prepared.lock_keys().collect::<Vec<_>>()).await?;
+    let keys: Vec<String> = prepared.lock_keys().collect();
+    mail_cap::lock_then(&txn, &keys, Some(crate::db::GENERIC_PLANS)).await?;
     let mut tallies =
         Tallies::load(&txn, &[wanted(prepared)], rules.limits, &rules.postmark).await?;
     if let Some(refusal) = tallies.refusal(prepared.petition_id) {

@@ -280,7 +280,7 @@ impl Writer {
             })
             .flatten()
             .collect();
-        mail_cap::lock(&txn, &keys).await?;
+        mail_cap::lock_then(&txn, &keys, Some(crate::db::GENERIC_PLANS)).await?;
         // What the limits and caps need of the whole batch, read at once.
         let wanted: Vec<_> = batch
             .iter()
