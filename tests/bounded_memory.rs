@@ -2,7 +2,9 @@
 //! - It serves a bounded number of connections at once (`max_connections`), and nobody waits
 //!   forever for a turn: a client past the limit is served as soon as an open connection makes
 //!   room, and open connections make room (an idle keep-alive connection at once, a busy one after
-//!   its answer) while anyone waits. That test runs the real binary as a process.
+//!   its answer) while anyone waits. Clients arriving as others leave are all answered: a new
+//!   connection is never asked to make room in the place of one still closing. Those tests run the
+//!   real binary as a process.
 //! - SQLite's memory, all connections together, is held under a soft limit.
 mod common;
 
@@ -105,6 +107,46 @@ async fn past_the_connection_limit_a_new_client_is_served_once_an_open_connectio
     let status = health(&mut open, port)
         .unwrap_or_else(|| panic!("the connection left open ({closed} was closed) got no answer"));
     assert!(status.contains(" 200 "), "{status}");
+    serve.assert_running();
+}
+
+/// Clients that come as others leave, again and again, at the limit: each is answered. A client
+/// whose connection starts while a leaving one still holds its place waits for that place; it is
+/// never the one asked to make room before it has sent anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_limit_clients_arriving_as_others_leave_are_all_answered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = TestDb::new(Backend::Sqlite, dir.path()).await;
+    let smtp = format!("smtp://127.0.0.1:{}", free_port());
+    let mut serve = Serve::start_with(
+        dir.path(),
+        &db.url,
+        &smtp,
+        "serve.log",
+        &[("ROCKET_MAX_CONNECTIONS", "2")],
+    );
+    serve.wait_ready(Duration::from_secs(60));
+    let port = serve.port;
+    for round in 0..150 {
+        // One client asks and leaves (HTTP/1.0: the server closes after its answer)...
+        let answer = serve.get("/health", "en");
+        assert!(
+            answer.as_ref().is_some_and(|(status, _)| *status == 200),
+            "round {round}: the leaving client got {answer:?}"
+        );
+        // ...and two come at once, connecting before either asks anything.
+        let mut first = connect(port, Duration::from_secs(10));
+        let mut second = connect(port, Duration::from_secs(10));
+        for (who, stream) in [("first", &mut first), ("second", &mut second)] {
+            let status = health(stream, port).unwrap_or_else(|| {
+                panic!(
+                    "round {round}: the {who} client got no answer:\n{}",
+                    serve.log()
+                )
+            });
+            assert!(status.contains(" 200 "), "round {round}: {status}");
+        }
+    }
     serve.assert_running();
 }
 

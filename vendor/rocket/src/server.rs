@@ -662,15 +662,23 @@ impl Rocket<Orbit> {
         // Signons: at most `max_connections` connections (a figment key; 0 or absent: no limit)
         // are served at once, so that memory stays bounded however many clients connect. A
         // connection past the limit is accepted but not read until another one closes; while it
-        // waits, served connections are asked, oldest first, to close after their current
-        // response (an idle keep-alive connection at once), so that waiting clients get a turn.
+        // waits, a served connection is asked to close after its current response (an idle
+        // keep-alive connection at once), so that waiting clients get a turn. Only this loop asks,
+        // oldest connection first, and only when no connection it asked is still closing (or
+        // after a second more of waiting): a connection is never asked in another's stead, and
+        // the newest, which may not have sent its first request yet, is asked last.
         let max_connections = self.figment()
             .extract_inner::<usize>("max_connections")
             .ok()
-            .filter(|&n| n > 0)
-            .unwrap_or(tokio::sync::Semaphore::MAX_PERMITS);
-        let permits = Arc::new(tokio::sync::Semaphore::new(max_connections));
-        let make_room = Arc::new(tokio::sync::Notify::new());
+            .filter(|&n| n > 0);
+        let permits = Arc::new(tokio::sync::Semaphore::new(
+            max_connections.unwrap_or(tokio::sync::Semaphore::MAX_PERMITS)
+        ));
+        // How to ask each connection served, oldest first (a closed one is skipped, and dropped
+        // from the list once it holds twice the limit), and the connections asked.
+        let mut served: std::collections::VecDeque<std::sync::Weak<tokio::sync::Notify>> =
+            Default::default();
+        let mut asked: Vec<std::sync::Weak<tokio::sync::Notify>> = Vec::new();
 
         while let Some(conn) = incoming.next().await.transpose()? {
             let permit = match permits.clone().try_acquire_owned() {
@@ -678,22 +686,43 @@ impl Rocket<Orbit> {
                 Err(_) => {
                     let mut turn = pin!(permits.clone().acquire_owned());
                     let mut shutdown = pin!(self.shutdown());
-                    loop {
-                        make_room.notify_one();
+                    let mut waited = false;
+                    let permit = 'wait: loop {
+                        asked.retain(|ear| ear.strong_count() > 0);
+                        if asked.is_empty() || waited {
+                            while let Some(ear) = served.pop_front() {
+                                if let Some(ear) = ear.upgrade() {
+                                    ear.notify_one();
+                                    asked.push(Arc::downgrade(&ear));
+                                    break;
+                                }
+                                // That one has closed, and gave its place back before: it may be
+                                // this connection's, and then nobody else is asked.
+                                if let Some(permit) = turn.as_mut().now_or_never() {
+                                    break 'wait permit;
+                                }
+                            }
+                        }
                         tokio::select! {
                             biased;
                             _ = &mut shutdown => return Ok(()),
-                            permit = &mut turn => break permit.expect("the semaphore is never closed"),
-                            _ = sleep(Duration::from_secs(1)) => {}
+                            permit = &mut turn => break 'wait permit,
+                            _ = sleep(Duration::from_secs(1)) => waited = true,
                         }
-                    }
+                    };
+                    permit.expect("the semaphore is never closed")
                 }
             };
-            let make_room = make_room.clone();
+            let ear = Arc::new(tokio::sync::Notify::new());
+            if let Some(limit) = max_connections {
+                if served.len() >= 2 * limit {
+                    served.retain(|ear| ear.strong_count() > 0);
+                }
+                served.push_back(Arc::downgrade(&ear));
+            }
             let (rocket, server) = (self.clone(), server.clone());
             let shutdown = rocket.shutdown();
             tokio::spawn(async move {
-                let _permit = permit;
                 let connection = ConnectionMeta {
                     remote: conn.peer_address(),
                     client_certificates: conn.peer_certificates(),
@@ -714,7 +743,7 @@ impl Rocket<Orbit> {
                         server.as_mut().graceful_shutdown();
                         server.await
                     },
-                    _ = make_room.notified() => {
+                    _ = ear.notified() => {
                         server.as_mut().graceful_shutdown();
                         server.await
                     },
@@ -730,6 +759,10 @@ impl Rocket<Orbit> {
                         source = e.source();
                     }
                 }
+                // The place first, then the ear: the accept loop never finds this connection gone
+                // while its place is still taken, and so never asks another in its stead.
+                drop(permit);
+                drop(ear);
             });
         }
 
