@@ -1,6 +1,8 @@
 //! Accessibility in a real browser (headless Chromium with JavaScript): axe-core audits every page a
 //! person reaches — public, account, dashboard, wizard, editor, signatures, organization, admin and
-//! error pages, each petition theme, forms that came back with errors — in English and in French,
+//! error pages, each petition theme, forms that came back with errors, and the pages the links of
+//! mails open (confirming, withdrawing, unsubscribing, stopping a digest, an invitation, a change
+//! of address) — in English and in French,
 //! against WCAG 2.2 A and AA; the same pages must not scroll sideways at 320 px; and a petition is
 //! signed with the keyboard alone.
 //!
@@ -21,11 +23,14 @@ use fantoccini::key::Key;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use signons::domain::outreach::updates::{self, UpdateInput};
+use signons::domain::outreach::{digest, unsubscribe};
 use signons::domain::people::{account, organization};
 use signons::domain::petitions::petition::{self, Located, NewPetition, Owner};
 use signons::domain::petitions::{petition_template, picture, theme};
 use signons::domain::{signing::signature as signing, token};
-use signons::entity::{petition as petition_row, signature};
+use signons::entity::{
+    email_change, invitation, petition as petition_row, petition_digest, signature,
+};
 
 /// The WCAG 2.2 A and AA rules of axe-core (2.2 added AA rules only).
 const WCAG_TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -87,6 +92,18 @@ struct PageState {
     /// Something the page's source must hold (an id, an address), so that a state audits the page
     /// it names and not, say, a login page it was sent to.
     expect: &'static str,
+    /// The one language it is visited in, for a state that uses up what it shows (a mailed link
+    /// that works once); otherwise every language.
+    only_in: Option<&'static str>,
+}
+
+impl PageState {
+    fn only_in(self, lang: &'static str) -> PageState {
+        PageState {
+            only_in: Some(lang),
+            ..self
+        }
+    }
 }
 
 fn open(name: &'static str, who: Who, path: String, expect: &'static str) -> PageState {
@@ -95,6 +112,7 @@ fn open(name: &'static str, who: Who, path: String, expect: &'static str) -> Pag
         who,
         reach: Reach::Open(path),
         expect,
+        only_in: None,
     }
 }
 
@@ -118,19 +136,27 @@ fn submit(
             press,
         },
         expect,
+        only_in: None,
     }
 }
 
 /// What the pages show: petitions of an organization in each theme (one with a goal, a deadline,
-/// signatures, an update and a template), a draft half-way through the wizard, a pending
-/// signature, a second account, and the administrator.
+/// signatures, an update, a template and a daily digest), a draft half-way through the wizard, a
+/// pending signature and a confirmed one, a second account, and the administrator; and what the
+/// mails hold: the links of an invitation, of a change of address (one a language), of the
+/// updates of a signer who gets them and of one who does not, and of the digest.
 struct Fixture {
     park: Located,
     themed: Vec<(&'static str, Located)>,
     draft: Located,
     pending_token: String,
+    confirmed_token: String,
     update_id: i32,
     ben_id: i32,
+    invitation_token: String,
+    email_change_tokens: Vec<(&'static str, String)>,
+    unsubscribe_paths: [String; 2],
+    digest_stop_paths: [String; 2],
 }
 
 async fn fixture(server: &TestServer) -> Fixture {
@@ -175,6 +201,7 @@ async fn fixture(server: &TestServer) -> Fixture {
     let draft = petition::create(db, &owner, new("Clean the lake", false))
         .await
         .expect("draft");
+    let mut confirmed_tokens = Vec::new();
     for (first, last) in [("Ann", "Lee"), ("Bob", "Roy"), ("Chloé", "Dupont")] {
         let email = format!("{}@example.org", first.to_lowercase());
         let token = signature_of(server, park.petition.id, (first, last, &email)).await;
@@ -182,6 +209,7 @@ async fn fixture(server: &TestServer) -> Fixture {
             .await
             .expect("confirm")
             .expect("a pending signature");
+        confirmed_tokens.push(token);
     }
     // The petition heads its page with a picture and shows its signers who agreed to it.
     let mut lawn = Vec::new();
@@ -235,13 +263,97 @@ async fn fixture(server: &TestServer) -> Fixture {
     petition_template::save_from_petition(db, &admin, park.petition.id, "Park campaign")
         .await
         .expect("template");
+    let now = signons::domain::now();
+    // Ben's organization invites the administrator.
+    let band = organization::create(db, "Ben's Band", &ben)
+        .await
+        .expect("second organization");
+    let invitation_token = token::generate();
+    invitation::ActiveModel {
+        organization_id: Set(band.id),
+        user_id: Set(Some(admin.id)),
+        token_hash: Set(token::hash(&invitation_token)),
+        invited_by: Set(Some(ben.id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("invitation");
+    // A change of address waits for its link, one account a language (the link works once).
+    let mut email_change_tokens = Vec::new();
+    for (lang, name) in LANGUAGES.iter().zip(["carol", "dave"]) {
+        let user = account::create(
+            db,
+            name,
+            &format!("{name}@example.org"),
+            "a long enough password",
+        )
+        .await
+        .expect("account");
+        let change_token = token::generate();
+        email_change::ActiveModel {
+            user_id: Set(user.id),
+            new_email: Set(format!("{name}.new@example.org")),
+            token_hash: Set(token::hash(&change_token)),
+            expires_at: Set(now + time::Duration::days(1)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("change of address");
+        email_change_tokens.push((*lang, change_token));
+    }
+    // Bob gets the updates, Ann does not; the digest goes to the administrator.
+    let signer = |email: &'static str| {
+        signature::Entity::find()
+            .filter(signature::Column::Email.eq(email))
+            .one(db)
+    };
+    let bob = signer("bob@example.org")
+        .await
+        .expect("query")
+        .expect("Bob");
+    signature::ActiveModel {
+        id: Set(bob.id),
+        newsletter: Set(true),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .expect("Bob gets the updates");
+    let ann = signer("ann@example.org")
+        .await
+        .expect("query")
+        .expect("Ann");
+    let keys = signons::config::Keys::derive(&common::app::test_figment());
+    petition_digest::ActiveModel {
+        petition_id: Set(park.petition.id),
+        enabled: Set(true),
+        recipients: Set("root@example.org".into()),
+        include_names: Set(false),
+        locale: Set(Some("en".into())),
+        sent_until: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .expect("digest");
+    let stop = |to| digest::stop_path(&keys.unsubscribe, park.petition.id, to);
     Fixture {
+        unsubscribe_paths: [bob.id, ann.id].map(|id| unsubscribe::path(&keys.unsubscribe, id)),
+        digest_stop_paths: [stop("root@example.org"), stop("nobody@example.org")],
         park,
         themed,
         draft,
         pending_token,
+        confirmed_token: confirmed_tokens.swap_remove(0),
         update_id: update.id,
         ben_id: ben.id,
+        invitation_token,
+        email_change_tokens,
     }
 }
 
@@ -338,6 +450,65 @@ fn page_states(f: &Fixture) -> Vec<PageState> {
             "/confirm/no-such-token".into(),
             "id=\"main\"",
         ),
+        open(
+            "confirmed: thanks",
+            Public,
+            format!("/confirm/{}", f.confirmed_token),
+            "/withdraw/",
+        ),
+        open(
+            "updates: unsubscribing",
+            Public,
+            f.unsubscribe_paths[0].clone(),
+            "action=\"/unsubscribe/",
+        ),
+        open(
+            "updates: unsubscribed",
+            Public,
+            f.unsubscribe_paths[1].clone(),
+            "role=\"status\"",
+        ),
+        open(
+            "digest: stopping",
+            Public,
+            f.digest_stop_paths[0].clone(),
+            "/digest/stop/",
+        ),
+        open(
+            "digest: stopped",
+            Public,
+            f.digest_stop_paths[1].clone(),
+            "nobody@example.org",
+        ),
+        open(
+            "invitation, logged out",
+            Public,
+            format!("/invitations/{}", f.invitation_token),
+            "/register?next=",
+        ),
+    ]);
+    for (lang, change_token) in &f.email_change_tokens {
+        let link = format!("/account/email/{change_token}");
+        states.extend([
+            open(
+                "change of address: the link",
+                Public,
+                link.clone(),
+                "action=\"/account/email/",
+            )
+            .only_in(lang),
+            submit(
+                "change of address: done",
+                Public,
+                link,
+                &[],
+                "form[action^='/account/email/'] button.primary",
+                "href=\"/account\"",
+            )
+            .only_in(lang),
+        ]);
+    }
+    states.extend([
         open(
             "embedded sign form",
             Public,
@@ -748,6 +919,12 @@ fn page_states(f: &Fixture) -> Vec<PageState> {
             "name=\"csrf\"",
         ),
         open(
+            "invitation",
+            Admin,
+            format!("/invitations/{}", f.invitation_token),
+            "/accept\"",
+        ),
+        open(
             "petition page, as its owner",
             Admin,
             park.clone(),
@@ -776,6 +953,33 @@ async fn settled(browser: &Browser, text: &str) -> bool {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
+}
+
+/// Presses `press` and waits (bounded) until another document has replaced this one, so that what
+/// comes next never races the answer still on its way.
+async fn press_for_a_new_page(browser: &Browser, press: &str) -> Result<(), String> {
+    // Marks this document, to tell the answer's page from it.
+    browser
+        .execute("document.documentElement.dataset.before = 'sent'", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    browser
+        .find(Locator::Css(press))
+        .await
+        .map_err(|e| format!("{press}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("click {press}: {e}"))?;
+    for _ in 0..100 {
+        let replaced = browser
+            .execute("return !document.documentElement.dataset.before", vec![])
+            .await;
+        if replaced.is_ok_and(|r| r == json!(true)) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("pressing {press} loaded no page"))
 }
 
 /// Takes the browser to `state`; an error says why the page is not the one named.
@@ -813,32 +1017,7 @@ async fn reach(browser: &Browser, base: &str, state: &PageState) -> Result<(), S
                     .await
                     .map_err(|e| format!("type into {css}: {e}"))?;
             }
-            // Marks this document, to tell the answer's page from it.
-            browser
-                .execute("document.documentElement.dataset.before = 'sent'", vec![])
-                .await
-                .map_err(|e| e.to_string())?;
-            browser
-                .find(Locator::Css(press))
-                .await
-                .map_err(|e| format!("{press}: {e}"))?
-                .click()
-                .await
-                .map_err(|e| format!("click {press}: {e}"))?;
-            let mut answered = false;
-            for _ in 0..100 {
-                let replaced = browser
-                    .execute("return !document.documentElement.dataset.before", vec![])
-                    .await;
-                if replaced.is_ok_and(|r| r == json!(true)) {
-                    answered = true;
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            if !answered {
-                return Err(format!("pressing {press} loaded no page"));
-            }
+            press_for_a_new_page(browser, press).await?;
         }
     }
     if settled(browser, state.expect).await {
@@ -882,7 +1061,10 @@ async fn choose_language(browser: &Browser, base: &str, lang: &str) {
             browser.source().await.unwrap_or_default()
         );
     }
-    browser.press(&button).await;
+    // The language already chosen answers with a page like this one: wait for the new document.
+    press_for_a_new_page(browser, &button)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         settled(browser, &format!("<html lang=\"{lang}")).await,
         "the site speaks {lang}"
@@ -906,7 +1088,10 @@ where
                 log_in(browser, base).await;
             }
             choose_language(browser, base, lang).await;
-            for state in states.iter().filter(|s| s.who == who) {
+            for state in states
+                .iter()
+                .filter(|s| s.who == who && s.only_in.is_none_or(|only| only == lang))
+            {
                 let label = format!("[{lang}] {}", state.name);
                 if let Err(e) = reach(browser, base, state).await {
                     findings.push(format!("{label}: {e}"));
