@@ -57,9 +57,10 @@ fn connect(port: u16, timeout: Duration) -> TcpStream {
     stream
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn past_the_connection_limit_a_new_client_is_served_once_an_open_connection_makes_room() {
-    // The limit is in the HTTP layer, in front of any database: SQLite is enough.
+/// The real binary serving at most two connections at once, ready. The limit is in the HTTP layer,
+/// in front of any database: SQLite is enough. The folder and the database live as long as the
+/// process is used.
+async fn serving_two_at_once() -> (tempfile::TempDir, TestDb, Serve) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = TestDb::new(Backend::Sqlite, dir.path()).await;
     let smtp = format!("smtp://127.0.0.1:{}", free_port());
@@ -71,6 +72,12 @@ async fn past_the_connection_limit_a_new_client_is_served_once_an_open_connectio
         &[("ROCKET_MAX_CONNECTIONS", "2")],
     );
     serve.wait_ready(Duration::from_secs(60));
+    (dir, db, serve)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_connection_limit_a_new_client_is_served_once_an_open_connection_makes_room() {
+    let (_dir, _db, mut serve) = serving_two_at_once().await;
     let port = serve.port;
 
     // Two clients keep their connections open after an answer: the limit is reached.
@@ -115,17 +122,7 @@ async fn past_the_connection_limit_a_new_client_is_served_once_an_open_connectio
 /// never the one asked to make room before it has sent anything.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_the_limit_clients_arriving_as_others_leave_are_all_answered() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = TestDb::new(Backend::Sqlite, dir.path()).await;
-    let smtp = format!("smtp://127.0.0.1:{}", free_port());
-    let mut serve = Serve::start_with(
-        dir.path(),
-        &db.url,
-        &smtp,
-        "serve.log",
-        &[("ROCKET_MAX_CONNECTIONS", "2")],
-    );
-    serve.wait_ready(Duration::from_secs(60));
+    let (_dir, _db, mut serve) = serving_two_at_once().await;
     let port = serve.port;
     for round in 0..150 {
         // One client asks and leaves (HTTP/1.0: the server closes after its answer)...
